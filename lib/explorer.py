@@ -1,0 +1,320 @@
+"""Explorers: controls around a view, live in Jupyter and precomputed on the website.
+
+A *view* is a small class built on a figure: its constructor creates the artists once, and its
+``update(**values)`` method only changes them (``set_data``, ``set_height``, ...) and may return a
+one-line readout. :func:`explore` puts controls around a view:
+
+* in a live kernel the controls are ipywidgets; each change calls ``update`` and re-renders the same
+  figure, so one step of a slider costs milliseconds, not a new figure;
+* when the environment variable ``COURSE_STATIC`` is ``1`` (the site build sets it), it renders one
+  frame for every combination of the controls' ``static`` values and shows them behind the same kind
+  of controls, linked in the browser (``jslink``), so the website still answers the reader without a
+  kernel.
+
+Examples
+--------
+>>> import numpy as np
+>>> class Line:
+...     def __init__(self, fig, **values):
+...         self.ax = fig.add_subplot()
+...         self.x = np.linspace(-1, 1, 5)
+...         (self.line,) = self.ax.plot(self.x, self.x)
+...         self.update(**values)
+...     def update(self, slope):
+...         self.line.set_ydata(slope * self.x)
+...         return f"slope {slope:g}"
+>>> ex = Explorer(Line, {"slope": Slider(-2, 2, 0.5, value=1)}, alt="a line through the origin")
+>>> ex.update(slope=2.0)
+'slope 2'
+>>> ex.view.line.get_ydata().tolist()
+[-2.0, -1.0, 0.0, 1.0, 2.0]
+>>> len(ex.static_grid())
+5
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import plotting
+
+#: Frames beyond this many in one explorer's static form are refused (page weight).
+MAX_FRAMES = 60
+
+
+def static_mode() -> bool:
+    """True when explorers should render their precomputed, kernel-free form."""
+    return os.environ.get("COURSE_STATIC", "") == "1"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "on" if value else "off"
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):g}"
+    return str(value)
+
+
+@dataclass
+class Slider:
+    """A numeric control from ``min`` to ``max`` in steps of ``step``.
+
+    ``static`` lists the values precomputed for the website (by default five, evenly spaced, plus
+    ``value``). With ``log=True`` the slider moves in powers of ten between ``min`` and ``max``
+    (both exponents) and the value passed to the view is ``10**exponent``.
+    """
+
+    min: float
+    max: float
+    step: float
+    value: float
+    label: str | None = None
+    static: Sequence[float] | None = None
+    log: bool = False
+
+    def __post_init__(self):
+        if not self.min < self.max:
+            raise ValueError(f"min: must be below max, got min={self.min}, max={self.max}")
+        if self.step <= 0:
+            raise ValueError(f"step: must be positive, got {self.step}")
+        lo, hi = (10.0**self.min, 10.0**self.max) if self.log else (self.min, self.max)
+        if not lo <= self.value <= hi:
+            raise ValueError(f"value: {self.value} lies outside [{lo}, {hi}]")
+
+    def static_values(self) -> list:
+        if self.static is not None:
+            return list(self.static)
+        if self.log:
+            grid = list(np.logspace(self.min, self.max, 5))
+        else:
+            grid = list(np.linspace(self.min, self.max, 5))
+        grid = [float(np.round(v / self.step) * self.step) if not self.log else float(v) for v in grid]
+        return sorted(set(grid + [float(self.value)]))
+
+    def live_widget(self, name: str):
+        import ipywidgets as w
+
+        label = self.label or name
+        if self.log:
+            return w.FloatLogSlider(
+                value=self.value, base=10, min=self.min, max=self.max, step=self.step,
+                description=label, continuous_update=True, readout_format=".2g",
+                style={"description_width": "initial"},
+            )
+        return w.FloatSlider(
+            value=self.value, min=self.min, max=self.max, step=self.step, description=label,
+            continuous_update=True, style={"description_width": "initial"},
+        )
+
+    def static_widget(self, name: str, values: list):
+        import ipywidgets as w
+
+        index = int(np.argmin([abs(v - self.value) for v in values]))
+        return w.SelectionSlider(
+            options=[_fmt(v) for v in values], index=index, description=self.label or name,
+            continuous_update=True, style={"description_width": "initial"},
+        )
+
+
+@dataclass
+class Choice:
+    """A choice among ``options`` (strings, or ``(label, value)`` pairs)."""
+
+    options: Sequence[Any]
+    value: Any = None
+    label: str | None = None
+    static: Sequence[Any] | None = None
+    pairs: list = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.pairs = [o if isinstance(o, tuple) else (_fmt(o), o) for o in self.options]
+        if not self.pairs:
+            raise ValueError("options: give at least one option")
+        if self.value is None:
+            self.value = self.pairs[0][1]
+        if self.value not in [v for _, v in self.pairs]:
+            raise ValueError(f"value: {self.value!r} is not among the options")
+
+    def static_values(self) -> list:
+        return list(self.static) if self.static is not None else [v for _, v in self.pairs]
+
+    def live_widget(self, name: str):
+        import ipywidgets as w
+
+        return w.Dropdown(options=self.pairs, value=self.value, description=self.label or name,
+                          style={"description_width": "initial"})
+
+    def static_widget(self, name: str, values: list):
+        import ipywidgets as w
+
+        labels = {v: k for k, v in self.pairs}
+        index = values.index(self.value) if self.value in values else 0
+        return w.Dropdown(options=[labels.get(v, _fmt(v)) for v in values], index=index,
+                          description=self.label or name, style={"description_width": "initial"})
+
+
+@dataclass
+class Toggle:
+    """An on/off control."""
+
+    value: bool = False
+    label: str | None = None
+    static: Sequence[bool] | None = None
+
+    def static_values(self) -> list:
+        return list(self.static) if self.static is not None else [False, True]
+
+    def live_widget(self, name: str):
+        import ipywidgets as w
+
+        return w.Checkbox(value=self.value, description=self.label or name, indent=False)
+
+    def static_widget(self, name: str, values: list):
+        import ipywidgets as w
+
+        index = values.index(self.value) if self.value in values else 0
+        return w.ToggleButtons(options=[_fmt(v) for v in values], index=index,
+                               description=self.label or name, style={"description_width": "initial"})
+
+
+class Explorer:
+    """A view with controls; see the module docstring.
+
+    Parameters
+    ----------
+    view : callable
+        ``view(fig, **values)`` returns an object whose ``update(**values)`` redraws by changing
+        existing artists and may return a readout string.
+    controls : dict
+        Control name (the keyword ``update`` receives) -> :class:`Slider`, :class:`Choice` or
+        :class:`Toggle`.
+    alt : str or callable
+        Alt text of the image; a callable receives the control values and returns it.
+    width, height : float
+        Figure size in inches.
+    dpi : float
+        Resolution of the rendered frames (live and static).
+    """
+
+    def __init__(self, view: Callable, controls: dict, *, alt: str | Callable[..., str],
+                 width: float = 6.4, height: float = 3.4, dpi: float = 80):
+        if not controls:
+            raise ValueError("controls: an explorer needs at least one control")
+        self.controls = dict(controls)
+        self.alt = alt
+        self.dpi = dpi
+        self.fig = Figure(figsize=(width, height), layout="constrained")
+        self.values = {name: c.value for name, c in self.controls.items()}
+        self.view = view(self.fig, **self.values)
+
+    # -- the one step both forms share -------------------------------------------------------
+    def update(self, **values) -> str:
+        """Set some control values, update the view's artists, and return the readout."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(f"values: unknown control(s) {sorted(unknown)}")
+        self.values.update(values)
+        readout = self.view.update(**self.values)
+        return "" if readout is None else str(readout)
+
+    def render(self, compact: bool = False) -> bytes:
+        """The figure as PNG bytes, as it stands.
+
+        The first render lays the figure out; later ones keep that layout, which saves a third of
+        the time of a redraw (views fix their axis limits, so the layout does not need to move).
+        """
+        png = plotting.png_bytes(self.fig, self.dpi, compact=compact)
+        if self.fig.get_layout_engine() is not None:
+            self.fig.set_layout_engine("none")
+        return png
+
+    def alt_text(self) -> str:
+        return self.alt(**self.values) if callable(self.alt) else self.alt
+
+    def frame_html(self, readout: str, compact: bool = False) -> str:
+        """One frame: the image with its alt text, and the readout under it."""
+        text = f'<div class="explorer-readout">{html.escape(readout)}</div>' if readout else ""
+        return plotting.img_tag(self.render(compact), self.alt_text()) + text
+
+    # -- live form ---------------------------------------------------------------------------
+    def live(self):
+        """ipywidgets controls that redraw the figure on every change."""
+        import ipywidgets as w
+
+        widgets = {name: c.live_widget(name) for name, c in self.controls.items()}
+        image = w.HTML()
+
+        def redraw(_change=None):
+            readout = self.update(**{name: wd.value for name, wd in widgets.items()})
+            image.value = self.frame_html(readout)
+
+        for wd in widgets.values():
+            wd.observe(redraw, names="value")
+        redraw()
+        return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image])
+
+    # -- static form -------------------------------------------------------------------------
+    def static_grid(self) -> list[dict]:
+        """Every combination of the controls' static values, in nesting order."""
+        names = list(self.controls)
+        axes = [self.controls[n].static_values() for n in names]
+        return [dict(zip(names, combo)) for combo in itertools.product(*axes)]
+
+    def static(self):
+        """Precomputed frames behind controls linked in the browser: works with no kernel."""
+        import ipywidgets as w
+
+        names = list(self.controls)
+        axes = [self.controls[n].static_values() for n in names]
+        count = int(np.prod([len(a) for a in axes]))
+        if count > MAX_FRAMES:
+            raise ValueError(
+                f"controls: {count} static frames exceed MAX_FRAMES={MAX_FRAMES}; give fewer static values"
+            )
+        initial = dict(self.values)
+        frames: dict[str, Any] = {}  # identical frames share one widget
+
+        def frame(combo):
+            content = self.frame_html(self.update(**dict(zip(names, combo))), compact=True)
+            if content not in frames:
+                frames[content] = w.HTML(content)
+            return frames[content]
+
+        def level(depth, prefix):
+            if depth == len(names):
+                return frame(prefix)
+            children = [level(depth + 1, prefix + (v,)) for v in axes[depth]]
+            return w.Stack(children)
+
+        root = level(0, ())
+        self.update(**initial)
+        controls = {n: self.controls[n].static_widget(n, axes[i]) for i, n in enumerate(names)}
+
+        # Link each control to every stack at its depth, so the browser alone picks the frame.
+        stacks = [root]
+        for name in names:
+            for stack in stacks:
+                w.jslink((controls[name], "index"), (stack, "selected_index"))
+                stack.selected_index = controls[name].index
+            stacks = [child for s in stacks for child in s.children if isinstance(child, w.Stack)]
+        note = w.HTML('<span class="explorer-note">Precomputed explorer: the controls pick among '
+                      f'{count} frames computed when this page was built. Run the notebook for '
+                      'every setting.</span>')
+        return w.VBox([w.HBox(list(controls.values()), layout=w.Layout(flex_flow="row wrap")), root, note])
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.static() if static_mode() else self.live())
+
+
+def explore(view: Callable, controls: dict, *, alt, **options) -> Explorer:
+    """Build an :class:`Explorer`; as the last expression of a cell it displays itself."""
+    return Explorer(view, controls, alt=alt, **options)

@@ -1,0 +1,24 @@
+# Sourced by scripts/build and scripts/test: create (or reuse) the course's environment.
+# .venv holds Python packages pinned in requirements*.txt; node_modules the browser-side packages.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.installed
+want="$(cat requirements.txt requirements-test.txt pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "== installing Python packages (requirements.txt, requirements-test.txt)"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
+  echo "$want" > "$stamp"
+fi
+if [ ! -d node_modules/@jupyter-widgets/html-manager ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== installing browser-side packages (package-lock.json)"
+  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+fi
+export PATH="$ROOT/.venv/bin:$PATH"
+export MPLBACKEND=Agg

@@ -1,0 +1,176 @@
+"""Checking derivatives with finite differences.
+
+A derivative written by hand can be tested against the definition itself: nudge the input a little
+and watch how much the output moves. This module holds the two tools chapter 2 uses for that,
+plus the error measure that compares them.
+
+- :func:`numerical_derivative` -- central (or forward) differences, elementwise.
+- :func:`relative_error` -- ``|a - n| / max(|a|, |n|, tiny)``, elementwise.
+- :func:`gradient_check` -- the largest relative error between a derivative and its numerical estimate.
+"""
+
+import numpy as np
+
+__all__ = ["numerical_derivative", "relative_error", "gradient_check"]
+
+#: Default floor for the denominator of :func:`relative_error`: the smallest normal float64, so the
+#: error is purely relative and only the case ``a == n == 0`` (which gives 0) is guarded.
+TINY = np.finfo(np.float64).tiny
+
+
+def _as_float(x):
+    """``x`` as a float ndarray: floating dtypes kept, everything else in float64."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    return x
+
+
+def numerical_derivative(f, x, h=1e-5, method="central"):
+    """Estimate df/dx elementwise with finite differences.
+
+    Central differences, the default, use one point on each side of ``x``:
+
+    .. math:: f'(x) \\approx \\frac{f(x + h) - f(x - h)}{2h},
+
+    whose error shrinks like :math:`h^2`. Forward differences use ``x`` itself and one point to the
+    right, :math:`(f(x + h) - f(x)) / h`, whose error shrinks only like :math:`h`.
+
+    The difference is divided by the step the computer really took, ``(x + h) - (x - h)`` (or
+    ``(x + h) - x``), rather than by ``2h``: the two agree up to rounding, and the step that was
+    really taken removes the rounding of ``x + h`` from the estimate (this matters in float32).
+
+    Parameters
+    ----------
+    f : callable
+        An elementwise function: ``f(x)`` returns an array of the same shape as ``x``.
+    x : array_like
+        Points at which to estimate the derivative. Integer and bool inputs are converted to
+        float64; float32 stays float32 (and then so does the precision of the estimate).
+    h : float, optional
+        Step size, > 0. The default ``1e-5`` suits central differences in float64; forward
+        differences do best near ``1e-8``.
+    method : {"central", "forward"}, optional
+        Which difference quotient to use.
+
+    Returns
+    -------
+    ndarray
+        The estimated derivative, same shape as ``x``.
+
+    Raises
+    ------
+    ValueError
+        If ``h`` is not a positive finite number, or ``method`` is unknown.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lib.derivatives import numerical_derivative
+    >>> d = numerical_derivative(np.sin, [0.0, np.pi / 3])
+    >>> np.round(d, 8)
+    array([1. , 0.5])
+    >>> d = numerical_derivative(np.square, 3.0, h=1e-3, method="forward")
+    >>> print(f"{float(d):.4f}")   # exact answer 6; the forward error is about h
+    6.0010
+    """
+    try:
+        h = float(h)
+    except (TypeError, ValueError):
+        raise ValueError(f"h must be a positive finite step size, got h={h!r}") from None
+    if not (np.isfinite(h) and h > 0):
+        raise ValueError(f"h must be a positive finite step size, got h={h!r}")
+    if method not in ("central", "forward"):
+        raise ValueError(f"method must be 'central' or 'forward', got method={method!r}")
+    x = _as_float(x)
+    x_right = x + h
+    if method == "central":
+        x_left = x - h
+    else:
+        x_left = x
+    step = x_right - x_left
+    return np.asarray(f(x_right) - f(x_left)) / step
+
+
+def relative_error(a, n, tiny=TINY):
+    """Elementwise relative error ``|a - n| / max(|a|, |n|, tiny)``.
+
+    Symmetric in its two arguments, 0 when they are equal (including both 0, thanks to ``tiny``),
+    and at most 2 when they are finite. Computed in float64 whatever the input dtype.
+
+    Parameters
+    ----------
+    a, n : array_like
+        Typically an analytic derivative and its numerical estimate; broadcast together.
+    tiny : float, optional
+        Floor of the denominator, > 0. The default, the smallest normal float64, only prevents
+        ``0 / 0``; a larger value such as ``1e-12`` turns the measure into an absolute error
+        wherever both values are smaller than it.
+
+    Returns
+    -------
+    ndarray
+        float64 array of the broadcast shape.
+
+    Examples
+    --------
+    >>> from lib.derivatives import relative_error
+    >>> relative_error([1.0, 0.0, 2.0], [1.1, 0.0, -2.0])
+    array([0.09090909, 0.        , 2.        ])
+    """
+    try:
+        tiny = float(tiny)
+    except (TypeError, ValueError):
+        raise ValueError(f"tiny must be a positive finite number, got tiny={tiny!r}") from None
+    if not (np.isfinite(tiny) and tiny > 0):
+        raise ValueError(f"tiny must be a positive finite number, got tiny={tiny!r}")
+    a = np.asarray(a, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(n)), tiny)
+    return np.abs(a - n) / scale
+
+
+def gradient_check(f, df, x, h=1e-5, tiny=TINY):
+    """Largest relative error between a derivative and its central-difference estimate.
+
+    Computes ``a = df(x)`` and ``n = numerical_derivative(f, x, h)`` and returns the maximum of
+    :func:`relative_error` ``|a - n| / max(|a|, |n|, tiny)`` over all points. In float64 a correct
+    smooth derivative typically gives 1e-10 or less; something above about 1e-6 deserves a look.
+    Two honest causes of a large error besides a wrong derivative: a kink within ``h`` of a point
+    (ReLU at 0), and values so small that rounding dominates the finite difference.
+
+    Parameters
+    ----------
+    f : callable
+        Elementwise function.
+    df : callable
+        Its claimed derivative, elementwise.
+    x : array_like
+        Points to check.
+    h : float, optional
+        Step of the central difference.
+    tiny : float, optional
+        Floor of the denominator; see :func:`relative_error`.
+
+    Returns
+    -------
+    float
+        The largest relative error (0.0 for an empty ``x``; NaN if any value is NaN).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lib.derivatives import gradient_check
+    >>> x = np.linspace(-3, 3, 13)
+    >>> gradient_check(np.sin, np.cos, x) < 1e-9
+    True
+    >>> round(gradient_check(np.sin, lambda t: 2 * np.cos(t), x), 6)   # a wrong derivative
+    0.5
+    """
+    x = _as_float(x)
+    analytic = np.asarray(df(x))
+    numeric = numerical_derivative(f, x, h=h)
+    err = relative_error(analytic, numeric, tiny=tiny)
+    if err.size == 0:
+        return 0.0
+    return float(np.max(err))

@@ -42,6 +42,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from . import plotting
 
@@ -231,7 +232,7 @@ class Explorer:
         the time of a redraw (views fix their axis limits, so the layout does not need to move).
         """
         png = plotting.png_bytes(self.fig, self.dpi, compact=compact)
-        if self.fig.get_layout_engine() is not None:
+        if isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
             self.fig.set_layout_engine("none")
         return png
 

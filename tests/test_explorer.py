@@ -1,0 +1,147 @@
+"""The explorer mechanism: controls, live redraws that update artists, the static grid of frames."""
+
+import numpy as np
+import pytest
+
+ipywidgets = pytest.importorskip("ipywidgets")
+
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+from lib import explorer as ex
+
+
+class Line:
+    """A minimal view: one line whose slope a control sets."""
+
+    instances = 0
+
+    def __init__(self, fig, **values):
+        Line.instances += 1
+        self.ax = fig.add_subplot()
+        self.x = np.linspace(-1, 1, 11)
+        (self.line,) = self.ax.plot(self.x, self.x)
+        self.ax.set_ylim(-3, 3)
+        self.update(**values)
+
+    def update(self, slope, flip=False, kind="a"):
+        self.line.set_ydata((-1 if flip else 1) * slope * self.x)
+        return f"{kind}: slope {slope:g}"
+
+
+def make(**controls):
+    controls = controls or {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}
+    return ex.Explorer(Line, controls, alt="a line")
+
+
+def test_update_changes_existing_artists_without_new_figures():
+    e = make()
+    line, fig, before = e.view.line, e.fig, Line.instances
+    assert e.update(slope=2.0) == "a: slope 2"
+    np.testing.assert_allclose(line.get_ydata(), 2 * np.linspace(-1, 1, 11))
+    assert e.view.line is line and e.fig is fig and Line.instances == before
+    assert len(fig.axes) == 1 and len(fig.axes[0].lines) == 1
+
+
+def test_unknown_control_raises_naming_values():
+    with pytest.raises(ValueError, match="values"):
+        make().update(gain=1)
+
+
+def test_render_gives_png_and_keeps_the_first_layout():
+    e = make()
+    png = e.render()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    position = e.view.ax.get_position().bounds
+    e.update(slope=-2.0)
+    e.render()
+    assert not isinstance(e.fig.get_layout_engine(), ConstrainedLayoutEngine)
+    assert e.view.ax.get_position().bounds == position
+
+
+def test_static_grid_is_the_product_of_static_values():
+    e = make(slope=ex.Slider(-2, 2, 1, value=0, static=[-1, 0, 1]), flip=ex.Toggle(False),
+             kind=ex.Choice(["a", "b"]))
+    grid = e.static_grid()
+    assert len(grid) == 3 * 2 * 2
+    assert grid[0] == {"slope": -1, "flip": False, "kind": "a"}
+    assert grid[-1] == {"slope": 1, "flip": True, "kind": "b"}
+
+
+def test_slider_default_static_values_cover_range_and_value():
+    s = ex.Slider(0, 1, 0.1, value=0.3)
+    values = s.static_values()
+    assert values[0] == 0 and values[-1] == 1 and 0.3 in values and len(values) == 6
+
+
+def test_log_slider_static_values_are_powers():
+    s = ex.Slider(-4, 0, 0.5, value=1e-2, log=True)
+    np.testing.assert_allclose(s.static_values(), [1e-4, 1e-3, 1e-2, 1e-1, 1.0])
+
+
+@pytest.mark.parametrize("bad, param", [
+    (dict(min=1, max=0, step=0.1, value=0.5), "min"),
+    (dict(min=0, max=1, step=0, value=0.5), "step"),
+    (dict(min=0, max=1, step=0.1, value=2), "value"),
+])
+def test_bad_slider_raises_naming_parameter(bad, param):
+    with pytest.raises(ValueError, match=param):
+        ex.Slider(**bad)
+
+
+def test_bad_choice_and_empty_controls_raise():
+    with pytest.raises(ValueError, match="value"):
+        ex.Choice(["a"], value="z")
+    with pytest.raises(ValueError, match="options"):
+        ex.Choice([])
+    with pytest.raises(ValueError, match="controls"):
+        ex.Explorer(Line, {}, alt="x")
+
+
+def test_static_form_links_every_stack_and_picks_the_right_frame():
+    e = make(slope=ex.Slider(-2, 2, 1, value=1, static=[-1, 1]), kind=ex.Choice(["a", "b"], value="b"))
+    box = e.static()
+    controls, root = box.children[0].children, box.children[1]
+    assert [type(c).__name__ for c in controls] == ["SelectionSlider", "Dropdown"]
+    assert isinstance(root, ipywidgets.Stack) and len(root.children) == 2
+    # initial selection follows the controls' values: slope 1 (index 1), kind "b" (index 1)
+    assert root.selected_index == 1 and root.children[1].selected_index == 1
+    frame = root.children[1].children[1].value
+    assert "b: slope 1" in frame and 'alt="a line"' in frame
+    other = root.children[0].children[0].value
+    assert "a: slope -1" in other
+    # the live state is restored after precomputing
+    assert e.values == {"slope": 1, "kind": "b"}
+
+
+def test_identical_frames_share_one_widget():
+    class Flat(Line):
+        def update(self, slope, kind="a"):
+            self.line.set_ydata(0 * self.x)
+            return "flat"
+
+    e = ex.Explorer(Flat, {"slope": ex.Slider(0, 1, 1, value=0, static=[0, 1])}, alt="flat")
+    root = e.static().children[1]
+    assert root.children[0] is root.children[1]
+
+
+def test_too_many_frames_raise():
+    e = make(slope=ex.Slider(0, 100, 1, value=0, static=list(range(ex.MAX_FRAMES + 1))))
+    with pytest.raises(ValueError, match="MAX_FRAMES"):
+        e.static()
+
+
+def test_live_form_redraws_on_change():
+    e = make()
+    box = e.live()
+    slider, image = box.children[0].children[0], box.children[1]
+    first = image.value
+    slider.value = -2.0
+    assert image.value != first and "slope -2" in image.value
+    np.testing.assert_allclose(e.view.line.get_ydata(), -2 * np.linspace(-1, 1, 11))
+
+
+def test_static_mode_follows_environment(monkeypatch):
+    monkeypatch.setenv("COURSE_STATIC", "1")
+    assert ex.static_mode()
+    monkeypatch.setenv("COURSE_STATIC", "0")
+    assert not ex.static_mode()

@@ -1,0 +1,130 @@
+"""Serve a built site on 127.0.0.1 and open it in headless Debian chromium.
+
+Shared by the browser check (``test_site.py``) and the screenshot script (``screenshot.py``). The
+browser is always the system's ``/usr/bin/chromium`` driven by playwright: playwright never downloads a
+browser of its own here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MISSING_CHROMIUM = "chromium not found: install it with `apt-get install chromium`"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+# Folders of a built Jupyter Book that hold assets, not pages.
+ASSET_DIRS = {"_static", "_sources", "_vendor", "_images", "_sphinx_design_static", "_panels_static"}
+_REDIRECT = re.compile(rb"<meta[^>]+http-equiv=[\"']?refresh", re.IGNORECASE)
+
+
+def require_chromium() -> None:
+    """Raise RuntimeError with an installation hint when the system chromium is absent."""
+    if not CHROMIUM.exists():
+        raise RuntimeError(MISSING_CHROMIUM)
+
+
+def find_pages(site: Path) -> list[str]:
+    """Every HTML page of a built site, as paths relative to ``site`` (redirect stubs left out)."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site)
+        if rel.parts[0] in ASSET_DIRS:
+            continue
+        if _REDIRECT.search(path.read_bytes()[:2048]):
+            continue
+        pages.append(rel.as_posix())
+    return pages
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    """Serve ``site`` on a free port of 127.0.0.1 in a background thread; yield the base URL."""
+    site = Path(site).resolve()
+    if not site.is_dir():
+        raise FileNotFoundError(f"no built site at {site}")
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def launch(playwright):
+    """Launch headless Debian chromium with the course's flags (never a downloaded browser)."""
+    require_chromium()
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def is_local(url: str) -> bool:
+    """True for URLs the site may load: its own server, and ``data:``/``blob:``/``about:`` URLs."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about"}:
+        return True
+    return parts.hostname in LOCAL_HOSTS
+
+
+def block_other_hosts(context, blocked: list[str]) -> None:
+    """Abort every request to another host and record its URL in ``blocked``."""
+
+    def handle(route):
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", handle)
+
+
+WAIT_FOR_MATHJAX = """
+async (timeout) => {
+  // MathJax 3 is loaded with `defer`; give it a moment to define its startup promise, then wait for
+  // the first typesetting pass to finish.
+  const usesMathJax = !!document.querySelector('script[src*="mathjax" i], script[src*="tex-" i]');
+  if (!usesMathJax) return "absent";
+  const start = Date.now();
+  while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
+    if (Date.now() - start > timeout) return "did not start";
+    await new Promise(r => setTimeout(r, 50));
+  }
+  await MathJax.startup.promise;
+  if (MathJax.typesetPromise) await MathJax.typesetPromise();
+  return "typeset";
+}
+"""
+
+
+def wait_for_mathjax(page, timeout_ms: int = 10_000) -> str:
+    """Wait until MathJax has typeset the page: "typeset", "absent" or "did not start"."""
+    return page.evaluate(WAIT_FOR_MATHJAX, timeout_ms)

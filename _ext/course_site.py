@@ -8,6 +8,7 @@ inject into every page: myst-nb adds them only to pages whose notebook holds wid
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -44,8 +45,33 @@ def copy_vendor(app, exception) -> None:
             shutil.copyfile(font, target / font.name)
 
 
+INLINE_SCRIPT = re.compile(r"^\s*<script>[^<]*</script>\s*$")
+
+
+def dedupe_inline_scripts(app, exception) -> None:
+    """Drop repeated inline scripts from every page.
+
+    Under Jupyter Book 1 the config scripts of sphinx-thebe and sphinx-togglebutton reach each page
+    twice; declaring thebe's ``const`` twice is a SyntaxError in the browser on every page.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+        seen, kept = set(), []
+        for line in lines:
+            if INLINE_SCRIPT.match(line):
+                if line.strip() in seen:
+                    continue
+                seen.add(line.strip())
+            kept.append(line)
+        if len(kept) != len(lines):
+            page.write_text("".join(kept), encoding="utf-8")
+
+
 def setup(app):
     app.connect("builder-inited", check_vendor)
+    app.connect("build-finished", dedupe_inline_scripts)
     app.connect("build-finished", copy_vendor)
     app.add_css_file("course.css")
     app.config.html_static_path.append(str(Path(__file__).resolve().parent / "static"))

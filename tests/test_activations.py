@@ -1,0 +1,521 @@
+"""Tests for lib.activations: values, derivatives, edge cases, parameters and references."""
+
+import doctest
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from scipy import special
+
+import lib.activations
+from lib.activations import ACTIVATIONS, log_softmax, prelu, softmax
+
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+NAMES = sorted(ACTIVATIONS)
+TWELVE = ["step", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softplus", "elu",
+          "selu", "swish", "gelu"]
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+# Non-default parameters for each activation (every parameter appears at least once).
+PARAMS = {
+    "step": [{"threshold": 0.5}],
+    "linear": [{"c": -2.5}],
+    "relu": [{"threshold": 0.5}, {"max_value": 1.5}, {"threshold": -0.5, "max_value": 2.0}],
+    "leaky_relu": [{"negative_slope": 0.2}, {"negative_slope": 0.0}, {"negative_slope": 1.5},
+                   {"negative_slope": -0.3}],
+    "prelu": [{"a": 0.6}, {"a": 0.0}],
+    "softplus": [{"beta": 2.5}, {"threshold": 1.0}, {"beta": 0.5, "threshold": 2.0}],
+    "elu": [{"alpha": 0.5}, {"alpha": 2.0}],
+    "swish": [{"beta": 2.0}, {"beta": -0.7}, {"beta": 0.0}],
+    "gelu": [{"approximate": "tanh"}],
+}
+CASES = [(name, {}) for name in NAMES] + [(n, p) for n, ps in PARAMS.items() for p in ps]
+CASE_IDS = [f"{n}-{p}" if p else n for n, p in CASES]
+
+
+def kinks(name, params):
+    """Points where the derivative jumps (to keep finite differences away from them)."""
+    if name == "step":
+        return [params.get("threshold", 0.0)]
+    if name == "relu":
+        return [params.get("threshold", 0.0), params.get("max_value") or 0.0]
+    if name == "softplus":
+        return [params.get("threshold", 20.0) / params.get("beta", 1.0)]
+    return [0.0]
+
+
+def central_difference(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+# -- the registry and the doctests -----------------------------------------------------------------
+
+def test_registry_holds_the_twelve_and_silu():
+    assert set(TWELVE) <= set(ACTIVATIONS)
+    assert set(ACTIVATIONS) == set(TWELVE) | {"silu"}
+    for name, f in ACTIVATIONS.items():
+        assert f.name == name
+        assert callable(f) and callable(f.derivative)
+        assert isinstance(f.params, dict)
+        assert f.formula and f.derivative_formula
+        assert name in repr(f)
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(lib.activations, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 20
+    assert result.failed == 0
+
+
+# -- derivatives against central differences ---------------------------------------------------------
+
+@pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
+def test_derivative_matches_central_differences(name, params):
+    f = ACTIVATIONS[name]
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-6, 6, size=400)
+    x = x[np.min([np.abs(x - k) for k in kinks(name, params)], axis=0) > 1e-3]
+    numeric = central_difference(lambda t: f(t, **params), x)
+    np.testing.assert_allclose(f.derivative(x, **params), numeric, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
+def test_backward_with_random_upstream_gradient(name, params):
+    # d/dx sum(g * f(x)) = g * f'(x), checked one coordinate at a time on a small 2-D input
+    f = ACTIVATIONS[name]
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-4, 4, size=(3, 4))
+    x[np.min([np.abs(x - k) for k in kinks(name, params)], axis=0) < 1e-3] += 0.01
+    g = rng.standard_normal(x.shape)
+    analytic = g * f.derivative(x, **params)
+    numeric = np.empty_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = 1e-5
+        numeric[i] = (np.sum(g * f(x + e, **params)) - np.sum(g * f(x - e, **params))) / 2e-5
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-7, atol=1e-9)
+
+
+def test_prelu_derivative_with_respect_to_a():
+    rng = np.random.default_rng(2)
+    x = rng.uniform(-3, 3, size=(5, 3))
+    a = rng.uniform(0, 0.5, size=3)
+    g = rng.standard_normal(x.shape)
+    analytic = (g * prelu.derivative_a(x, a=a)).sum(axis=0)
+    numeric = np.empty_like(a)
+    for j in range(a.size):
+        e = np.zeros_like(a)
+        e[j] = 1e-5
+        numeric[j] = (np.sum(g * prelu(x, a=a + e)) - np.sum(g * prelu(x, a=a - e))) / 2e-5
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-7, atol=1e-9)
+    np.testing.assert_array_equal(prelu.derivative_a([-2.0, 0.0, 3.0, np.nan]), [-2.0, 0.0, 0.0, np.nan])
+
+
+def test_prelu_broadcasts_an_array_slope():
+    x = np.array([[-1.0, -2.0, 3.0], [4.0, -5.0, 0.0]])
+    a = np.array([0.1, 0.2, 0.3])
+    np.testing.assert_array_equal(prelu(x, a=a), np.where(x >= 0, x, a * x))
+    np.testing.assert_array_equal(prelu.derivative(x, a=a), np.where(x > 0, 1.0, a + 0 * x))
+    assert prelu(x.astype(np.float32), a=a).dtype == np.float32
+
+
+# -- values against scipy and closed forms ------------------------------------------------------------
+
+WIDE = np.concatenate([np.linspace(-50, 50, 1001), [-745.0, -710.0, -700.0, 700.0, 710.0, 1e10, -1e10]])
+
+
+def test_sigmoid_matches_scipy_expit_and_its_derivative_keeps_precision():
+    f = ACTIVATIONS["sigmoid"]
+    np.testing.assert_allclose(f(WIDE), special.expit(WIDE), rtol=4e-16, atol=np.finfo(float).tiny)
+    # scipy flushes the subnormal results to 0; the true value there is e^x
+    np.testing.assert_array_equal(f([-710.0, -745.0]), np.exp([-710.0, -745.0]))
+    expected = special.expit(WIDE) * special.expit(-WIDE)
+    np.testing.assert_allclose(f.derivative(WIDE), expected, rtol=1e-15, atol=np.finfo(float).tiny)
+    x32 = WIDE.astype(np.float32)
+    np.testing.assert_allclose(f(x32), special.expit(x32.astype(np.float64)).astype(np.float32),
+                               rtol=3e-7, atol=np.finfo(np.float32).smallest_subnormal)
+
+
+def test_tanh_derivative_keeps_precision_for_large_x():
+    x = np.linspace(-300, 300, 601)
+    expected = 1 / np.cosh(x) ** 2
+    np.testing.assert_allclose(ACTIVATIONS["tanh"].derivative(x), expected, rtol=1e-14, atol=0)
+    np.testing.assert_array_equal(ACTIVATIONS["tanh"](x), np.tanh(x))
+
+
+def test_softplus_matches_logaddexp_below_the_threshold():
+    f = ACTIVATIONS["softplus"]
+    x = np.linspace(-700, 20, 2001)
+    np.testing.assert_allclose(f(x), np.logaddexp(0, x), rtol=1e-15, atol=0)
+    np.testing.assert_allclose(f.derivative(x), special.expit(x), rtol=1e-15, atol=0)
+    above = np.array([20.5, 100.0, 1e300])
+    np.testing.assert_array_equal(f(above), above)
+    np.testing.assert_array_equal(f.derivative(above), 1.0)
+    y = x[3 * x <= 20]  # beta * x beyond the threshold gives x itself
+    np.testing.assert_allclose(f(y, beta=3.0), np.logaddexp(0, 3 * y) / 3, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("beta", [1.0, 2.0, -0.5])
+def test_swish_matches_x_times_expit(beta):
+    x = np.linspace(-60, 60, 1201)
+    f = ACTIVATIONS["swish"]
+    np.testing.assert_allclose(f(x, beta=beta), x * special.expit(beta * x), rtol=1e-15, atol=0)
+    s = special.expit(beta * x)
+    np.testing.assert_allclose(f.derivative(x, beta=beta), s + beta * x * s * (1 - s),
+                               rtol=1e-14, atol=1e-300)
+    np.testing.assert_array_equal(ACTIVATIONS["silu"](x), f(x))
+
+
+def test_gelu_matches_erfc_and_erf():
+    x = np.linspace(-30, 30, 1201)
+    f = ACTIVATIONS["gelu"]
+    # erfc(-x / sqrt(2)) carries the rounding of x / sqrt(2), amplified ~x^2 times in the far tail
+    reference = x * 0.5 * special.erfc(-x / np.sqrt(2))
+    assert (np.abs(f(x) - reference) <= 5e-16 * (1 + x**2) * np.abs(reference)).all()
+    phi = np.exp(-x * x / 2) / np.sqrt(2 * np.pi)
+    np.testing.assert_allclose(f.derivative(x), special.ndtr(x) + x * phi, rtol=1e-14, atol=1e-300)
+    k = np.sqrt(2 / np.pi)
+    y = np.linspace(-5, 5, 101)
+    np.testing.assert_allclose(f(y, approximate="tanh"),
+                               0.5 * y * (1 + np.tanh(k * (y + 0.044715 * y**3))), rtol=1e-13, atol=1e-15)
+
+
+def test_gelu_tanh_derivative_against_mpmath():
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 40
+    k, c = mp.sqrt(2 / mp.pi), mp.mpf("0.044715")
+    xs = [-5.5, -4.7, -3.1, -2.2, -0.3, 0.0, 0.7, 2.9]
+    exact = [float(mp.diff(lambda t: t / 2 * (1 + mp.tanh(k * (t + c * t**3))), mp.mpf(x))) for x in xs]
+    np.testing.assert_allclose(ACTIVATIONS["gelu"].derivative(xs, approximate="tanh"), exact, rtol=1e-14)
+
+
+def test_elu_and_selu_closed_forms():
+    x = np.linspace(-40, 40, 801)
+    np.testing.assert_allclose(ACTIVATIONS["elu"](x, alpha=0.7), np.where(x > 0, x, 0.7 * np.expm1(x)),
+                               rtol=1e-15, atol=0)
+    np.testing.assert_allclose(ACTIVATIONS["selu"](x),
+                               SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(x)), rtol=1e-15, atol=0)
+    np.testing.assert_allclose(ACTIVATIONS["selu"].derivative(x),
+                               SELU_SCALE * np.where(x > 0, 1.0, SELU_ALPHA * np.exp(x)), rtol=1e-15, atol=0)
+
+
+def test_kink_derivatives_follow_pytorch_convention():
+    d = {name: f.derivative(0.0) for name, f in ACTIVATIONS.items()}
+    assert d["relu"] == 0.0
+    assert d["leaky_relu"] == 0.01
+    assert d["prelu"] == 0.25
+    assert d["elu"] == 1.0
+    assert ACTIVATIONS["elu"].derivative(0.0, alpha=0.3) == 0.3
+    assert d["selu"] == SELU_SCALE * SELU_ALPHA
+    assert d["step"] == 0.0
+    assert ACTIVATIONS["relu"](1.5, threshold=1.5) == 0.0
+    assert ACTIVATIONS["relu"].derivative(6.0, max_value=6.0) == 0.0
+
+
+# -- dtypes, shapes, the caller's array ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_float_dtype_is_kept_and_accurate(name, dtype):
+    f = ACTIVATIONS[name]
+    x = np.linspace(-8, 8, 161).astype(dtype)
+    exact, exact_d = f(x.astype(np.float64)), f.derivative(x.astype(np.float64))
+    y, dy = f(x), f.derivative(x)
+    assert y.dtype == dtype and dy.dtype == dtype
+    rtol = {np.float16: 4e-3, np.float32: 1e-6, np.float64: 0}[dtype]
+    atol = {np.float16: 1e-4, np.float32: 1e-7, np.float64: 0}[dtype]
+    np.testing.assert_allclose(y, exact.astype(dtype), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(dy, exact_d.astype(dtype), rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_int_and_bool_are_computed_in_float64(name):
+    f = ACTIVATIONS[name]
+    for x in ([-2, 0, 3], np.array([-2, 0, 3], dtype=np.int8), [True, False]):
+        y = f(x)
+        assert y.dtype == np.float64 and f.derivative(x).dtype == np.float64
+        np.testing.assert_array_equal(y, f(np.asarray(x, dtype=np.float64)))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shapes(name):
+    f = ACTIVATIONS[name]
+    for x in (0.5, np.float32(-0.5), np.zeros((0, 3)), np.ones((2, 3, 4)), np.arange(6.0)[::2]):
+        for y in (f(x), f.derivative(x)):
+            assert isinstance(y, np.ndarray)
+            assert y.shape == np.shape(x)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_callers_array_is_never_modified(name):
+    f = ACTIVATIONS[name]
+    x = np.random.default_rng(3).uniform(-5, 5, size=(70_000,))  # more than one block
+    x[::7] = 0.0
+    before = x.copy()
+    x.flags.writeable = False  # any write would raise
+    f(x), f.derivative(x), f(x, **PARAMS.get(name, [{}])[0]), f.derivative(x, **PARAMS.get(name, [{}])[0])
+    np.testing.assert_array_equal(x, before)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_many_blocks_agree_with_elementwise_evaluation(name):
+    f = ACTIVATIONS[name]
+    x = np.random.default_rng(4).uniform(-10, 10, size=(3, 70_001))
+    np.testing.assert_array_equal(f(x)[:, ::997], f(x[:, ::997]))
+    np.testing.assert_array_equal(f.derivative(x)[:, ::997], f.derivative(x[:, ::997]))
+
+
+# -- NaN, infinities and the largest floats --------------------------------------------------------------
+
+# (f(-inf), f(+inf), f'(-inf), f'(+inf)) with default parameters
+LIMITS = {
+    "step": (0, 1, 0, 0),
+    "linear": (-np.inf, np.inf, 1, 1),
+    "sigmoid": (0, 1, 0, 0),
+    "tanh": (-1, 1, 0, 0),
+    "relu": (0, np.inf, 0, 1),
+    "leaky_relu": (-np.inf, np.inf, 0.01, 1),
+    "prelu": (-np.inf, np.inf, 0.25, 1),
+    "softplus": (0, np.inf, 0, 1),
+    "elu": (-1, np.inf, 0, 1),
+    "selu": (-SELU_SCALE * SELU_ALPHA, np.inf, 0, SELU_SCALE),
+    "swish": (0, np.inf, 0, 1),
+    "silu": (0, np.inf, 0, 1),
+    "gelu": (0, np.inf, 0, 1),
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_nan_inf_and_largest_floats(name, dtype):
+    f = ACTIVATIONS[name]
+    big = np.finfo(dtype).max
+    x = np.array([np.nan, -np.inf, np.inf, -big, big], dtype=dtype)
+    if name == "selu":
+        x[4] /= 2  # selu(max) = 1.05 max overflows for real
+    lo, hi, dlo, dhi = LIMITS[name]
+    for params in [{}] + ([{"approximate": "tanh"}] if name == "gelu" else []):
+        y, dy = f(x, **params), f.derivative(x, **params)
+        assert np.isnan(y[0]) and np.isnan(dy[0])
+        np.testing.assert_allclose(y[1:3], np.array([lo, hi], dtype=dtype), rtol=1e-3)
+        np.testing.assert_allclose(dy[1:3], np.array([dlo, dhi], dtype=dtype), rtol=1e-3)
+        assert np.isfinite(y[3:]).all() and np.isfinite(dy[3:]).all()
+        for value, limit in ((y[3], lo), (y[4], hi)):  # bounded limits are reached at +-max
+            if np.isfinite(limit):
+                np.testing.assert_allclose(value, limit, rtol=1e-3)
+        np.testing.assert_allclose(dy[3:], np.array([dlo, dhi], dtype=dtype), rtol=1e-3)
+
+
+@pytest.mark.parametrize("name, params", [c for c in CASES if c[1]], ids=[i for c, i in zip(CASES, CASE_IDS) if c[1]])
+def test_nan_and_inf_with_parameters_give_no_warning(name, params):
+    f = ACTIVATIONS[name]
+    big = np.finfo(np.float32).max
+    x = np.array([np.nan, -np.inf, np.inf, -big, big, 0.0], dtype=np.float32)
+    if name == "linear" or params.get("negative_slope", 0) > 1:
+        x = x[:3]  # c * max and 1.5 * (-max) overflow for real
+    y, dy = f(x, **params), f.derivative(x, **params)
+    assert np.isnan(y[0]) and np.isnan(dy[0])
+    assert not np.isnan(y[1:]).any() and not np.isnan(dy[1:]).any()
+
+
+def test_linear_overflow_is_reported_only_when_the_result_overflows():
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        ACTIVATIONS["linear"](np.finfo(np.float64).max, c=2.0)
+
+
+# -- parameters ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, params", [c for c in CASES if c[1]], ids=[i for c, i in zip(CASES, CASE_IDS) if c[1]])
+def test_every_parameter_changes_the_output(name, params):
+    f = ACTIVATIONS[name]
+    x = np.linspace(-3, 3, 25)
+    changed_value = not np.array_equal(f(x, **params), f(x))
+    changed_slope = not np.array_equal(f.derivative(x, **params), f.derivative(x))
+    assert changed_value
+    assert changed_slope or name == "step"  # a step's slope is 0 wherever it is
+
+
+@pytest.mark.parametrize("call, word", [
+    (lambda: ACTIVATIONS["softplus"](1.0, beta=0.0), "beta"),
+    (lambda: ACTIVATIONS["softplus"].derivative(1.0, beta=-1.0), "beta"),
+    (lambda: ACTIVATIONS["gelu"](1.0, approximate="fast"), "approximate"),
+    (lambda: ACTIVATIONS["relu"](1.0, max_value=0.0), "max_value"),
+    (lambda: ACTIVATIONS["relu"](1.0, threshold=2.0, max_value=1.0), "max_value"),
+    (lambda: ACTIVATIONS["leaky_relu"](1.0, negative_slope=np.nan), "negative_slope"),
+    (lambda: ACTIVATIONS["elu"](1.0, alpha=np.inf), "alpha"),
+    (lambda: ACTIVATIONS["swish"](1.0, beta=np.nan), "beta"),
+    (lambda: ACTIVATIONS["step"](1.0, threshold=np.nan), "threshold"),
+    (lambda: ACTIVATIONS["linear"](1.0, c=np.inf), "c"),
+    (lambda: prelu(1.0, a=np.array([0.1, np.nan])), "a"),
+    (lambda: softmax([1.0, 2.0], temperature=0.0), "temperature"),
+    (lambda: softmax([1.0, 2.0], temperature=-1.0), "temperature"),
+    (lambda: softmax.jacobian([1.0, 2.0], temperature=0.0), "temperature"),
+    (lambda: log_softmax([1.0, 2.0], temperature=-2.0), "temperature"),
+])
+def test_bad_parameters_raise_value_error_naming_them(call, word):
+    with pytest.raises(ValueError, match=word):
+        call()
+
+
+def test_unknown_parameter_is_a_type_error():
+    with pytest.raises(TypeError, match="beta"):
+        ACTIVATIONS["sigmoid"](1.0, beta=2.0)
+
+
+# -- softmax and log_softmax -----------------------------------------------------------------------------
+
+def test_softmax_and_log_softmax_match_scipy():
+    rng = np.random.default_rng(5)
+    z = rng.normal(scale=30, size=(4, 5, 6))
+    for axis in (0, 1, -1):
+        np.testing.assert_allclose(softmax(z, axis=axis), special.softmax(z, axis=axis), rtol=1e-13, atol=1e-300)
+        np.testing.assert_allclose(log_softmax(z, axis=axis), special.log_softmax(z, axis=axis), rtol=1e-13)
+    np.testing.assert_allclose(softmax(z, temperature=4.0), special.softmax(z / 4.0, axis=-1), rtol=1e-13)
+    np.testing.assert_allclose(log_softmax(z, temperature=0.5), special.log_softmax(z / 0.5, axis=-1), rtol=1e-13)
+
+
+def test_softmax_edge_cases():
+    big = np.finfo(np.float64).max
+    p = softmax([[big, -big, 0.0], [-np.inf, 0.0, 0.0], [-np.inf, -np.inf, -np.inf]])
+    np.testing.assert_array_equal(p[0], [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(p[1], [0.0, 0.5, 0.5])
+    assert np.isnan(p[2]).all()  # no finite logit: undefined, as in PyTorch and scipy
+    assert softmax(np.zeros((2, 3), dtype=np.float32)).dtype == np.float32
+    assert log_softmax(np.zeros((2, 3), dtype=np.float32)).dtype == np.float32
+    assert softmax(np.zeros((0, 3))).shape == (0, 3)
+    assert softmax([1, 2]).dtype == np.float64
+    z = np.array([1.0, 2.0])
+    softmax(z), log_softmax(z), softmax.jacobian(z)
+    np.testing.assert_array_equal(z, [1.0, 2.0])
+
+
+def test_log_softmax_is_finite_where_log_of_softmax_is_not():
+    z = np.array([0.0, -800.0, -1e300])
+    assert softmax(z)[1] == 0.0  # so np.log(softmax(z)) would be -inf
+    np.testing.assert_allclose(log_softmax(z), [0.0, -800.0, -1e300], rtol=1e-15)
+
+
+def test_softmax_jacobian_and_vjp_match_central_differences_with_random_upstream():
+    rng = np.random.default_rng(6)
+    z = rng.normal(size=(3, 5))
+    dp = rng.normal(size=(3, 5))  # random upstream gradient: all ones would give exactly zero
+    temperature = 1.7
+    jac = softmax.jacobian(z, temperature=temperature)
+    assert jac.shape == (3, 5, 5)
+    numeric_jac = np.empty_like(jac)
+    for j in range(5):
+        e = np.zeros(5)
+        e[j] = 1e-5
+        plus, minus = softmax(z + e, temperature=temperature), softmax(z - e, temperature=temperature)
+        numeric_jac[:, :, j] = (plus - minus) / 2e-5
+    np.testing.assert_allclose(jac, numeric_jac, rtol=1e-7, atol=1e-10)
+    numeric_grad = np.einsum("bi,bij->bj", dp, numeric_jac)
+    np.testing.assert_allclose(np.einsum("bi,bij->bj", dp, jac), numeric_grad, rtol=1e-7, atol=1e-10)
+    np.testing.assert_allclose(softmax.vjp(z, dp, temperature=temperature), numeric_grad, rtol=1e-7, atol=1e-10)
+    np.testing.assert_allclose(softmax.vjp(z.T, dp.T, axis=0, temperature=temperature), numeric_grad.T,
+                               rtol=1e-7, atol=1e-10)
+    assert np.abs(numeric_grad).max() > 1e-3  # the check can fail
+
+
+# -- property tests ----------------------------------------------------------------------------------------
+
+finite = st.floats(min_value=-1e308, max_value=1e308, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, st.integers(1, 30), elements=finite))
+def test_sigmoid_is_in_unit_interval_and_monotone(x):
+    x = np.sort(x)
+    s = ACTIVATIONS["sigmoid"](x)
+    assert ((s >= 0) & (s <= 1)).all()
+    assert (np.diff(s) >= 0).all()
+    d = ACTIVATIONS["sigmoid"].derivative(x)
+    assert ((d >= 0) & (d <= 0.25 * (1 + 1e-15))).all()
+
+
+logits = hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 8)),
+                    elements=st.floats(min_value=-1e6, max_value=1e6))
+
+
+@settings(max_examples=60, deadline=None)
+@given(logits, st.floats(min_value=-1e6, max_value=1e6))
+def test_softmax_rows_sum_to_one_and_are_shift_invariant(z, shift):
+    p = softmax(z)
+    assert ((p >= 0) & (p <= 1)).all()
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(softmax(z + shift), p, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(np.exp(log_softmax(z)), p, rtol=1e-12, atol=1e-300)
+
+
+# -- PyTorch as a reference, where it is installed ---------------------------------------------------------
+
+def torch_reference(name, params):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    table = {
+        "linear": lambda t: params.get("c", 1.0) * t,
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": torch.relu,
+        "leaky_relu": lambda t: F.leaky_relu(t, params.get("negative_slope", 0.01)),
+        "prelu": lambda t: F.prelu(t, torch.tensor([params.get("a", 0.25)], dtype=t.dtype)),
+        "softplus": lambda t: F.softplus(t, params.get("beta", 1.0), params.get("threshold", 20.0)),
+        "elu": lambda t: F.elu(t, params.get("alpha", 1.0)),
+        "selu": F.selu,
+        "swish": lambda t: t * torch.sigmoid(params.get("beta", 1.0) * t),
+        "silu": F.silu,
+        "gelu": lambda t: F.gelu(t, approximate=params.get("approximate", "none")),
+    }
+    if name not in table or (name == "relu" and params):
+        pytest.skip(f"no PyTorch counterpart for {name} {params}")
+    return torch, table[name]
+
+
+@pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
+def test_values_and_derivatives_match_pytorch_autograd(name, params):
+    torch, reference = torch_reference(name, params)
+    rng = np.random.default_rng(7)
+    x = np.concatenate([rng.uniform(-8, 8, 300), [0.0, -0.0, 1.0, -1.0, 25.0, -25.0, 19.9, 20.1]])
+    g = rng.standard_normal(x.shape)
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    y = reference(t)
+    y.backward(torch.tensor(g))
+    # torch's tanh-form GELU computes 1 + tanh(v) and 1 - tanh(v)^2, which cancel in the far tail
+    # (lib uses sigmoid forms, checked against mpmath in test_gelu_tanh_derivative_against_mpmath)
+    atol = 1e-13 if params.get("approximate") == "tanh" else 1e-15
+    np.testing.assert_allclose(ACTIVATIONS[name](x, **params), y.detach().numpy(), rtol=1e-13, atol=atol)
+    np.testing.assert_allclose(g * ACTIVATIONS[name].derivative(x, **params), t.grad.numpy(),
+                               rtol=1e-12, atol=atol)
+
+
+def test_prelu_array_slope_and_its_gradient_match_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(8)
+    x = rng.uniform(-3, 3, size=(6, 4))
+    x[0] = 0.0
+    a = rng.uniform(0, 0.5, size=4)
+    g = rng.standard_normal(x.shape)
+    tx = torch.tensor(x, requires_grad=True)
+    ta = torch.tensor(a, requires_grad=True)
+    y = torch.nn.functional.prelu(tx, ta)
+    y.backward(torch.tensor(g))
+    np.testing.assert_allclose(prelu(x, a=a), y.detach().numpy(), rtol=1e-15)
+    np.testing.assert_allclose(g * prelu.derivative(x, a=a), tx.grad.numpy(), rtol=1e-15)
+    np.testing.assert_allclose((g * prelu.derivative_a(x, a=a)).sum(axis=0), ta.grad.numpy(), rtol=1e-12)
+
+
+def test_softmax_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(9)
+    z = rng.normal(scale=10, size=(4, 7))
+    dp = rng.standard_normal(z.shape)
+    t = torch.tensor(z, requires_grad=True)
+    p = torch.softmax(t / 2.0, dim=-1)
+    p.backward(torch.tensor(dp))
+    np.testing.assert_allclose(softmax(z, temperature=2.0), p.detach().numpy(), rtol=1e-13)
+    np.testing.assert_allclose(softmax.vjp(z, dp, temperature=2.0), t.grad.numpy(), rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(log_softmax(z), torch.log_softmax(torch.tensor(z), -1).numpy(), rtol=1e-13)

@@ -269,7 +269,10 @@ class Explorer:
         return [dict(zip(names, combo)) for combo in itertools.product(*axes)]
 
     def static(self):
-        """Precomputed frames behind controls linked in the browser: works with no kernel."""
+        """Precomputed frames behind controls linked in the browser: works with no kernel.
+
+        A control with a single static value is fixed at it and not shown.
+        """
         import ipywidgets as w
 
         names = list(self.controls)
@@ -280,27 +283,29 @@ class Explorer:
                 f"controls: {count} static frames exceed MAX_FRAMES={MAX_FRAMES}; give fewer static values"
             )
         initial = dict(self.values)
+        fixed = {n: a[0] for n, a in zip(names, axes) if len(a) == 1}
+        moving = [(n, a) for n, a in zip(names, axes) if len(a) > 1]
         frames: dict[str, Any] = {}  # identical frames share one widget
 
         def frame(combo):
-            content = self.frame_html(self.update(**dict(zip(names, combo))), compact=True)
+            content = self.frame_html(self.update(**fixed, **dict(zip([n for n, _ in moving], combo))),
+                                      compact=True)
             if content not in frames:
                 frames[content] = w.HTML(content)
             return frames[content]
 
         def level(depth, prefix):
-            if depth == len(names):
+            if depth == len(moving):
                 return frame(prefix)
-            children = [level(depth + 1, prefix + (v,)) for v in axes[depth]]
-            return w.Stack(children)
+            return w.Stack([level(depth + 1, prefix + (v,)) for v in moving[depth][1]])
 
         root = level(0, ())
         self.update(**initial)
-        controls = {n: self.controls[n].static_widget(n, axes[i]) for i, n in enumerate(names)}
+        controls = {n: self.controls[n].static_widget(n, a) for n, a in moving}
 
         # Link each control to every stack at its depth, so the browser alone picks the frame.
-        stacks = [root]
-        for name in names:
+        stacks = [root] if moving else []
+        for name, _ in moving:
             for stack in stacks:
                 w.jslink((controls[name], "index"), (stack, "selected_index"))
                 stack.selected_index = controls[name].index

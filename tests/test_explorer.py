@@ -145,3 +145,13 @@ def test_static_mode_follows_environment(monkeypatch):
     assert ex.static_mode()
     monkeypatch.setenv("COURSE_STATIC", "0")
     assert not ex.static_mode()
+
+
+def test_single_valued_static_controls_are_fixed_and_hidden():
+    e = make(slope=ex.Slider(-2, 2, 1, value=1, static=[2]), kind=ex.Choice(["a", "b"]))
+    box = e.static()
+    controls, root = box.children[0].children, box.children[1]
+    assert [type(c).__name__ for c in controls] == ["Dropdown"]
+    assert len(root.children) == 2
+    assert "a: slope 2" in root.children[0].value and "b: slope 2" in root.children[1].value
+    assert e.values == {"slope": 1, "kind": "a"}

@@ -1,0 +1,156 @@
+"""Time lib.activations next to the fastest equivalent in numpy, scipy and (when installed) PyTorch.
+
+    python bench/bench_lib.py [--n 10000000] [--repeat 5] [--no-torch]
+
+For each function, dtype (float64, float32) and kind (value or derivative) it prints the median time of
+lib, the fastest peer and the ratio lib / peer, then the median and the worst ratio. A "derivative"
+peer computes df/dx from x, as lib does: for PyTorch that is the forward op plus its backward kernel
+(the aten ``*_backward`` function with an upstream gradient of ones, without autograd's bookkeeping);
+for numpy it is the usual expression (``s * (1 - s)`` and the like). Softmax works on rows of 1000.
+This is a benchmark, not a test: numbers depend on the machine and on what else it is doing.
+"""
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+from scipy import special
+
+from lib import activations as act
+
+
+def median_ms(fn, repeat):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def numpy_peers(x, z, dtype):
+    """name -> (kind, {peer name: callable}) for numpy/scipy expressions of the same functions."""
+    one = dtype(1)
+    return {
+        ("sigmoid", "value"): {"scipy.expit": lambda: special.expit(x)},
+        ("sigmoid", "derivative"): {"numpy s*(1-s)": lambda: (lambda s: s * (one - s))(special.expit(x))},
+        ("tanh", "value"): {"numpy.tanh": lambda: np.tanh(x)},
+        ("tanh", "derivative"): {"numpy 1-tanh^2": lambda: one - np.tanh(x) ** 2},
+        ("relu", "value"): {"numpy.maximum": lambda: np.maximum(x, 0)},
+        ("relu", "derivative"): {"numpy (x>0)": lambda: (x > 0).astype(dtype)},
+        ("leaky_relu", "value"): {"numpy max(x,a*x)": lambda: np.maximum(x, 0.01 * x)},
+        ("leaky_relu", "derivative"): {"numpy where": lambda: np.where(x > 0, one, dtype(0.01))},
+        ("prelu", "value"): {"numpy max(x,a*x)": lambda: np.maximum(x, 0.25 * x)},
+        ("prelu", "derivative"): {"numpy where": lambda: np.where(x > 0, one, dtype(0.25))},
+        ("softplus", "value"): {"numpy.logaddexp": lambda: np.logaddexp(0, x)},
+        ("softplus", "derivative"): {"scipy.expit": lambda: special.expit(x)},
+        ("elu", "value"): {"numpy where": lambda: np.where(x > 0, x, np.expm1(np.minimum(x, 0)))},
+        ("elu", "derivative"): {"numpy where": lambda: np.where(x > 0, one, np.exp(np.minimum(x, 0)))},
+        ("swish", "value"): {"numpy x*expit": lambda: x * special.expit(x)},
+        ("gelu", "value"): {"scipy x*ndtr": lambda: x * special.ndtr(x)},
+        ("softmax", "value"): {"scipy.softmax": lambda: special.softmax(z, axis=-1)},
+        ("log_softmax", "value"): {"scipy.log_softmax": lambda: special.log_softmax(z, axis=-1)},
+    }
+
+
+def torch_peers(x, z, dtype, torch):
+    F = torch.nn.functional
+    aten = torch.ops.aten
+    t = torch.from_numpy(x)
+    tz = torch.from_numpy(z)
+    ones = torch.ones_like(t)
+    ones_z = torch.ones_like(tz)
+    alpha, scale = act.selu.alpha, act.selu.scale
+    w = torch.tensor([0.25], dtype=t.dtype)
+    return {
+        ("sigmoid", "value"): lambda: torch.sigmoid(t),
+        ("sigmoid", "derivative"): lambda: aten.sigmoid_backward(ones, torch.sigmoid(t)),
+        ("tanh", "value"): lambda: torch.tanh(t),
+        ("tanh", "derivative"): lambda: aten.tanh_backward(ones, torch.tanh(t)),
+        ("relu", "value"): lambda: torch.relu(t),
+        ("relu", "derivative"): lambda: aten.threshold_backward(ones, t, 0),
+        ("leaky_relu", "value"): lambda: F.leaky_relu(t, 0.01),
+        ("leaky_relu", "derivative"): lambda: aten.leaky_relu_backward(ones, t, 0.01, False),
+        ("prelu", "value"): lambda: F.prelu(t, w),
+        ("prelu", "derivative"): lambda: aten._prelu_kernel_backward(ones, t, w)[0],
+        ("softplus", "value"): lambda: F.softplus(t),
+        ("softplus", "derivative"): lambda: aten.softplus_backward(ones, t, 1.0, 20.0),
+        ("elu", "value"): lambda: F.elu(t),
+        ("elu", "derivative"): lambda: aten.elu_backward(ones, 1.0, 1, 1, False, t),
+        ("selu", "value"): lambda: F.selu(t),
+        ("selu", "derivative"): lambda: aten.elu_backward(ones, alpha, scale, 1, False, t),
+        ("swish", "value"): lambda: F.silu(t),
+        ("swish", "derivative"): lambda: aten.silu_backward(ones, t),
+        ("gelu", "value"): lambda: F.gelu(t),
+        ("gelu", "derivative"): lambda: aten.gelu_backward(ones, t),
+        ("gelu tanh", "value"): lambda: F.gelu(t, approximate="tanh"),
+        ("gelu tanh", "derivative"): lambda: aten.gelu_backward(ones, t, approximate="tanh"),
+        ("softmax", "value"): lambda: torch.softmax(tz, -1),
+        ("softmax", "vjp"): lambda: aten._softmax_backward_data(ones_z, torch.softmax(tz, -1), -1, tz.dtype),
+        ("log_softmax", "value"): lambda: torch.log_softmax(tz, -1),
+    }
+
+
+def lib_functions(x, z, dp):
+    cases = {}
+    for name in ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softplus", "elu", "selu", "swish", "gelu"):
+        f = act.ACTIVATIONS[name]
+        cases[(name, "value")] = lambda f=f: f(x)
+        cases[(name, "derivative")] = lambda f=f: f.derivative(x)
+    cases[("gelu tanh", "value")] = lambda: act.gelu(x, approximate="tanh")
+    cases[("gelu tanh", "derivative")] = lambda: act.gelu.derivative(x, approximate="tanh")
+    cases[("softmax", "value")] = lambda: act.softmax(z)
+    cases[("softmax", "vjp")] = lambda: act.softmax.vjp(z, dp)
+    cases[("log_softmax", "value")] = lambda: act.log_softmax(z)
+    return cases
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10**7, help="number of elements (default 1e7)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per function (median)")
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
+    args = parser.parse_args()
+
+    torch = None
+    if not args.no_torch:
+        try:
+            import torch
+        except ImportError:
+            pass
+    print(f"n = {args.n:.0e} elements, median of {args.repeat} runs; numpy {np.__version__}"
+          + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ", no torch"))
+    header = f"{'function':<12} {'dtype':<8} {'kind':<11} {'lib ms':>8}  {'fastest peer':<30} {'peer ms':>8} {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+
+    ratios = []
+    rng = np.random.default_rng(0)
+    for dtype in (np.float64, np.float32):
+        x = (3 * rng.standard_normal(args.n)).astype(dtype)
+        z = x[: args.n // 1000 * 1000].reshape(-1, 1000)
+        dp = rng.standard_normal(z.shape).astype(dtype)
+        peers = numpy_peers(x, z, dtype)
+        if torch is not None:
+            for key, fn in torch_peers(x, z, dtype, torch).items():
+                peers.setdefault(key, {})[f"torch {key[0]}{'' if key[1] == 'value' else ' fwd+bwd'}"] = fn
+        for key, fn in lib_functions(x, z, dp).items():
+            lib_ms = median_ms(fn, args.repeat)
+            timed = {name: median_ms(peer, args.repeat) for name, peer in peers.get(key, {}).items()}
+            if not timed:
+                print(f"{key[0]:<12} {dtype.__name__:<8} {key[1]:<11} {lib_ms:8.1f}  (no peer)")
+                continue
+            best = min(timed, key=timed.get)
+            ratio = lib_ms / timed[best]
+            ratios.append((ratio, f"{key[0]} {dtype.__name__} {key[1]}"))
+            print(f"{key[0]:<12} {dtype.__name__:<8} {key[1]:<11} {lib_ms:8.1f}  {best:<30} "
+                  f"{timed[best]:8.1f} {ratio:6.2f}", flush=True)
+    worst = max(ratios)
+    print("-" * len(header))
+    print(f"median ratio {statistics.median(r for r, _ in ratios):.2f}; worst {worst[0]:.2f} ({worst[1]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -665,8 +665,8 @@ def softmax_cross_entropy(logits, y):
 def binary_cross_entropy_with_logits(logits, y):
     """Binary cross-entropy of sigmoid(logits) against 0/1 labels, averaged, and its gradient.
 
-    L = mean(log(1 + e^z) - y z), computed as max(z, 0) - y z + log(1 + e^-|z|) so that no
-    exponential overflows; dL/dz = (sigmoid(z) - y) / z.size.
+    ``L = mean(log(1 + e^z) - y z)``, computed as ``max(z, 0) - y z + log(1 + e^-|z|)`` so that no
+    exponential overflows; ``dL/dz = (sigmoid(z) - y) / z.size``.
 
     Parameters
     ----------

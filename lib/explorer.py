@@ -37,6 +37,7 @@ from __future__ import annotations
 import html
 import itertools
 import os
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -48,6 +49,9 @@ from . import plotting
 
 #: Frames beyond this many in one explorer's static form are refused (page weight).
 MAX_FRAMES = 60
+
+#: Every explorer built in this process, weakly held (the benchmark steps through them).
+CREATED: "weakref.WeakSet[Explorer]" = weakref.WeakSet()
 
 
 def static_mode() -> bool:
@@ -99,6 +103,12 @@ class Slider:
         grid = [float(np.round(v / self.step) * self.step) if not self.log else float(v) for v in grid]
         return sorted(set(grid + [float(self.value)]))
 
+    def sweep(self, n: int = 20) -> list:
+        """``n`` values across the whole range, as a reader dragging the slider would pass them."""
+        if self.log:
+            return [float(v) for v in np.logspace(self.min, self.max, n)]
+        return [float(v) for v in np.linspace(self.min, self.max, n)]
+
     def live_widget(self, name: str):
         import ipywidgets as w
 
@@ -146,6 +156,9 @@ class Choice:
     def static_values(self) -> list:
         return list(self.static) if self.static is not None else [v for _, v in self.pairs]
 
+    def sweep(self, n: int = 20) -> list:
+        return [v for _, v in self.pairs]
+
     def live_widget(self, name: str):
         import ipywidgets as w
 
@@ -171,6 +184,9 @@ class Toggle:
 
     def static_values(self) -> list:
         return list(self.static) if self.static is not None else [False, True]
+
+    def sweep(self, n: int = 20) -> list:
+        return [not self.value, self.value]
 
     def live_widget(self, name: str):
         import ipywidgets as w
@@ -214,6 +230,7 @@ class Explorer:
         self.fig = Figure(figsize=(width, height), layout="constrained")
         self.values = {name: c.value for name, c in self.controls.items()}
         self.view = view(self.fig, **self.values)
+        CREATED.add(self)
 
     # -- the one step both forms share -------------------------------------------------------
     def update(self, **values) -> str:

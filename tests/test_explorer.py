@@ -155,3 +155,15 @@ def test_single_valued_static_controls_are_fixed_and_hidden():
     assert len(root.children) == 2
     assert "a: slope 2" in root.children[0].value and "b: slope 2" in root.children[1].value
     assert e.values == {"slope": 1, "kind": "a"}
+
+
+def test_sweeps_cover_each_control():
+    np.testing.assert_allclose(ex.Slider(0, 1, 0.1, value=0.5).sweep(3), [0, 0.5, 1])
+    np.testing.assert_allclose(ex.Slider(-2, 0, 0.1, value=0.1, log=True).sweep(3), [0.01, 0.1, 1])
+    assert ex.Choice(["a", ("B", "b")]).sweep() == ["a", "b"]
+    assert ex.Toggle(True).sweep() == [False, True]
+
+
+def test_created_explorers_are_registered():
+    e = make()
+    assert e in ex.CREATED

@@ -1,0 +1,150 @@
+"""Measure what a learner feels: build time, notebook run time, explorer latency and page weight.
+
+    python bench/bench_course.py [--skip-build] [--skip-notebooks] [--skip-explorers] [--skip-weight]
+
+Prints one table per measurement with its target (2 cores):
+
+* site build: a clean build with execution (target 90 s) and a rebuild with no change;
+* notebooks: each notebook's run time under nbval (target 30 s each);
+* explorers: every explorer of every notebook, each control stepped through its range in a live
+  kernel (Agg backend); median and 95th percentile of one update, that is the view's ``update`` plus
+  the render of the frame a reader sees (targets 30 ms and 60 ms);
+* page weight: each chapter page's own bytes, its HTML plus the images it references, without the
+  shared theme, MathJax and widget scripts (target 2 MB).
+
+The throughput of ``lib`` itself has its own script, ``bench/bench_lib.py``. Benchmarks, not tests:
+figures depend on the machine and on what else it is doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "appendix").glob("*.ipynb"))
+
+
+def run(cmd: list[str], env: dict | None = None) -> float:
+    """Run a command at the repository root; return its wall time in seconds (fail loudly)."""
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, **(env or {})},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def table(title: str, header: list[str], rows: list[list]) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    print(f"\n## {title}")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    for row in rows:
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def bench_build() -> None:
+    jb = str(Path(sys.executable).with_name("jupyter-book"))
+    cmd = [jb, "build", ".", "-W", "-n", "--keep-going", "--quiet"]
+    subprocess.run(["rm", "-rf", "_build"], cwd=ROOT, check=True)
+    clean = run(cmd, {"COURSE_STATIC": "1"})
+    again = run(cmd, {"COURSE_STATIC": "1"})
+    table("site build", ["build", "seconds", "target", ""],
+          [["clean, with execution", f"{clean:.1f}", "90", verdict(clean <= 90)],
+           ["again, no change", f"{again:.1f}", "-", ""]])
+
+
+def bench_notebooks() -> None:
+    rows = []
+    for nb in NOTEBOOKS:
+        seconds = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval",
+                       str(nb.relative_to(ROOT)), "--sanitize-with", "tests/nbval_sanitize.cfg"])
+        rows.append([nb.relative_to(ROOT), f"{seconds:.1f}", "30", verdict(seconds <= 30)])
+    table("notebooks under nbval (pytest process included)", ["notebook", "seconds", "target", ""], rows)
+
+
+def bench_explorers(steps: int = 15) -> None:
+    """Run each notebook's code in one IPython shell, then step every explorer it built."""
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ.pop("COURSE_STATIC", None)
+    import nbformat
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from lib import explorer
+
+    rows = []
+    shell = InteractiveShell.instance()
+    for nb in NOTEBOOKS:
+        explorer.CREATED.clear()
+        os.chdir(nb.parent)
+        shell.reset(new_session=True)
+        with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+            for cell in nbformat.read(nb, as_version=4).cells:
+                if cell.cell_type == "code":  # kept in Out[], so each explorer stays alive
+                    shell.run_cell(cell.source, store_history=True)
+        for index, ex in enumerate(sorted(explorer.CREATED, key=id)):
+            times = []
+            start_values = dict(ex.values)
+            for name, control in ex.controls.items():
+                for value in control.sweep(steps):
+                    t0 = time.perf_counter()
+                    ex.frame_html(ex.update(**{name: value}))
+                    times.append(1e3 * (time.perf_counter() - t0))
+                ex.update(**{name: start_values[name]})
+            times.sort()
+            median = statistics.median(times)
+            p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+            view = type(ex.view).__name__
+            rows.append([nb.stem, view, len(times), f"{median:.1f}", f"{p95:.1f}",
+                         verdict(median <= 30 and p95 <= 60)])
+    os.chdir(ROOT)
+    table("explorer updates in a live kernel (ms; targets: median 30, p95 60)",
+          ["notebook", "view", "updates", "median", "p95", ""], rows)
+
+
+def bench_weight() -> None:
+    html_root = ROOT / "_build" / "html"
+    if not html_root.is_dir():
+        print("\n## page weight: no _build/html (run bash scripts/build first)")
+        return
+    rows = []
+    for page in sorted(html_root.glob("chapters/*.html")) + sorted(html_root.glob("appendix/*.html")):
+        text = page.read_text(encoding="utf-8")
+        size = len(text.encode())
+        for ref in set(re.findall(r'src="([^"]+)"', text)):
+            if ref.startswith(("data:", "http")) or "_static" in ref or "_vendor" in ref:
+                continue
+            target = (page.parent / ref.split("?")[0]).resolve()
+            if target.is_file():
+                size += target.stat().st_size
+        rows.append([page.relative_to(html_root), f"{size / 1e6:.2f}", "2.00", verdict(size <= 2e6)])
+    table("page weight (MB, own content only)", ["page", "MB", "target", ""], rows)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for part in ("build", "notebooks", "explorers", "weight"):
+        parser.add_argument(f"--skip-{part}", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.skip_build:
+        bench_build()
+    if not args.skip_notebooks:
+        bench_notebooks()
+    if not args.skip_explorers:
+        bench_explorers()
+    if not args.skip_weight:
+        bench_weight()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -70,24 +70,33 @@ def figure(width: float = 6.4, height: float = 3.4, nrows: int = 1, ncols: int =
     return fig, axes
 
 
-def png_bytes(fig: Figure, dpi: float | None = None, *, compact: bool = False) -> bytes:
-    """Render ``fig`` to PNG and return the bytes.
+def encode_png(rgba, size: tuple[int, int], *, compact: bool = False) -> bytes:
+    """PNG bytes of an RGBA pixel buffer (as ``FigureCanvasAgg.buffer_rgba()`` gives it).
 
     ``compact=False`` favours speed (light compression, for live redraws); ``compact=True`` favours
     size (a 64-colour palette, for frames stored in a web page).
     """
+    from PIL import Image
+
+    image = Image.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    out = io.BytesIO()
+    if compact:
+        image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(out, format="png", optimize=True)
+    else:
+        image.save(out, format="png", compress_level=1)
+    return out.getvalue()
+
+
+def png_bytes(fig: Figure, dpi: float | None = None, *, compact: bool = False) -> bytes:
+    """Render ``fig`` to PNG and return the bytes (see :func:`encode_png` for ``compact``)."""
     buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     if not compact:
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
-                    pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
     from PIL import Image
 
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    small = io.BytesIO()
-    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(small, format="png", optimize=True)
-    return small.getvalue()
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGBA")
+    return encode_png(image.tobytes(), image.size, compact=True)
 
 
 def img_tag(png: bytes, alt: str, width: int | None = None) -> str:

@@ -1,0 +1,149 @@
+"""Checkers for the Derivatives chapter."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import Report, check_function, check_set, check_value
+from ..activations import sigmoid, tanh
+from ..derivatives import numerical_derivative
+
+
+def check_sigmoid_derivative(answer) -> Report:
+    """Check a learner's sigmoid derivative against ``lib.activations.sigmoid.derivative``.
+
+    float64 inputs up to |x| = 30 must agree to a relative 1e-6 (or 1e-12 absolute, which forgives the
+    cancellation of 1 - sigma(x) far out); float32 input must stay float32 and agree to about 1e-6.
+
+    Examples
+    --------
+    >>> check_sigmoid_derivative(sigmoid.derivative).passed
+    True
+    >>> check_sigmoid_derivative(lambda x: sigmoid(x) * (1 + sigmoid(x))).passed
+    False
+    """
+    hint = "sigma'(x) = sigma(x) * (1 - sigma(x)); compute s = sigmoid(x) once and reuse it."
+    report = check_function(
+        answer, sigmoid.derivative,
+        [np.linspace(-6.0, 6.0, 13), np.array([-30.0, -10.0, 0.0, 10.0, 30.0]), np.array(2.0)],
+        name="sigmoid derivative", rtol=1e-6, atol=1e-12, hint=hint,
+    )
+    if not report:
+        return report
+    report32 = check_function(
+        answer, sigmoid.derivative, [np.linspace(-8, 8, 9, dtype=np.float32)],
+        name="sigmoid derivative", rtol=1e-4, atol=1e-6, hint=hint,
+    )
+    if not report32:
+        return report32
+    return Report(True, "Correct: your sigmoid derivative matches lib.activations.sigmoid.derivative "
+                        "on float64 and float32 inputs (shape and dtype kept).")
+
+
+def _cube(x):
+    return x ** 3
+
+
+CENTRAL_CASES = [
+    (np.sin, np.linspace(-3.0, 3.0, 7), 1e-5),
+    (np.sin, np.linspace(-3.0, 3.0, 7), 1e-2),
+    (np.exp, np.array([-1.0, 0.0, 2.0]), 1e-4),
+    (_cube, np.array([-2.0, 0.5, 3.0]), 1e-3),
+    (tanh, np.array([-1.0, 0.3, 2.5]), 1e-1),
+    (sigmoid, np.array(0.7), 1e-3),
+]
+
+
+def check_central_difference(answer) -> Report:
+    """Check ``central_difference(f, x, h)`` against ``lib.derivatives.numerical_derivative``.
+
+    Several functions, points and steps (h from 1e-5 to 0.1), so a forward difference, a missing
+    factor 2 or a hard-coded h all show up.
+
+    Examples
+    --------
+    >>> check_central_difference(numerical_derivative).passed
+    True
+    >>> forward = lambda f, x, h: (f(x + h) - f(x)) / h
+    >>> check_central_difference(forward).passed
+    False
+    """
+    return check_function(
+        answer, numerical_derivative, CENTRAL_CASES, name="central_difference", rtol=1e-6, atol=1e-9,
+        hint="(f(x + h) - f(x - h)) / (2 * h): one point on each side of x, and the distance between "
+             "them is 2h.",
+    )
+
+
+#: The steps scanned to find the best h for central differences of sin at 1 in float64.
+H_GRID = np.logspace(-12, 0, 121)
+
+
+def best_central_step(f=np.sin, df=np.cos, x0=1.0, hs=H_GRID) -> float:
+    """The step in ``hs`` with the smallest central-difference error of ``f`` at ``x0`` (float64).
+
+    Examples
+    --------
+    >>> h = best_central_step()
+    >>> 1e-7 < h < 1e-4
+    True
+    """
+    exact = float(df(x0))
+    errors = [abs(float(numerical_derivative(f, x0, h=h)) - exact) for h in hs]
+    return float(hs[int(np.argmin(errors))])
+
+
+def check_best_h(answer, tolerance: float = 1.5) -> Report:
+    """Check a best step h for central differences of sin at x = 1 in float64.
+
+    The error curve is jagged where round-off dominates, so an exact answer is not asked for: the
+    answer passes when log10(h) is within ``tolerance`` (1.5 decades) of the measured best step.
+
+    Examples
+    --------
+    >>> check_best_h(1e-5).passed, check_best_h(1e-8).passed, check_best_h(1e-2).passed
+    (True, False, False)
+    """
+    best = best_central_step()
+    hint = ("the truncation error falls like h^2 and the round-off error grows like eps/h; "
+            "look for the bottom of the V in the explorer's error plot.")
+    try:
+        if answer is None or isinstance(answer, (str, bytes)):
+            raise TypeError
+        h = float(np.asarray(answer, dtype=np.float64))
+    except (TypeError, ValueError):
+        return Report(False, f"Expected one positive number for h, got {type(answer).__name__}. "
+                             f"Hint: {hint}")
+    if not (np.isfinite(h) and h > 0):
+        return Report(False, f"h must be a positive finite number, you gave {h:g}. Hint: {hint}")
+    report = check_value(np.log10(h), np.log10(best), name="log10(h)", rtol=0.0, atol=tolerance)
+    if report:
+        return Report(True, f"Correct: h = {h:.1e} is within {tolerance:g} decades of the measured best "
+                            f"step {best:.1e} for sin at 1 in float64.")
+    side = "too small: round-off dominates" if h < best else "too large: truncation dominates"
+    return Report(False, f"Not quite: h = {h:.1e} is {side} there. Hint: {hint}")
+
+
+#: Activations whose derivative tends to 0 both as x -> -inf and as x -> +inf (step's is 0 everywhere).
+VANISH_BOTH_SIDES = {"step", "sigmoid", "tanh"}
+
+
+def check_vanishing_both_sides(answer) -> Report:
+    """Check the set of activations whose derivative goes to 0 on both sides.
+
+    Examples
+    --------
+    >>> check_vanishing_both_sides({"sigmoid", "tanh", "step"}).passed
+    True
+    >>> check_vanishing_both_sides(["sigmoid"]).passed
+    False
+    """
+    return check_set(
+        answer, VANISH_BOTH_SIDES, name="the activations whose derivative vanishes on both sides",
+        hint="look at each panel of the grid far left and far right; a derivative that is 0 "
+             "everywhere counts too.",
+    )
+
+
+__all__ = ["check_sigmoid_derivative", "check_central_difference", "best_central_step", "check_best_h",
+           "check_vanishing_both_sides", "VANISH_BOTH_SIDES", "CENTRAL_CASES"]

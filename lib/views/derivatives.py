@@ -1,0 +1,313 @@
+"""Figures, tables and explorer views for the Derivatives chapter.
+
+- :func:`plot_with_derivative` -- an activation and its derivative on one axes (the grid of panels).
+- :func:`derivative_maximum` -- the largest value of f' on a fine grid, where, and what kind of maximum.
+- :func:`difference_errors` / :func:`plot_difference_errors` -- finite-difference error against h.
+- :class:`Table` -- a small table shown as markdown on the website and as aligned text in a notebook.
+- :class:`TangentView` -- the tangent explorer: f with its tangent at x, and f' with a marker.
+- :class:`FiniteDifferenceView` -- the finite-difference explorer: secants, estimates and errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import ACTIVATIONS
+from ..derivatives import numerical_derivative
+from ..plotting import PALETTE
+
+#: Functions the explorers offer: name -> (f, f'). ``sin`` first, then every activation.
+FUNCTIONS = {"sin": (np.sin, np.cos)}
+FUNCTIONS.update({name: (f, f.derivative) for name, f in ACTIVATIONS.items()})
+
+#: The fine grid on which :func:`derivative_maximum` looks for the maximum (step 1e-4, holds 0).
+FINE_GRID = np.linspace(-10.0, 10.0, 200001)
+
+
+def plot_with_derivative(ax, name: str, x=None, **params):
+    """Draw activation ``name`` (solid) and its derivative (dashed) on ``ax``; returns both lines.
+
+    Examples
+    --------
+    >>> from lib.plotting import figure
+    >>> fig, ax = figure()
+    >>> f_line, d_line = plot_with_derivative(ax, "relu", x=[-1.0, 0.0, 2.0])
+    >>> d_line.get_ydata().tolist()
+    [0.0, 0.0, 1.0]
+    """
+    x = np.linspace(-4, 4, 401) if x is None else np.asarray(x, dtype=float)
+    f = ACTIVATIONS[name]
+    (value,) = ax.plot(x, f(x, **params), color=PALETTE["blue"], label="f(x)")
+    (slope,) = ax.plot(x, f.derivative(x, **params), color=PALETTE["vermillion"], linestyle="--",
+                       label="f'(x)")
+    ax.axhline(0, color="0.6", linewidth=0.7)
+    ax.axvline(0, color="0.6", linewidth=0.7)
+    ax.set_title(name)
+    return value, slope
+
+
+def derivative_maximum(name: str, x=None, **params) -> dict:
+    """The maximum of ``ACTIVATIONS[name].derivative`` on a grid, where it is reached, and its kind.
+
+    Returns a dict with ``max``, ``at`` (the first grid point reaching it) and ``kind``: ``"constant"``
+    (f' the same everywhere), ``"plateau"`` (reached on many grid points, e.g. ReLU for every x > 0;
+    then ``at`` is the first one), ``"edge"`` (at the end of the grid: still rising, the true supremum is
+    only approached as x grows) or ``"peak"`` (one isolated maximum).
+
+    Examples
+    --------
+    >>> m = derivative_maximum("sigmoid")
+    >>> print(f"{m['max']:.4f} at {m['at']:.4f} ({m['kind']})")
+    0.2500 at 0.0000 (peak)
+    >>> derivative_maximum("relu")["kind"], derivative_maximum("linear")["kind"]
+    ('plateau', 'constant')
+    """
+    x = FINE_GRID if x is None else np.asarray(x, dtype=float)
+    d = ACTIVATIONS[name].derivative(x, **params)
+    top = float(np.max(d))
+    i = int(np.argmax(d))
+    ties = int(np.count_nonzero(d == top))
+    if ties == d.size:
+        kind = "constant"
+    elif ties > 1:
+        kind = "plateau"
+    elif i in (0, d.size - 1):
+        kind = "edge"
+    else:
+        kind = "peak"
+    return {"max": top, "at": float(x[i]), "kind": kind}
+
+
+def difference_errors(f, df, x0: float, hs, dtype=np.float64) -> dict:
+    """Absolute errors of the forward and central differences of ``f`` at ``x0`` for each step in ``hs``.
+
+    ``f`` is evaluated in ``dtype``; the exact derivative ``df(x0)`` in float64. A step so small that
+    ``x0 + h`` rounds to ``x0`` gives no estimate: NaN (and no warning).
+
+    Returns ``{"forward": errors, "central": errors, "exact": df(x0)}``.
+
+    Examples
+    --------
+    >>> e = difference_errors(np.sin, np.cos, 1.0, [1e-2, 1e-5])
+    >>> [f"{v:.1e}" for v in e["central"]]
+    ['9.0e-06', '1.1e-11']
+    >>> bool(np.isnan(difference_errors(np.sin, np.cos, 1.0, [1e-9], np.float32)["forward"][0]))
+    True
+    """
+    exact = float(np.asarray(df(np.float64(x0))))
+    x = np.asarray(x0, dtype=dtype)
+    out = {"exact": exact}
+    for method in ("forward", "central"):
+        errors = []
+        for h in np.asarray(hs, dtype=float):
+            estimate = estimate_derivative(f, x, float(h), method)
+            errors.append(abs(estimate - exact))
+        out[method] = np.array(errors)
+    return out
+
+
+def estimate_derivative(f, x, h: float, method: str = "central") -> float:
+    """``numerical_derivative`` as a float; NaN (without a warning) when the step rounds to zero.
+
+    Examples
+    --------
+    >>> round(estimate_derivative(np.sin, 0.0, 1e-5), 8)
+    1.0
+    >>> estimate_derivative(np.sin, np.float32(1.0), 1e-9)
+    nan
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = numerical_derivative(f, x, h=h, method=method)
+    value = float(np.asarray(value, dtype=np.float64))
+    return value if np.isfinite(value) else float("nan")
+
+
+def plot_difference_errors(ax, f, df, x0: float, hs=None, dtypes=(np.float64, np.float32)):
+    """Log-log plot of the forward and central difference errors against h; returns the lines.
+
+    Errors that are exactly 0 are drawn at 1e-17 (the bottom of a float64 plot).
+
+    Examples
+    --------
+    >>> from lib.plotting import figure
+    >>> fig, ax = figure()
+    >>> len(plot_difference_errors(ax, np.sin, np.cos, 1.0, hs=np.logspace(-8, 0, 9)))
+    4
+    """
+    hs = np.logspace(-12, 0, 97) if hs is None else np.asarray(hs, dtype=float)
+    colours = {"forward": PALETTE["orange"], "central": PALETTE["blue"]}
+    styles = {np.dtype(np.float64): "-", np.dtype(np.float32): ":"}
+    lines = []
+    for dtype in dtypes:
+        errors = difference_errors(f, df, x0, hs, dtype)
+        for method in ("forward", "central"):
+            (line,) = ax.loglog(hs, np.maximum(errors[method], 1e-17), color=colours[method],
+                                linestyle=styles.get(np.dtype(dtype), "-"),
+                                label=f"{method}, {np.dtype(dtype).name}")
+            lines.append(line)
+    ax.set_xlabel("step h")
+    ax.set_ylabel("|estimate − exact|")
+    return lines
+
+
+class Table:
+    """A small table: markdown on the website, aligned plain text in a notebook's text output.
+
+    Examples
+    --------
+    >>> print(repr(Table(["a", "b"], [[1, "x"], [22, "yy"]])))
+    a   b
+    --  --
+    1   x
+    22  yy
+    """
+
+    def __init__(self, headers, rows):
+        self.headers = [str(h) for h in headers]
+        self.rows = [[str(c) for c in row] for row in rows]
+
+    def _repr_markdown_(self) -> str:
+        lines = ["| " + " | ".join(self.headers) + " |", "|" + "---|" * len(self.headers)]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        widths = [max(len(r[i]) for r in [self.headers, *self.rows]) for i in range(len(self.headers))]
+        def fmt(row):
+            return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+        return "\n".join([fmt(self.headers), fmt(["-" * w for w in widths])] + [fmt(r) for r in self.rows])
+
+
+#: y-limits of the tangent explorer's left panel, per function (the rest use the default).
+_TANGENT_YLIM = {"sin": (-1.5, 1.5), "sigmoid": (-0.3, 1.3), "tanh": (-1.5, 1.5), "step": (-0.3, 1.3)}
+_DEFAULT_YLIM = (-1.5, 4.5)
+
+
+class TangentView:
+    """The tangent explorer: f with its tangent line at x (left), f' with a marker at x (right).
+
+    Controls: ``name`` (a key of :data:`FUNCTIONS`) and ``x``. The tangent has slope
+    ``f.derivative(x)`` (the course's convention at kinks: ReLU'(0) = 0, as PyTorch).
+    """
+
+    def __init__(self, fig, **values):
+        self.ax, self.dax = fig.subplots(1, 2)
+        self.x = np.linspace(-4, 4, 401)
+        (self.curve,) = self.ax.plot(self.x, self.x, color=PALETTE["blue"], label="f(x)")
+        (self.tangent,) = self.ax.plot(self.x, self.x, color=PALETTE["vermillion"], linestyle="--",
+                                       label="tangent")
+        (self.point,) = self.ax.plot([0.0], [0.0], "o", color=PALETTE["black"], markersize=6)
+        (self.dcurve,) = self.dax.plot(self.x, self.x, color=PALETTE["vermillion"], label="f'(x)")
+        (self.dpoint,) = self.dax.plot([0.0], [0.0], "o", color=PALETTE["black"], markersize=6)
+        for ax in (self.ax, self.dax):
+            ax.set_xlim(-4, 4)
+            ax.axhline(0, color="0.6", linewidth=0.7)
+            ax.set_xlabel("x")
+        self.ax.set_ylabel("f(x)")
+        self.dax.set_ylabel("f'(x)")
+        self.dax.set_ylim(-0.3, 1.9)
+        self.ax.legend(loc="upper left")
+        self.update(**values)
+
+    def update(self, *, name, x):
+        f, df = FUNCTIONS[name]
+        x = float(x)
+        y0 = float(f(np.float64(x)))
+        slope = float(df(np.float64(x)))
+        self.curve.set_ydata(f(self.x))
+        self.tangent.set_ydata(y0 + slope * (self.x - x))
+        self.point.set_data([x], [y0])
+        self.dcurve.set_ydata(df(self.x))
+        self.dpoint.set_data([x], [slope])
+        self.ax.set_ylim(*_TANGENT_YLIM.get(name, _DEFAULT_YLIM))
+        self.ax.set_title(f"{name} and its tangent at x = {x:g}")
+        self.dax.set_title(f"{name}'")
+        return f"{name}: at x = {x:g}, f(x) = {y0:.4f} and the slope f'(x) = {slope:.4f}"
+
+
+class FiniteDifferenceView:
+    """The finite-difference explorer.
+
+    Left: f near x with the exact tangent and the forward and central secants of step h. Right: the
+    error of both estimates against h (log-log, for the chosen dtype), with markers at the current h.
+    Controls: ``h``, ``x``, ``dtype`` ("float64" or "float32") and ``name`` (a key of
+    :data:`FUNCTIONS`, ``"sin"`` by default).
+    """
+
+    HS = np.logspace(-12, 0, 97)
+
+    def __init__(self, fig, **values):
+        self.ax, self.eax = fig.subplots(1, 2)
+        self.window = np.linspace(-1.5, 1.5, 301)
+        z = self.window
+        (self.curve,) = self.ax.plot(z, z, color=PALETTE["black"], label="f")
+        (self.tangent,) = self.ax.plot(z, z, color="0.55", linestyle="-", linewidth=4, alpha=0.5,
+                                       label="exact tangent")
+        (self.forward,) = self.ax.plot(z, z, color=PALETTE["orange"], linestyle="--", label="forward")
+        (self.central,) = self.ax.plot(z, z, color=PALETTE["blue"], linestyle=":", label="central")
+        (self.points,) = self.ax.plot([0.0, 0.0, 0.0], [0.0, 0.0, 0.0], "o", color=PALETTE["black"],
+                                      markersize=4)
+        self.ax.set_xlabel("x")
+        self.ax.set_ylabel("f(x)")
+        self.ax.legend(loc="lower right", fontsize=8)
+        (self.forward_err,) = self.eax.loglog(self.HS, self.HS, color=PALETTE["orange"], label="forward")
+        (self.central_err,) = self.eax.loglog(self.HS, self.HS, color=PALETTE["blue"], label="central")
+        (self.forward_now,) = self.eax.loglog([1.0], [1.0], "o", color=PALETTE["orange"], markersize=7)
+        (self.central_now,) = self.eax.loglog([1.0], [1.0], "s", color=PALETTE["blue"], markersize=7)
+        self.eax.set_xlim(1e-12, 1)
+        self.eax.set_ylim(1e-17, 10)
+        self.eax.set_xlabel("step h")
+        self.eax.set_ylabel("|estimate − exact|")
+        self.eax.legend(loc="upper center", fontsize=8)
+        self._cache = {}
+        self.update(**values)
+
+    def errors(self, name, x, dtype):
+        """The error curves over :attr:`HS` for one (function, point, dtype), computed once."""
+        key = (name, float(x), dtype)
+        if key not in self._cache:
+            f, df = FUNCTIONS[name]
+            self._cache[key] = difference_errors(f, df, float(x), self.HS, np.dtype(dtype).type)
+        return self._cache[key]
+
+    def update(self, *, h, x, dtype="float64", name="sin"):
+        f, df = FUNCTIONS[name]
+        h, x = float(h), float(x)
+        xd = np.asarray(x, dtype=np.dtype(dtype))
+        exact = float(df(np.float64(x)))
+        fwd = estimate_derivative(f, xd, h, "forward")
+        cen = estimate_derivative(f, xd, h, "central")
+        # left panel: values in float64 for drawing (the estimates above carry the dtype's rounding)
+        z = x + self.window
+        y0 = float(f(np.float64(x)))
+        self.curve.set_data(z, f(z))
+        self.tangent.set_data(z, y0 + exact * (z - x))
+        draw = lambda s: y0 + (0.0 if np.isnan(s) else s) * (z - x)  # noqa: E731
+        self.forward.set_data(z, draw(fwd))
+        # the central secant joins (x - h, f(x - h)) and (x + h, f(x + h)): through their midpoint
+        hv = min(h, 1.5)
+        ends = f(np.array([x - hv, x + hv]))
+        mid = float(np.mean(ends)) - y0
+        self.central.set_data(z, draw(cen) + mid)
+        self.points.set_data([x - hv, x, x + hv], [ends[0], y0, ends[1]])
+        self.ax.set_xlim(z[0], z[-1])
+        fz = f(z)
+        lo, hi = float(np.min(fz)), float(np.max(fz))
+        pad = 0.25 * (hi - lo) + 0.1
+        self.ax.set_ylim(lo - pad, hi + pad)
+        self.ax.set_title(f"{name} near x = {x:g}, h = {h:.0e}")
+        # right panel
+        curves = self.errors(name, x, dtype)
+        self.forward_err.set_ydata(np.maximum(curves["forward"], 1e-17))
+        self.central_err.set_ydata(np.maximum(curves["central"], 1e-17))
+        ef, ec = abs(fwd - exact), abs(cen - exact)
+        self.forward_now.set_data([h], [max(ef, 1e-17) if np.isfinite(ef) else np.nan])
+        self.central_now.set_data([h], [max(ec, 1e-17) if np.isfinite(ec) else np.nan])
+        self.eax.set_title(f"error against h ({dtype})")
+
+        def part(label, value, err):
+            if np.isnan(value):
+                return f"{label}: x + h rounds to x in {dtype}, no estimate"
+            return f"{label} {value:.8f} (error {err:.1e})"
+        return (f"h = {h:.0e}, {dtype}: {part('forward', fwd, ef)}; {part('central', cen, ec)}; "
+                f"exact {exact:.8f}")

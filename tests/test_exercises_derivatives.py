@@ -1,0 +1,104 @@
+"""Checkers of the Derivatives chapter: each passes the reference and answers broken attempts with a message."""
+
+import numpy as np
+import pytest
+
+from lib import activations as act
+from lib.derivatives import numerical_derivative
+from lib.exercises import derivatives as ex
+
+
+def stub(*args):
+    raise NotImplementedError("Student exercise")
+
+
+# -- sigmoid derivative ---------------------------------------------------------------------------
+
+def test_sigmoid_derivative_reference_and_textbook_form_pass():
+    assert ex.check_sigmoid_derivative(act.sigmoid.derivative).passed
+    s = act.sigmoid
+    report = ex.check_sigmoid_derivative(lambda x: s(x) * (1 - s(x)))
+    assert report.passed and "float32" in report.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (stub, "still the stub"),
+    (lambda x: act.sigmoid(x) * (1 + act.sigmoid(x)), "off by up to"),
+    (lambda x: act.sigmoid(x), "off by up to"),
+    (lambda x: None, "returned None"),
+    (lambda x: act.sigmoid.derivative(x)[..., :1], "shape"),
+    (lambda x: act.sigmoid.derivative(np.asarray(x, dtype=np.float64)), "dtype"),
+    (lambda x: act.sigmoid.derivative(x) + 0 * np.exp(1000 * np.abs(x)), "warned"),
+])
+def test_sigmoid_derivative_broken_answers_fail(answer, words):
+    report = ex.check_sigmoid_derivative(answer)
+    assert not report.passed
+    assert words in report.message
+    assert "Hint: sigma'(x) = sigma(x) * (1 - sigma(x))" in report.message
+
+
+# -- central difference ---------------------------------------------------------------------------
+
+def test_central_difference_reference_and_textbook_form_pass():
+    assert ex.check_central_difference(numerical_derivative).passed
+    report = ex.check_central_difference(lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h))
+    assert report.passed and "all 6 test inputs" in report.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (stub, "still the stub"),
+    (lambda f, x, h: (f(x + h) - f(x)) / h, "off by up to"),          # forward, not central
+    (lambda f, x, h: (f(x + h) - f(x - h)) / h, "off by up to 1"),     # factor 2 missing
+    (lambda f, x, h: (f(x + 1e-5) - f(x - 1e-5)) / 2e-5, "off by up to"),  # h ignored
+    (lambda f, x, h: float(np.sum(f(x + h) - f(x - h))) / (2 * h), "shape"),
+    (lambda f, x, h: f.derivative(x), "raised AttributeError"),
+])
+def test_central_difference_broken_answers_fail(answer, words):
+    report = ex.check_central_difference(answer)
+    assert not report.passed
+    assert words in report.message
+    assert "2h" in report.message
+
+
+# -- best h ---------------------------------------------------------------------------------------
+
+def test_best_step_is_measured_in_the_expected_range():
+    h = ex.best_central_step()
+    assert 1e-7 < h < 1e-4
+    exact = np.cos(1.0)
+    err = lambda s: abs(float(numerical_derivative(np.sin, 1.0, h=s)) - exact)  # noqa: E731
+    assert err(h) < err(1e-2) and err(h) < err(1e-9)
+
+
+@pytest.mark.parametrize("h", [1e-5, 1e-6, 3e-6, 5e-5, np.float32(1e-5)])
+def test_best_h_accepts_a_decade_and_a_half(h):
+    assert ex.check_best_h(h).passed
+
+
+@pytest.mark.parametrize("answer, words", [
+    (1e-9, "too small"), (1e-2, "too large"), (1.0, "too large"),
+    (0.0, "positive"), (-1e-5, "positive"), (np.nan, "positive"),
+    ("1e-5", "one positive number"), (None, "one positive number"), ([1e-5, 1e-6], "one positive number"),
+])
+def test_best_h_rejects_with_a_reason(answer, words):
+    report = ex.check_best_h(answer)
+    assert not report.passed
+    assert words in report.message and "Hint:" in report.message
+
+
+# -- vanishing on both sides ----------------------------------------------------------------------
+
+def test_vanishing_set_matches_lib_far_out():
+    far = np.array([-60.0, 60.0])
+    measured = {name for name, f in act.ACTIVATIONS.items() if np.all(np.abs(f.derivative(far)) < 1e-12)}
+    assert measured == ex.VANISH_BOTH_SIDES
+    assert ex.check_vanishing_both_sides(measured).passed
+
+
+@pytest.mark.parametrize("answer, words", [
+    (["sigmoid"], "missing"), ({"sigmoid", "tanh", "step", "relu"}, "should not include ['relu']"),
+    ("sigmoid", "Expected a collection"), (3, "Expected a collection"),
+])
+def test_vanishing_set_wrong_answers(answer, words):
+    report = ex.check_vanishing_both_sides(answer)
+    assert not report.passed and words in report.message

@@ -1,0 +1,130 @@
+"""Checkers for the Normalization chapter."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import Report, check_function, check_value
+from ..normalization import BatchNorm, standardize
+
+
+def check_standardize(answer) -> Report:
+    """Check a learner's ``my_standardize(x, axis=0)`` against :func:`lib.normalization.standardize`.
+
+    The test inputs cover a 1-D array, the default ``axis=0`` on a 2-D array (one column per
+    feature), ``axis=1``, float32 (which must stay float32) and a constant column (z-scores 0).
+
+    Examples
+    --------
+    >>> check_standardize(standardize).passed
+    True
+    >>> sample_std = lambda x, axis=0: (x - x.mean(axis, keepdims=True)) / x.std(axis, ddof=1, keepdims=True)
+    >>> check_standardize(sample_std).passed
+    False
+    """
+    rng = np.random.default_rng(5)
+    features = rng.normal([10.0, -3.0, 500.0], [2.0, 0.1, 80.0], size=(8, 3))
+    constant = features.copy()
+    constant[:, 1] = 4.0
+    inputs = [
+        (np.array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]),),
+        (features,),
+        (features, 1),
+        (features.astype(np.float32),),
+        (constant,),
+    ]
+    return check_function(
+        answer, standardize, inputs, name="my_standardize", rtol=1e-6, atol=1e-6,
+        hint="subtract x.mean(axis=axis, keepdims=True) and divide by the population standard "
+             "deviation (the square root of the mean squared deviation, ddof=0) along the same "
+             "axis; keep x's float dtype; where a column is constant (std 0), return 0 without "
+             "dividing (np.divide with where=..., or np.where on a safe denominator).",
+    )
+
+
+def batchnorm_forward_reference(x, gamma, beta, eps=1e-5):
+    """The training-mode output of ``BatchNorm`` with the given ``gamma``, ``beta`` and ``eps``.
+
+    Examples
+    --------
+    >>> batchnorm_forward_reference([[1.0, 10.0], [3.0, 30.0]], [2.0, 1.0], [0.0, 5.0], eps=1e-12)
+    array([[-2.,  4.],
+           [ 2.,  6.]])
+    """
+    x = np.asarray(x)
+    bn = BatchNorm(x.shape[1], eps=eps)
+    bn.gamma = np.asarray(gamma, dtype=np.float64)
+    bn.beta = np.asarray(beta, dtype=np.float64)
+    return bn.forward(x, training=True)
+
+
+def check_batchnorm_forward(answer) -> Report:
+    """Check ``my_batchnorm_forward(x, gamma, beta, eps)`` against ``BatchNorm(...).forward``.
+
+    The inputs include a large ``eps`` (so it must sit inside the square root, added to the
+    *biased* variance), non-trivial ``gamma`` and ``beta``, and a float32 batch.
+
+    Examples
+    --------
+    >>> check_batchnorm_forward(batchnorm_forward_reference).passed
+    True
+    >>> unbiased = lambda x, g, b, eps: g * (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + eps) + b
+    >>> check_batchnorm_forward(unbiased).passed
+    False
+    """
+    rng = np.random.default_rng(11)
+    small = np.array([[1.0, 2.0, 0.5], [3.0, -2.0, 0.5], [5.0, 4.0, 0.7], [7.0, 0.0, 0.3]])
+    big = rng.normal(2.0, 3.0, size=(16, 5))
+    inputs = [
+        (small, np.ones(3), np.zeros(3), 1e-5),
+        (small, np.array([2.0, 0.5, -1.0]), np.array([0.1, -1.0, 3.0]), 1e-5),
+        (small, np.array([1.0, 1.0, 1.0]), np.zeros(3), 0.5),
+        (big, rng.normal(1.0, 0.2, size=5), rng.normal(0.0, 0.5, size=5), 1e-3),
+        (big.astype(np.float32), np.ones(5), np.zeros(5), 1e-5),
+    ]
+    return check_function(
+        answer, batchnorm_forward_reference, inputs, name="my_batchnorm_forward",
+        rtol=1e-6, atol=1e-6,
+        hint="per column: mu = x.mean(axis=0), var = ((x - mu)**2).mean(axis=0) (biased, divide by "
+             "N), x_hat = (x - mu) / sqrt(var + eps), then gamma * x_hat + beta.",
+    )
+
+
+#: The "predict the eval-mode output" exercise: three training steps on the same batch, then one
+#: sample in inference mode.
+EVAL_BATCH = np.array([[1.0], [3.0], [5.0], [7.0]])
+EVAL_STEPS = 3
+EVAL_X = 4.0
+
+
+def eval_prediction_reference(momentum=0.1, eps=1e-5):
+    """What ``BatchNorm(1)`` outputs for ``EVAL_X`` in inference mode after ``EVAL_STEPS`` steps.
+
+    Examples
+    --------
+    >>> round(eval_prediction_reference(), 4)
+    1.8312
+    """
+    bn = BatchNorm(1, eps=eps, momentum=momentum)
+    for _ in range(EVAL_STEPS):
+        bn.forward(EVAL_BATCH, training=True)
+    return float(bn.forward([[EVAL_X]], training=False)[0, 0])
+
+
+def check_eval_prediction(answer) -> Report:
+    """Check a predicted inference-mode output (to 3 significant digits).
+
+    Examples
+    --------
+    >>> check_eval_prediction(1.831).passed
+    True
+    >>> check_eval_prediction(0.0).passed
+    False
+    """
+    return check_value(
+        answer, eval_prediction_reference(), name="the inference-mode output for x = 4",
+        rtol=1e-3,
+        hint="the running mean and variance start at 0 and 1 and move only 10% of the way to the "
+             "batch's statistics per step (and the running variance uses the unbiased batch "
+             "variance, N/(N-1) times the biased one).",
+    )

@@ -1,0 +1,134 @@
+"""Checkers of the Normalization chapter: the reference passes, broken answers fail with feedback."""
+
+import numpy as np
+import pytest
+
+from lib.exercises.normalization import (
+    EVAL_BATCH,
+    EVAL_X,
+    batchnorm_forward_reference,
+    check_batchnorm_forward,
+    check_eval_prediction,
+    check_standardize,
+    eval_prediction_reference,
+)
+from lib.normalization import BatchNorm, standardize
+
+
+def stub(*args):
+    raise NotImplementedError("Student exercise")
+
+
+def naive_standardize(x, axis=0):
+    x = np.asarray(x)
+    return (x - x.mean(axis=axis, keepdims=True)) / x.std(axis=axis, keepdims=True)
+
+
+def safe_standardize(x, axis=0):
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
+    centred = x - x.mean(axis=axis, keepdims=True)
+    std = np.sqrt((centred**2).mean(axis=axis, keepdims=True))
+    return np.where(std > 0, centred / np.where(std > 0, std, 1), 0).astype(x.dtype)
+
+
+def test_standardize_reference_and_a_hand_written_answer_pass():
+    assert check_standardize(standardize)
+    report = check_standardize(safe_standardize)
+    assert report.passed, report.message
+    assert "all 5 test inputs" in report.message
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (stub, "still the stub"),
+        (lambda x, axis=0: None, "returned None"),
+        (lambda x, axis=0: (x - x.mean()) / x.std(), "off by"),                      # ignores axis
+        (lambda x, axis=0: safe_standardize(x, axis) * np.sqrt(len(x) / (len(x) - 1)) if np.ndim(x) == 1
+         else safe_standardize(x, axis), "off by"),                                  # sample std on 1-D
+        (lambda x, axis=0: min_max(x, axis), "off by"),                              # min-max instead
+        (lambda x, axis=0: safe_standardize(x, axis).astype(np.float64), "dtype"),
+        (lambda x, axis=0: safe_standardize(x, axis).ravel(), "shape"),
+        (naive_standardize, "warned"),                                               # 0/0 on a constant column
+        (lambda x: safe_standardize(x), "raised TypeError"),                         # no axis parameter
+    ],
+)
+def test_broken_standardize_fails_with_feedback(answer, words):
+    report = check_standardize(answer)
+    assert not report.passed
+    assert words in report.message
+    assert "population standard deviation" in report.message  # the hint
+
+
+def min_max(x, axis):
+    x = np.asarray(x)
+    lo, hi = x.min(axis=axis, keepdims=True), x.max(axis=axis, keepdims=True)
+    return (x - lo) / np.where(hi > lo, hi - lo, 1)
+
+
+def bn_by_hand(x, gamma, beta, eps):
+    mu = x.mean(axis=0)
+    var = ((x - mu) ** 2).mean(axis=0)
+    return (gamma * (x - mu) / np.sqrt(var + eps) + beta).astype(x.dtype)
+
+
+def test_batchnorm_reference_matches_the_layer_and_a_hand_written_answer_passes():
+    x = np.array([[1.0, 2.0], [3.0, 5.0], [4.0, -1.0]])
+    bn = BatchNorm(2, eps=0.1)
+    bn.gamma, bn.beta = np.array([2.0, 3.0]), np.array([-1.0, 0.5])
+    np.testing.assert_allclose(batchnorm_forward_reference(x, bn.gamma, bn.beta, 0.1), bn.forward(x),
+                               rtol=1e-15)
+    assert check_batchnorm_forward(batchnorm_forward_reference)
+    report = check_batchnorm_forward(bn_by_hand)
+    assert report.passed, report.message
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (stub, "still the stub"),
+        (lambda x, g, b, eps: g * (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + eps) + b, "off by"),
+        (lambda x, g, b, eps: g * (x - x.mean(0)) / (x.std(0) + eps) + b, "off by"),     # eps outside
+        (lambda x, g, b, eps: (x - x.mean(0)) / np.sqrt(x.var(0) + eps), "off by"),      # no gamma, beta
+        (lambda x, g, b, eps: g * (x - x.mean(1, keepdims=True))
+         / np.sqrt(x.var(1, keepdims=True) + eps) + b, "off by"),                        # layer norm
+        (lambda x, g, b, eps: bn_by_hand(x, g, b, eps)[0], "shape"),
+        (lambda x, g, b, eps: bn_by_hand(x, g, b, eps).astype(np.float64), "dtype"),
+    ],
+)
+def test_broken_batchnorm_fails_with_feedback(answer, words):
+    report = check_batchnorm_forward(answer)
+    assert not report.passed
+    assert words in report.message
+    assert "biased" in report.message
+
+
+def test_eval_reference_follows_the_running_statistics_by_hand():
+    m, n = 0.1, len(EVAL_BATCH)
+    mean, var = EVAL_BATCH.mean(), EVAL_BATCH.var()
+    running_mean, running_var = 0.0, 1.0
+    for _ in range(3):
+        running_mean = (1 - m) * running_mean + m * mean
+        running_var = (1 - m) * running_var + m * var * n / (n - 1)
+    want = (EVAL_X - running_mean) / np.sqrt(running_var + 1e-5)
+    assert eval_prediction_reference() == pytest.approx(want, rel=1e-12)
+    assert check_eval_prediction(want)
+    assert check_eval_prediction(round(want, 3))
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (0.0, "should be 1.83"),                 # the training-mode answer: x is the batch mean
+        (2.3, "should be 1.83"),                 # biased variance in the running estimate
+        (None, "None"),
+        ("1.83", "should be"),            # a string is not a number (the message could say so)
+        (lambda: 1.83, "function"),
+    ],
+)
+def test_wrong_eval_predictions_fail(answer, words):
+    report = check_eval_prediction(answer)
+    assert not report.passed
+    assert words in report.message

@@ -1,0 +1,207 @@
+"""Tests for lib.conventions and for data/framework_conventions.json (the appendix's measured columns).
+
+The data file is compared with the live framework whenever PyTorch (or Keras, with its torch backend)
+can be imported; without them those tests skip, and the rest run on numpy alone.
+"""
+
+import importlib.util
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lib import activations as act
+from lib import conventions as conv
+from lib.normalization import BatchNorm
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "framework_conventions.json"
+SCRIPT = ROOT / "scripts" / "measure_conventions.py"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def lib_column():
+    return conv.measure_lib()
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("measure_conventions", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- the data file ------------------------------------------------------------------------------
+
+def test_data_file_is_strict_json(data):
+    def refuse(token):
+        raise ValueError(f"non-standard JSON constant {token}")
+
+    json.loads(DATA.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+@pytest.mark.parametrize("framework", ["torch", "keras"])
+def test_data_file_has_each_framework_with_its_version_and_lib_items(framework, data, lib_column):
+    info = data["frameworks"][framework]
+    assert info["version"]
+    assert info["source"] == "measured"
+    assert set(info["apis"]) == {key.split(".")[0] for key in lib_column}
+    assert set(info["values"]) == set(lib_column)
+
+
+def test_keras_was_measured_with_the_torch_backend(data):
+    assert data["frameworks"]["keras"]["backend"].startswith("torch ")
+
+
+# lib's docstrings promise PyTorch's conventions for these items: the measured column must agree
+PYTORCH_CONVENTIONS_IN_LIB = [
+    "default.leaky_relu.function_slope", "default.prelu.initial_slope", "default.elu.alpha",
+    "default.softplus.parameters", "default.softplus.beta_effective", "default.softplus.linear_from",
+    "default.gelu.function", "batchnorm.eps", "batchnorm.momentum", "batchnorm.new_batch_weight",
+    "batchnorm.running_var_input", "batchnorm.normalizing_var", "batchnorm.batch_of_one",
+    "kink.relu", "kink.leaky_relu", "kink.prelu", "kink.elu", "kink.relu_threshold",
+    "threshold.values",
+]
+
+
+@pytest.mark.parametrize("key", PYTORCH_CONVENTIONS_IN_LIB)
+def test_lib_follows_pytorch_where_it_says_it_does(key, data, lib_column):
+    assert lib_column[key] == data["frameworks"]["torch"]["values"][key]
+
+
+def test_lib_follows_keras_threshold_semantics(data, lib_column):
+    # relu(x, threshold=t): 0 at x == t, x itself (not x - t) above
+    assert lib_column["threshold.values"] == data["frameworks"]["keras"]["values"]["threshold.values"]
+    assert lib_column["threshold.values"] == [0.0, 0.0, 1.5, 3.0]
+
+
+@pytest.mark.parametrize("framework", ["torch", "keras"])
+def test_data_file_matches_the_live_framework(framework, data, monkeypatch):
+    """Re-measure with the installed framework and compare every item with the file."""
+    torch = pytest.importorskip("torch")
+    if framework == "keras":
+        if "keras" not in __import__("sys").modules:
+            monkeypatch.setenv("KERAS_BACKEND", os.environ.get("KERAS_BACKEND", "torch"))
+        keras = pytest.importorskip("keras")
+        if keras.backend.backend() != "torch":
+            pytest.skip(f"Keras runs with the {keras.backend.backend()} backend; the file was measured "
+                        "with torch's")
+        live_version = keras.__version__
+    else:
+        live_version = torch.__version__
+    recorded = data["frameworks"][framework]
+    if live_version != recorded["version"]:
+        pytest.skip(f"the file holds {framework} {recorded['version']}, {live_version} is installed: "
+                    "run scripts/measure_conventions.py to measure it")
+    info, values = load_script().MEASURE[framework]()
+    assert info["version"] == recorded["version"]
+    differences = {key: {"file": recorded["values"].get(key), "live": value}
+                   for key, value in values.items() if recorded["values"].get(key) != value}
+    assert not differences, f"run scripts/measure_conventions.py --framework {framework}: {differences}"
+    assert set(values) == set(recorded["values"])
+
+
+# --- lib.conventions ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", conv.DTYPES)
+def test_first_overflow_is_the_boundary_of_numpy_exp(dtype):
+    x = conv.first_overflow(np.exp, dtype)
+    assert x.dtype == np.dtype(dtype)
+    below = np.nextafter(x, np.zeros((), dtype))
+    with np.errstate(over="ignore"):
+        assert np.isinf(np.exp(x)) and np.isfinite(np.exp(below))
+    # the boundary lies next to log(largest float)
+    assert abs(float(x) - math.log(float(np.finfo(dtype).max))) <= 2 * float(np.spacing(x))
+
+
+@pytest.mark.parametrize("dtype", conv.DTYPES)
+def test_first_overflow_finds_an_arbitrary_step(dtype):
+    def fake_exp(a):
+        return np.where(a >= 5.25, np.inf, 1.0)
+
+    assert float(conv.first_overflow(fake_exp, dtype)) == 5.25
+
+
+def test_encode_and_decode_round_trip():
+    value = {"a": [np.float32(0.5), float("nan"), np.inf, -np.inf], "b": np.array([[1.0, 2.0]]),
+             "c": np.float64(-0.0), "d": None, "e": "erf", "f": np.int64(3), "g": np.bool_(True)}
+    encoded = conv.encode(value)
+    assert json.loads(json.dumps(encoded, allow_nan=False)) == encoded
+    assert encoded["a"][1:] == ["nan", "inf", "-inf"] and encoded["b"] == [[1.0, 2.0]]
+    assert encoded["f"] == 3 and encoded["g"] is True
+    decoded = conv.decode(encoded)
+    assert math.isnan(decoded["a"][1]) and decoded["a"][2:] == [math.inf, -math.inf]
+    assert decoded["e"] == "erf" and decoded["d"] is None
+
+
+def test_outcome_reports_the_exception_type():
+    assert conv.outcome(lambda: 1 / 0) == {"raises": "ZeroDivisionError"}
+    assert conv.outcome(lambda: np.array([np.nan])) == ["nan"]
+
+
+def test_gelu_form_tells_the_two_gelus_apart():
+    assert conv.gelu_form(float(act.gelu(1.0))) == "erf"
+    assert conv.gelu_form(float(act.gelu(1.0, approximate="tanh"))) == "tanh"
+    assert conv.gelu_form(float(act.silu(1.0))) == "other"
+
+
+def test_linear_from_finds_the_switch_to_x():
+    assert conv.linear_from(act.softplus) == 20.5  # lib switches above beta x = 20, like PyTorch
+    assert conv.linear_from(lambda x: act.softplus(x, threshold=10.0)) == 10.5
+    exact = conv.linear_from(lambda x: np.logaddexp(0, x))  # no switch: only where e^-x is lost
+    assert 33 <= exact <= 38
+    assert conv.linear_from(lambda x: x + 1) is None
+
+
+@pytest.mark.parametrize("momentum", [0.1, 0.3])
+def test_batchnorm_probe_recovers_lib_batchnorm_settings(momentum):
+    bn = BatchNorm(1, momentum=momentum)
+    x = np.array(conv.BN_BATCH)
+    y = bn.forward(x)
+    probe = conv.batchnorm_probe(x.mean(), bn.running_mean[0], bn.running_var[0], y[0, 0], bn.eps)
+    n = len(x)
+    assert probe["new_batch_weight"] == pytest.approx(momentum, rel=1e-6)
+    assert probe["normalizing_var"] == pytest.approx(x.var(), rel=1e-6)  # biased, for normalizing
+    assert probe["running_var_input"] == pytest.approx(x.var() * n / (n - 1), rel=1e-6)  # unbiased
+
+
+def test_measure_lib_values(lib_column):
+    assert lib_column["default.leaky_relu.function_slope"] == act.leaky_relu.params["negative_slope"]
+    assert lib_column["default.leaky_relu.layer_slope"] is None  # lib has no layers
+    assert lib_column["default.elu.alpha"] == 1.0
+    assert lib_column["kink.elu"] == conv.KINK_PARAMS["elu"]
+    assert lib_column["kink.prelu"] == conv.KINK_PARAMS["prelu"]
+    assert lib_column["batchnorm.batch_of_one"] == {"raises": "ValueError"}
+    assert lib_column["overflow.exp.float32"] == float(conv.first_overflow(np.exp, "float32"))
+    for dtype in conv.DTYPES:
+        assert lib_column[f"overflow.softmax.{dtype}"] == [1.0, 0.0, 0.0]
+        assert lib_column[f"overflow.log_softmax.{dtype}"] == [0.0, -1000.0, -2000.0]
+    assert lib_column["nonfinite.sigmoid.value"] == ["nan", 1.0, 0.0]
+    assert lib_column["nonfinite.relu.derivative"] == ["nan", 1.0, 0.0]
+    assert json.loads(json.dumps(lib_column, allow_nan=False)) == lib_column
+
+
+def test_load_data_reads_and_decodes_the_file(tmp_path):
+    loaded = conv.load_data()
+    assert set(loaded["frameworks"]) == {"torch", "keras"}
+    path = tmp_path / "x.json"
+    path.write_text('{"v": ["nan", 1.0]}', encoding="utf-8")
+    assert math.isnan(conv.load_data(path)["v"][0])
+    with pytest.raises(FileNotFoundError, match="framework_conventions.json"):
+        conv.load_data(tmp_path / "missing.json")
+
+
+def test_fmt_and_markdown_table():
+    assert conv.fmt(math.nan) == "nan" and conv.fmt(-math.inf) == "−inf"
+    assert conv.fmt(4.66667) == "4.66667" and conv.fmt(709.7827128933841) == "709.7827"
+    assert conv.fmt({"raises": "ValueError"}) == "raises ValueError"
+    table = conv.markdown_table(["a", "b"], [["x|y", "1"]])
+    assert table.splitlines() == ["| a | b |", "|---|---|", r"| x\|y | 1 |"]

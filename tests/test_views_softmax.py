@@ -57,7 +57,7 @@ def test_steps_table_text_and_html():
     for piece in ("10.278", "12.261", "0.83827", "83.83 %", "1.89 %", "14.28 %", "100.00 %"):
         assert piece in text
     page = table._repr_html_()
-    assert page.count("<tr>") == 5 and '<th scope="col">' in page and "<caption>worked example" in page
+    assert page.count("<tr>") == 5 and '<th scope="col"' in page and "<caption>worked example" in page
 
 
 def test_plot_probabilities_and_temperature_sweep():

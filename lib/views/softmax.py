@@ -89,11 +89,12 @@ class StepTable:
         self.caption = caption
 
     def _repr_html_(self) -> str:
-        head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in self.header)
+        pad = "padding:0.15em 0.8em"
+        head = "".join(f'<th scope="col" style="{pad};text-align:right">{html.escape(h)}</th>' for h in self.header)
         body = "".join(
             "<tr>" + "".join(
-                (f'<th scope="row">{html.escape(c)}</th>' if j == 0 else
-                 f'<td style="text-align:right">{html.escape(c)}</td>') for j, c in enumerate(r)
+                (f'<th scope="row" style="{pad}">{html.escape(c)}</th>' if j == 0 else
+                 f'<td style="{pad};text-align:right">{html.escape(c)}</td>') for j, c in enumerate(r)
             ) + "</tr>"
             for r in self.rows
         )
@@ -201,7 +202,7 @@ def plot_temperature_sweep(ax, z=WORKED_LOGITS, temperatures=None):
     ax.set_xlabel("temperature T (log scale)")
     ax.set_ylabel("softmax(z / T)")
     ax.set_ylim(-0.02, 1.02)
-    ax.legend(loc="center right")
+    ax.legend(loc="upper right")
     return lines
 
 

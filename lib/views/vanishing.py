@@ -28,6 +28,9 @@ ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
 #: A colour for each activation, the same in every figure of the chapter.
 COLORS = dict(zip(ACTIVATION_NAMES + ("prelu",), CYCLE))
 
+#: Line styles that tell apart curves which often lie on top of each other (tanh/ELU, ReLU/leaky ReLU).
+LINESTYLES = {"tanh": "--", "leaky_relu": "--"}
+
 #: The initialization that suits each activation: Xavier/Glorot for sigmoid and tanh, He otherwise.
 MATCHED_INIT = {"sigmoid": "xavier", "tanh": "xavier"}
 

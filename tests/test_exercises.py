@@ -67,3 +67,9 @@ def test_check_set():
     assert not report and "missing ['elu']" in report.message and "['relu']" in report.message
     assert not check_set("tanh", {"tanh"}, name="zero-centred")
     assert not check_set(3, {"tanh"}, name="zero-centred")
+
+
+def test_value_messages_speak_of_the_answer():
+    message = check_value([0.5, 0.6], [0.5, 0.5], name="the two probabilities").message
+    assert message.startswith("Your answer is off by up to 0.1 on the two probabilities")
+    assert check_value(None, 1.0, name="n").message.startswith("Your answer gave None")

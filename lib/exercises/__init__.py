@@ -84,12 +84,15 @@ def _short(args: tuple) -> str:
 
 
 def compare_arrays(got: Any, want: np.ndarray, *, name: str, where: str, rtol: float, atol: float,
-                   check_dtype: bool = True, subject: str | None = None) -> Report | None:
+                   check_dtype: bool = True, who: str | None = None,
+                   subject: str | None = None) -> Report | None:
     """A failing report when ``got`` differs from ``want`` in type, shape, dtype, NaNs or values.
 
-    ``subject`` starts each message ("Your f returned" by default).
+    ``who`` starts the messages about values ("Your f" by default); ``subject`` starts those about
+    what came back ("Your f returned" by default).
     """
-    subject = subject or f"Your {name} returned"
+    who = who or f"Your {name}"
+    subject = subject or f"{who} returned"
     if got is None:
         return Report(False, f"{subject} None on {where}: did you forget `return`?")
     try:
@@ -111,7 +114,7 @@ def compare_arrays(got: Any, want: np.ndarray, *, name: str, where: str, rtol: f
     nan_mismatch = np.isnan(got_f) != np.isnan(want_f)
     if nan_mismatch.any():
         i = np.unravel_index(np.argmax(nan_mismatch), want.shape)
-        return Report(False, f"Your {name} gives {got_f[i]} at index {tuple(int(k) for k in i)} on {where}, "
+        return Report(False, f"{who} gives {got_f[i]} at index {tuple(int(k) for k in i)} on {where}, "
                              f"expected {want_f[i]}.")
     with np.errstate(invalid="ignore"):
         same_inf = (got_f == want_f) | (np.isnan(got_f) & np.isnan(want_f))
@@ -119,7 +122,7 @@ def compare_arrays(got: Any, want: np.ndarray, *, name: str, where: str, rtol: f
         bad = err > atol + rtol * np.abs(np.where(np.isfinite(want_f), want_f, 0.0))
     if bad.any():
         i = np.unravel_index(np.argmax(np.where(bad, err, -1.0)), want.shape)
-        return Report(False, f"Your {name} is off by up to {float(err[i]):.3g} on {where}: at index "
+        return Report(False, f"{who} is off by up to {float(err[i]):.3g} on {where}: at index "
                              f"{tuple(int(k) for k in i)} it gives {got_f[i]:.10g}, expected {want_f[i]:.10g}.")
     return None
 
@@ -174,7 +177,7 @@ def check_value(answer: Any, expected: Any, *, name: str, rtol: float = 1e-6, at
         return _fail(f"Expected a value for {name}, got a function: call it and pass the result.", hint)
     want = np.asarray(expected)
     problem = compare_arrays(answer, want, name=name, where=f"{name}", rtol=rtol, atol=atol,
-                             check_dtype=False, subject="Your answer has")
+                             check_dtype=False, who="Your answer", subject="Your answer gave")
     if problem is None:
         return Report(True, f"Correct: {name} = {_plain(answer)}.")
     if want.ndim == 0 and np.asarray(answer).ndim == 0 and answer is not None:

@@ -1,10 +1,19 @@
-"""Figures for the Activations chapter."""
+"""Figures for the Activations chapter: plain ``plot_*(ax, ...)`` functions and three explorer views.
+
+* :class:`ActivationView` -- any function of ``ACTIVATIONS``, its parameters, and its derivative;
+* :class:`FamilyView` -- one parameter family (e.g. softplus for five values of beta), so that on the
+  website, where explorers are precomputed, moving a parameter still changes the picture;
+* :class:`DecisionBoundaryView` -- the decision regions a small network learns with a given hidden
+  activation and width (each setting trained once and cached).
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
 
 from ..activations import ACTIVATIONS
+from ..network import MLP
 from ..plotting import PALETTE
 
 #: Which control of the activation explorer feeds which parameter of which function.
@@ -19,11 +28,22 @@ PARAMETERS = {
     "swish": {"beta": "beta"},
 }
 
+#: Parameter families for :class:`FamilyView`: label -> (function, parameter, five values).
+FAMILIES = {
+    "ReLU threshold T": ("relu", "threshold", [-2.0, -1.0, 0.0, 1.0, 2.0]),
+    "ReLU max_value": ("relu", "max_value", [1.0, 2.0, 3.0, 4.0, 6.0]),
+    "leaky ReLU slope": ("leaky_relu", "negative_slope", [0.0, 0.01, 0.1, 0.2, 0.3]),
+    "softplus beta": ("softplus", "beta", [0.5, 1.0, 2.0, 5.0, 10.0]),
+    "ELU alpha": ("elu", "alpha", [0.25, 0.5, 1.0, 1.5, 2.0]),
+    "swish beta": ("swish", "beta", [0.0, 0.5, 1.0, 2.0, 10.0]),
+}
+
 
 def activation_params(name: str, **controls) -> dict:
     """The keyword arguments of activation ``name`` taken from the explorer's controls.
 
-    ``max_value`` at or above 6 means "no cap" (``None``).
+    ``max_value`` at or above 6 means "no cap" (``None``), and so does a ``max_value`` that does
+    not lie above the threshold (a cap below the threshold would leave no linear piece).
 
     Examples
     --------
@@ -31,6 +51,10 @@ def activation_params(name: str, **controls) -> dict:
     {'negative_slope': 0.2}
     >>> activation_params("relu", threshold=0.0, max_value=6.0)
     {'threshold': 0.0, 'max_value': None}
+    >>> activation_params("relu", threshold=1.0, max_value=3.0)
+    {'threshold': 1.0, 'max_value': 3.0}
+    >>> activation_params("relu", threshold=2.0, max_value=1.0)
+    {'threshold': 2.0, 'max_value': None}
     """
     params = {}
     for control, param in PARAMETERS.get(name, {}).items():
@@ -39,12 +63,27 @@ def activation_params(name: str, **controls) -> dict:
             if control == "max_value" and value >= 6:
                 value = None
             params[param] = value
+    if params.get("max_value") is not None and params["max_value"] <= params.get("threshold", 0.0):
+        params["max_value"] = None
     return params
 
 
+def _fmt(value) -> str:
+    return "None" if value is None else format(value, "g")
+
+
 def plot_activation(ax, name: str, x=None, derivative: bool = True, **params):
-    """Draw activation ``name`` (and its derivative) on ``ax``; returns the two lines."""
-    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x)
+    """Draw activation ``name`` (and its derivative) on ``ax``; returns the two lines.
+
+    Examples
+    --------
+    >>> from lib.plotting import figure
+    >>> fig, ax = figure()
+    >>> value, slope = plot_activation(ax, "relu", x=[-1.0, 2.0])
+    >>> value.get_ydata().tolist(), slope.get_ydata().tolist()
+    ([0.0, 2.0], [0.0, 1.0])
+    """
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
     f = ACTIVATIONS[name]
     (value,) = ax.plot(x, f(x, **params), color=PALETTE["blue"], label=f"{name}(x)")
     (slope,) = ax.plot(x, f.derivative(x, **params), color=PALETTE["orange"], linestyle="--",
@@ -57,10 +96,41 @@ def plot_activation(ax, name: str, x=None, derivative: bool = True, **params):
     return value, slope
 
 
+def plot_family(ax, name: str, param: str, values, x=None, derivative: bool = False):
+    """Draw ``name`` (or its derivative) for each value of ``param``; returns the lines.
+
+    Colours follow the course palette in order; the legend names each value.
+
+    Examples
+    --------
+    >>> from lib.plotting import figure
+    >>> fig, ax = figure()
+    >>> lines = plot_family(ax, "elu", "alpha", [0.5, 2.0], x=[-50.0, 1.0])
+    >>> [line.get_ydata().round(3).tolist() for line in lines]
+    [[-0.5, 1.0], [-2.0, 1.0]]
+    """
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
+    f = ACTIVATIONS[name]
+    g = f.derivative if derivative else f
+    colours = [PALETTE[k] for k in ("sky", "blue", "green", "orange", "vermillion", "purple", "black")]
+    lines = []
+    for value, colour in zip(values, colours * 2):
+        (line,) = ax.plot(x, g(x, **{param: value}), color=colour, label=f"{param} = {_fmt(value)}")
+        lines.append(line)
+    ax.axhline(0, color="0.5", linewidth=0.8)
+    ax.axvline(0, color="0.5", linewidth=0.8)
+    ax.set_xlabel("x (pre-activation)")
+    ax.set_ylabel(f"{name}'(x)" if derivative else f"{name}(x)")
+    ax.legend(loc="upper left")
+    return lines
+
+
 class ActivationView:
     """An activation and, optionally, its derivative on a fixed window.
 
-    Controls: ``name``, ``derivative`` (bool) and the parameters in :data:`PARAMETERS`.
+    Controls: ``name``, ``derivative`` (bool) and the parameters in :data:`PARAMETERS`
+    (``alpha``, ``beta``, ``slope``, ``threshold``, ``max_value``, ``c``); a control that does not
+    belong to the chosen function is ignored.
     """
 
     def __init__(self, fig, **values):
@@ -83,6 +153,199 @@ class ActivationView:
         texts = self.legend.get_texts()
         texts[0].set_text(f"{name}(x)")
         texts[1].set_text(f"{name}'(x)")
-        shown = ", ".join(f"{k}={'None' if v is None else format(v, 'g')}" for k, v in params.items())
+        shown = ", ".join(f"{k}={_fmt(v)}" for k, v in params.items())
         low, high = float(np.min(y)), float(np.max(y))
         return f"{name}({shown or 'defaults'}): output on [-5, 5] from {low:.3g} to {high:.3g}"
+
+
+class FamilyView:
+    """One parameter family: all five members faintly, the chosen one bold, value and derivative.
+
+    Controls: ``family`` (a key of :data:`FAMILIES`) and ``setting`` (1 to 5, which of the five
+    parameter values is drawn bold).
+    """
+
+    def __init__(self, fig, **values):
+        self.x = np.linspace(-5, 5, 401)
+        self.ax_f, self.ax_d = fig.subplots(1, 2)
+        self.background = {}
+        for ax, what in ((self.ax_f, "f(x)"), (self.ax_d, "f'(x)")):
+            self.background[ax] = [ax.plot(self.x, self.x, color="0.75", linewidth=1.0)[0]
+                                   for _ in range(5)]
+            ax.axhline(0, color="0.5", linewidth=0.8)
+            ax.axvline(0, color="0.5", linewidth=0.8)
+            ax.set_xlim(-5, 5)
+            ax.set_xlabel("x (pre-activation)")
+            ax.set_ylabel(what)
+        (self.value,) = self.ax_f.plot(self.x, self.x, color=PALETTE["blue"], linewidth=2.5)
+        (self.slope,) = self.ax_d.plot(self.x, self.x, color=PALETTE["orange"], linewidth=2.5,
+                                       linestyle="--")
+        self.ax_f.set_ylim(-2.5, 5)
+        self.ax_d.set_ylim(-0.2, 1.3)
+        self.title = self.ax_f.set_title(" ")
+        self.ax_d.set_title("derivative (grey: the other four values)")
+        self.update(**values)
+
+    @staticmethod
+    def member(family, setting):
+        """(function name, parameter name, value) for a family and a setting from 1 to 5."""
+        name, param, values = FAMILIES[family]
+        index = int(np.clip(round(float(setting)), 1, len(values))) - 1
+        return name, param, values[index]
+
+    def update(self, family, setting=3):
+        name, param, chosen = self.member(family, setting)
+        f = ACTIVATIONS[name]
+        for value, line_f, line_d in zip(FAMILIES[family][2], self.background[self.ax_f],
+                                         self.background[self.ax_d]):
+            line_f.set_ydata(f(self.x, **{param: value}))
+            line_d.set_ydata(f.derivative(self.x, **{param: value}))
+        y = f(self.x, **{param: chosen})
+        dy = f.derivative(self.x, **{param: chosen})
+        self.value.set_ydata(y)
+        self.slope.set_ydata(dy)
+        self.title.set_text(f"{name}, {param} = {_fmt(chosen)}")
+        f1 = float(f(1.0, **{param: chosen}))
+        fm = float(f(-1.0, **{param: chosen}))
+        d0 = float(f.derivative(0.0, **{param: chosen}))
+        return (f"{name}({param}={_fmt(chosen)}): f(-1) = {fm:.4g}, f(1) = {f1:.4g}, "
+                f"f'(0) = {d0:.4g}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Decision regions
+# --------------------------------------------------------------------------------------------------
+
+#: Orange (class 0) through white (undecided) to blue (class 1).
+REGION_CMAP = LinearSegmentedColormap.from_list(
+    "course_regions", [PALETTE["orange"], "#ffffff", PALETTE["blue"]])
+
+
+def region_grid(predict, lim: float = 1.6, n: int = 121):
+    """The probability of class 1 on an n x n grid over [-lim, lim]^2, rows from bottom to top.
+
+    ``predict(points)`` returns logits for points of shape (n * n, 2).
+
+    Examples
+    --------
+    >>> p = region_grid(lambda P: P[:, :1], lim=1.0, n=3)   # logit = first coordinate
+    >>> p.round(3).tolist()[0]
+    [0.269, 0.5, 0.731]
+    """
+    from ..activations import sigmoid
+
+    t = np.linspace(-lim, lim, n)
+    gx, gy = np.meshgrid(t, t)
+    logits = np.asarray(predict(np.c_[gx.ravel(), gy.ravel()]), dtype=float)
+    return sigmoid(logits.reshape(n, n))
+
+
+def plot_decision_regions(ax, predict, X, y, lim: float = 1.6, n: int = 121):
+    """Shade the probability of class 1 that ``predict`` (points -> logits) gives, with the data.
+
+    Returns ``(image, scatter0, scatter1)``. Class 0 is drawn as orange circles, class 1 as blue
+    triangles, so the classes differ in shape as well as colour.
+    """
+    image = ax.imshow(region_grid(predict, lim, n), origin="lower", extent=(-lim, lim, -lim, lim),
+                      cmap=REGION_CMAP, vmin=0, vmax=1, alpha=0.7, interpolation="bilinear")
+    X, y = np.asarray(X), np.asarray(y).ravel()
+    s0 = ax.scatter(*X[y == 0].T, s=14, marker="o", color=PALETTE["orange"], edgecolor="black",
+                    linewidth=0.4, label="class 0")
+    s1 = ax.scatter(*X[y == 1].T, s=16, marker="^", color=PALETTE["blue"], edgecolor="black",
+                    linewidth=0.4, label="class 1")
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.grid(False)
+    return image, s0, s1
+
+
+_TRAINED: dict = {}
+
+
+def train_classifier(X, y, activation: str, width: int, *, epochs: int = 800, lr: float = 1.0,
+                     seed: int = 1):
+    """Train ``MLP([2, width, 1])`` with ``activation`` on (X, y) by full-batch gradient descent on
+    the binary cross-entropy; cached, so each setting is trained once per session.
+
+    Returns a dict with the trained ``net``, the loss ``history``, the training ``accuracy`` and the
+    ``grid`` of class-1 probabilities from :func:`region_grid`. Sigmoid, tanh and linear layers use
+    Xavier initialization, the others He (``seed`` seeds the weights).
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).ravel()
+    key = (activation, int(width), epochs, lr, seed, X.tobytes(), y.tobytes())
+    if key not in _TRAINED:
+        init = "xavier" if activation in ("sigmoid", "tanh", "linear") else "he"
+        net = MLP([2, int(width), 1], rng=np.random.default_rng(seed), activation=activation,
+                  init=init)
+        history = net.train(X, y, loss="bce", lr=lr, epochs=epochs)
+        accuracy = float(np.mean((net.predict(X).ravel() > 0) == (y == 1)))
+        _TRAINED[key] = {"net": net, "history": history, "accuracy": accuracy,
+                         "grid": region_grid(net.predict)}
+    return _TRAINED[key]
+
+
+class DecisionBoundaryView:
+    """The decision regions of a one-hidden-layer network, for a hidden activation and width.
+
+    Build it with the data, e.g. ``functools.partial(DecisionBoundaryView, X=X, y=y)``. Controls:
+    ``activation`` (a key of ``ACTIVATIONS``) and ``width`` (hidden units). Each setting is trained
+    once (:func:`train_classifier`); an update only swaps the image's data.
+    """
+
+    def __init__(self, fig, *, X, y, epochs=800, lr=1.0, **values):
+        self.X, self.y = np.asarray(X, dtype=float), np.asarray(y).ravel()
+        self.epochs, self.lr = epochs, lr
+        self.ax = fig.add_subplot()
+        self.image, _, _ = plot_decision_regions(self.ax, lambda P: np.zeros(len(P)), self.X, self.y)
+        self.ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
+        self.title = self.ax.set_title(" ")
+        self.update(**values)
+
+    def update(self, activation, width):
+        result = train_classifier(self.X, self.y, activation, int(width), epochs=self.epochs,
+                                  lr=self.lr)
+        self.image.set_data(result["grid"])
+        self.title.set_text(f"{activation}, {int(width)} hidden units")
+        return (f"{activation}, {int(width)} hidden units: training accuracy "
+                f"{100 * result['accuracy']:.1f} %, final loss {result['history'][-1]:.3f}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------------
+
+
+class Table:
+    """A small table shown as HTML in a notebook and on the website, and as aligned text elsewhere.
+
+    (The website renders notebook Markdown output as CommonMark, which has no tables.)
+
+    Examples
+    --------
+    >>> Table(["f", "range"], [["relu", "[0, +inf)"], ["tanh", "[-1, 1]"]])
+    f     range
+    ----  ---------
+    relu  [0, +inf)
+    tanh  [-1, 1]
+    """
+
+    def __init__(self, header, rows):
+        self.header = [str(h) for h in header]
+        self.rows = [[str(c) for c in row] for row in rows]
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                       for row in self.rows)
+        return f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+    def __repr__(self) -> str:
+        widths = [max(len(r[i]) for r in [self.header] + self.rows) for i in range(len(self.header))]
+        lines = [self.header, ["-" * w for w in widths]] + self.rows
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)

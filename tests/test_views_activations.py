@@ -1,0 +1,145 @@
+"""Views of the Activations chapter: updates change existing artists to the values lib computes."""
+
+import functools
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from lib import activations as act
+from lib.explorer import Choice, Explorer, Slider
+from lib.views import activations as views
+
+
+def fig():
+    return Figure(figsize=(6, 3))
+
+
+# ---- activation_params ---------------------------------------------------------------------------
+
+def test_activation_params_maps_controls_to_each_function():
+    controls = dict(alpha=0.5, beta=2.0, slope=0.1, threshold=1.0, max_value=4.0, c=3.0)
+    assert views.activation_params("elu", **controls) == {"alpha": 0.5}
+    assert views.activation_params("softplus", **controls) == {"beta": 2.0}
+    assert views.activation_params("swish", **controls) == {"beta": 2.0}
+    assert views.activation_params("prelu", **controls) == {"a": 0.1}
+    assert views.activation_params("leaky_relu", **controls) == {"negative_slope": 0.1}
+    assert views.activation_params("relu", **controls) == {"threshold": 1.0, "max_value": 4.0}
+    assert views.activation_params("linear", **controls) == {"c": 3.0}
+    assert views.activation_params("gelu", **controls) == {}
+    assert views.activation_params("selu", **controls) == {}
+
+
+def test_activation_params_never_gives_relu_an_invalid_cap():
+    for threshold in np.linspace(-2, 2, 9):
+        for cap in np.linspace(0.5, 6, 12):
+            params = views.activation_params("relu", threshold=threshold, max_value=cap)
+            act.relu(np.zeros(3), **params)  # would raise ValueError for max_value <= threshold
+
+
+# ---- ActivationView ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(act.ACTIVATIONS))
+def test_activation_view_draws_lib_values(name):
+    f = fig()
+    view = views.ActivationView(f, name="relu")
+    value, slope, axes = view.value, view.slope, list(f.axes)
+    controls = dict(alpha=0.5, beta=2.0, slope=0.2, threshold=0.5, max_value=3.0)
+    readout = view.update(name=name, derivative=False, **controls)
+    params = views.activation_params(name, **controls)
+    np.testing.assert_allclose(value.get_ydata(), act.ACTIVATIONS[name](view.x, **params))
+    np.testing.assert_allclose(slope.get_ydata(), act.ACTIVATIONS[name].derivative(view.x, **params))
+    assert not slope.get_visible()
+    assert view.value is value and view.slope is slope and list(f.axes) == axes
+    assert len(view.ax.lines) == 4  # the function, its derivative, the two axes lines
+    assert readout.startswith(f"{name}(")
+    y = act.ACTIVATIONS[name](view.x, **params)
+    assert f"to {float(np.max(y)):.3g}" in readout
+    assert view.legend.get_texts()[0].get_text() == f"{name}(x)"
+
+
+def test_activation_view_fixed_window():
+    view = views.ActivationView(fig(), name="softplus", beta=5.0)
+    assert view.ax.get_xlim() == (-5, 5) and view.ax.get_ylim() == (-2, 5)
+
+
+# ---- FamilyView ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("family", list(views.FAMILIES))
+def test_family_view_updates_all_lines(family):
+    f = fig()
+    view = views.FamilyView(f, family="softplus beta", setting=1)
+    lines_before = [list(ax.lines) for ax in f.axes]
+    for setting in range(1, 6):
+        readout = view.update(family=family, setting=float(setting))
+        name, param, values = views.FAMILIES[family]
+        fn = act.ACTIVATIONS[name]
+        chosen = values[setting - 1]
+        np.testing.assert_allclose(view.value.get_ydata(), fn(view.x, **{param: chosen}))
+        np.testing.assert_allclose(view.slope.get_ydata(), fn.derivative(view.x, **{param: chosen}))
+        for value, line in zip(values, view.background[view.ax_f]):
+            np.testing.assert_allclose(line.get_ydata(), fn(view.x, **{param: value}))
+        for value, line in zip(values, view.background[view.ax_d]):
+            np.testing.assert_allclose(line.get_ydata(), fn.derivative(view.x, **{param: value}))
+        assert readout.startswith(f"{name}({param}={chosen:g})")
+        assert f"f(1) = {float(fn(1.0, **{param: chosen})):.4g}" in readout
+        assert view.title.get_text() == f"{name}, {param} = {chosen:g}"
+    assert [list(ax.lines) for ax in f.axes] == lines_before and len(f.axes) == 2
+
+
+def test_family_member_rounds_and_clips_the_setting():
+    assert views.FamilyView.member("ELU alpha", 2.4) == ("elu", "alpha", 0.5)
+    assert views.FamilyView.member("ELU alpha", 9) == ("elu", "alpha", 2.0)
+
+
+def test_family_explorer_static_grid_is_30_frames():
+    e = Explorer(views.FamilyView, {"family": Choice(list(views.FAMILIES)),
+                                    "setting": Slider(1, 5, 1, value=3, static=[1, 2, 3, 4, 5])},
+                 alt="a family")
+    assert len(e.static_grid()) == 30
+
+
+# ---- decision regions ----------------------------------------------------------------------------
+
+def xor_data():
+    X = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]] * 5)
+    X = X + 0.1 * np.random.default_rng(0).normal(size=X.shape)
+    y = ((X[:, 0] > 0) != (X[:, 1] > 0)).astype(int)
+    return X, y
+
+
+def test_region_grid_orientation():
+    p = views.region_grid(lambda P: P[:, 1] * 10, lim=1.0, n=5)
+    assert p.shape == (5, 5)
+    assert p[0, 2] < 0.01 and p[-1, 2] > 0.99  # row 0 is the bottom (y = -1)
+
+
+def test_train_classifier_is_cached_and_linear_cannot_do_xor():
+    X, y = xor_data()
+    first = views.train_classifier(X, y, "linear", 4, epochs=300)
+    assert views.train_classifier(X, y, "linear", 4, epochs=300) is first
+    assert first["accuracy"] <= 0.75
+    tanh = views.train_classifier(X, y, "tanh", 4, epochs=300)
+    assert tanh["accuracy"] == 1.0
+    np.testing.assert_allclose(tanh["grid"], views.region_grid(tanh["net"].predict))
+
+
+def test_decision_boundary_view_swaps_the_image_only():
+    X, y = xor_data()
+    f = fig()
+    view_cls = functools.partial(views.DecisionBoundaryView, X=X, y=y, epochs=300)
+    view = view_cls(f, activation="linear", width=4)
+    image, axes, n_collections = view.image, list(f.axes), len(view.ax.collections)
+    readout = view.update(activation="tanh", width=4)
+    result = views.train_classifier(X, y, "tanh", 4, epochs=300)
+    np.testing.assert_allclose(view.image.get_array(), result["grid"])
+    assert view.image is image and list(f.axes) == axes and len(view.ax.collections) == n_collections
+    assert len(view.ax.images) == 1
+    assert readout == (f"tanh, 4 hidden units: training accuracy {100 * result['accuracy']:.1f} %, "
+                       f"final loss {result['history'][-1]:.3f}")
+
+
+def test_table_html_escapes_and_text_aligns():
+    t = views.Table(["name", "value"], [["<b>", 1], ["relu", 2.5]])
+    assert "<td>&lt;b&gt;</td>" in t._repr_html_() and t._repr_html_().count("<tr>") == 3
+    assert repr(t).splitlines() == ["name  value", "----  -----", "<b>   1", "relu  2.5"]

@@ -77,8 +77,8 @@ class ScalingView:
             ax.set_yticks([])
             ax.set_xlabel(label)
             ax.spines["left"].set_visible(False)
-        ax_z.axvspan(0, 1, color=PALETTE["orange"], alpha=0.15, label="[0, 1]")
-        ax_z.legend(loc="upper right", ncol=3, fontsize=9)
+        ax_z.axvspan(0, 1, color=PALETTE["orange"], alpha=0.15, label="the interval [0, 1]")
+        fig.legend(*ax_z.get_legend_handles_labels(), loc="outside upper center", ncol=3)
         self.update(**values)
 
     def update(self, *, outlier=True, position=200.0):

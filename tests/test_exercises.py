@@ -73,3 +73,13 @@ def test_value_messages_speak_of_the_answer():
     message = check_value([0.5, 0.6], [0.5, 0.5], name="the two probabilities").message
     assert message.startswith("Your answer is off by up to 0.1 on the two probabilities")
     assert check_value(None, 1.0, name="n").message.startswith("Your answer gave None")
+
+
+def test_ragged_arguments_do_not_break_the_checker():
+    layers = [(np.ones((2, 3)), np.zeros(2)), (np.ones((1, 2)), np.zeros(1))]
+
+    def raising(pairs):
+        raise ValueError("nope")
+
+    report = check_function(raising, lambda pairs: np.zeros(1), [(layers,)], name="combine")
+    assert not report and "raised ValueError: nope" in report.message and "list of 2 items" in report.message

@@ -71,15 +71,23 @@ def _call(answer: Callable, args: tuple, name: str) -> tuple[Any, Report | None]
 
 
 def _short(args: tuple) -> str:
+    """A short description of the arguments for a message; never raises."""
     parts = []
     for a in args:
-        arr = np.asarray(a) if not callable(a) else None
-        if arr is None:
+        if callable(a):
             parts.append(getattr(a, "__name__", "a function"))
-        elif arr.size <= 6:
+            continue
+        try:
+            arr = np.asarray(a, dtype=float)
+        except (TypeError, ValueError):
+            parts.append(f"a {type(a).__name__} of {len(a)} items" if hasattr(a, "__len__") else type(a).__name__)
+            continue
+        if arr.size <= 6:
             parts.append(np.array2string(arr, precision=4, separator=", "))
-        else:
+        elif np.isfinite(arr).any():
             parts.append(f"array of shape {arr.shape}, from {np.nanmin(arr):.4g} to {np.nanmax(arr):.4g}")
+        else:
+            parts.append(f"array of shape {arr.shape}")
     return ", ".join(parts)
 
 

@@ -34,6 +34,8 @@ that sits in the processor's cache instead of allocating one big temporary per o
 import numpy as np
 from scipy.special import ndtr  # Phi(x), the standard normal CDF (numpy has no erf)
 
+from lib import _normal_cdf  # exact GELU for float16/float32 without ndtr's double-only loop
+
 __all__ = [
     "Activation", "ACTIVATIONS", "softmax", "log_softmax",
     "step", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softplus",
@@ -625,6 +627,9 @@ class GELU(Activation):
             raise ValueError(f'approximate must be "none" or "tanh", got {params["approximate"]!r}')
 
     def _value(self, x, out, approximate):
+        if approximate == "none" and x.dtype.itemsize <= 4:
+            _normal_cdf.gelu(x, out)  # float16/float32: a rational tail in float64, ~1 ulp
+            return
         if approximate == "none":
             s = ndtr(x, out=out)
         else:
@@ -633,6 +638,9 @@ class GELU(Activation):
         np.multiply(x, s, out=out, where=s != 0)  # 0 where Phi == 0, even at x = -inf
 
     def _derivative(self, x, out, approximate):
+        if approximate == "none" and x.dtype.itemsize <= 4:
+            _normal_cdf.gelu_derivative(x, out)
+            return
         if approximate == "none":
             # phi(x) = exp(-x^2 / 2) / sqrt(2 pi); |x| capped at 64 so x^2 cannot overflow
             # (exp(-64^2 / 2) is 0 in every dtype)

@@ -519,3 +519,66 @@ def test_softmax_matches_pytorch():
     np.testing.assert_allclose(softmax(z, temperature=2.0), p.detach().numpy(), rtol=1e-13)
     np.testing.assert_allclose(softmax.vjp(z, dp, temperature=2.0), t.grad.numpy(), rtol=1e-10, atol=1e-15)
     np.testing.assert_allclose(log_softmax(z), torch.log_softmax(torch.tensor(z), -1).numpy(), rtol=1e-13)
+
+
+# -- exact GELU against mpmath, in ulps (float32 uses lib._normal_cdf, float64 scipy's ndtr) ----------------
+
+def _gelu_reference(xs):
+    """x Phi(x) and Phi(x) + x phi(x) to 40 digits, as Python floats (mpmath)."""
+    mp = pytest.importorskip("mpmath")
+    with mp.workdps(40):
+        values, slopes = [], []
+        for x in xs:
+            x = mp.mpf(float(x))
+            cdf = mp.erfc(-x / mp.sqrt(2)) / 2
+            values.append(float(x * cdf))
+            slopes.append(float(cdf + x * mp.exp(-x * x / 2) / mp.sqrt(2 * mp.pi)))
+    return np.array(values), np.array(slopes), np.array([float(mp.ncdf(mp.mpf(float(x)))) for x in xs])
+
+
+def _ulps(actual, reference, dtype):
+    """|actual - reference| in units of the spacing of ``dtype`` at the (correctly rounded) reference."""
+    spacing = np.spacing(np.abs(reference.astype(dtype))).astype(np.float64)
+    return np.abs(actual.astype(np.float64) - reference) / spacing
+
+
+GELU_POINTS = np.concatenate([
+    -np.geomspace(1e-30, 15, 150), np.geomspace(1e-30, 16, 100),  # both sides, down to the tail
+    np.linspace(-14.2, -13.2, 40),   # float32 GELU and its slope become subnormal, then 0
+    np.linspace(-0.80, -0.70, 21),   # the minimum of GELU, where the slope crosses 0
+    [0.0, 5.3, 5.5, 30.0],
+])
+
+
+def test_gelu_float32_within_one_ulp_of_mpmath():
+    x = GELU_POINTS.astype(np.float32)
+    value, slope, cdf = _gelu_reference(x)
+    assert _ulps(ACTIVATIONS["gelu"](x), value, np.float32).max() <= 1.0
+    # the slope crosses 0 at x = -0.7518: there the error is set by Phi(x) (~0.23), as in any float32
+    # Phi(x) + x phi(x); elsewhere it is within one ulp
+    error = np.abs(ACTIVATIONS["gelu"].derivative(x).astype(np.float64) - slope)
+    spacing = np.spacing(np.abs(slope.astype(np.float32))).astype(np.float64)
+    assert (error <= spacing + 2.0**-24 * cdf).all()
+    far = np.abs(x + 0.75) > 0.1
+    assert _ulps(ACTIVATIONS["gelu"].derivative(x[far]), slope[far], np.float32).max() <= 1.0
+    # the far negative tail is tiny but not 0 until it underflows
+    tail = (x < -5) & (x > -14)
+    assert (ACTIVATIONS["gelu"](x[tail]) < 0).all() and (ACTIVATIONS["gelu"].derivative(x[tail]) < 0).all()
+
+
+def test_gelu_float16_is_correctly_rounded_float32():
+    x = np.linspace(-10, 10, 2001).astype(np.float16)
+    x32 = x.astype(np.float32)
+    np.testing.assert_array_equal(ACTIVATIONS["gelu"](x), ACTIVATIONS["gelu"](x32).astype(np.float16))
+    np.testing.assert_allclose(ACTIVATIONS["gelu"].derivative(x), ACTIVATIONS["gelu"].derivative(x32),
+                               rtol=1e-3, atol=1e-3)
+
+
+def test_gelu_float64_against_mpmath():
+    x = GELU_POINTS[np.abs(GELU_POINTS) < 30]
+    value, slope, _ = _gelu_reference(x)
+    # scipy's ndtr takes x / sqrt(2), whose rounding is amplified ~x^2 times in the far tail
+    tolerance = 4 * (1 + x**2)
+    assert (_ulps(ACTIVATIONS["gelu"](x), value, np.float64) <= tolerance).all()
+    far = np.abs(x + 0.75) > 0.1
+    assert (_ulps(ACTIVATIONS["gelu"].derivative(x[far]), slope[far], np.float64) <= tolerance[far]).all()

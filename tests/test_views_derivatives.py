@@ -68,8 +68,10 @@ def test_plot_difference_errors_lines():
 
 
 def test_table_markdown_and_text():
-    t = vd.Table(["f", "max"], [["sigmoid", "0.25"]])
-    assert t._repr_markdown_().splitlines() == ["| f | max |", "|---|---|", "| sigmoid | 0.25 |"]
+    t = vd.Table(["f", "max"], [["sigmoid", "0.25"], ["a<b", "1"]])
+    assert t._repr_html_() == ('<table class="table"><thead><tr><th scope="col">f</th><th scope="col">max</th>'
+                               '</tr></thead><tbody><tr><td>sigmoid</td><td>0.25</td></tr>'
+                               '<tr><td>a&lt;b</td><td>1</td></tr></tbody></table>')
     assert repr(t).splitlines()[2] == "sigmoid  0.25"
 
 

@@ -3,12 +3,14 @@
 - :func:`plot_with_derivative` -- an activation and its derivative on one axes (the grid of panels).
 - :func:`derivative_maximum` -- the largest value of f' on a fine grid, where, and what kind of maximum.
 - :func:`difference_errors` / :func:`plot_difference_errors` -- finite-difference error against h.
-- :class:`Table` -- a small table shown as markdown on the website and as aligned text in a notebook.
+- :class:`Table` -- a small table shown as HTML, with aligned plain text as its text form.
 - :class:`TangentView` -- the tangent explorer: f with its tangent at x, and f' with a marker.
 - :class:`FiniteDifferenceView` -- the finite-difference explorer: secants, estimates and errors.
 """
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 
@@ -151,7 +153,7 @@ def plot_difference_errors(ax, f, df, x0: float, hs=None, dtypes=(np.float64, np
 
 
 class Table:
-    """A small table: markdown on the website, aligned plain text in a notebook's text output.
+    """A small table: HTML on the website and in Jupyter, aligned plain text as its text form.
 
     Examples
     --------
@@ -166,10 +168,11 @@ class Table:
         self.headers = [str(h) for h in headers]
         self.rows = [[str(c) for c in row] for row in rows]
 
-    def _repr_markdown_(self) -> str:
-        lines = ["| " + " | ".join(self.headers) + " |", "|" + "---|" * len(self.headers)]
-        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
-        return "\n".join(lines)
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in self.headers)
+        body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in self.rows)
+        return f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
     def __repr__(self) -> str:
         widths = [max(len(r[i]) for r in [self.headers, *self.rows]) for i in range(len(self.headers))]

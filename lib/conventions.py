@@ -14,8 +14,10 @@ stored as the strings ``"nan"``, ``"inf"`` and ``"-inf"`` (:func:`encode`), so t
 This module imports only numpy (and lib).
 """
 
+import html
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +27,8 @@ from lib.normalization import BatchNorm
 
 __all__ = [
     "DTYPES", "NONFINITE_FUNCTIONS", "BN_BATCH", "THRESHOLD_X", "SOFTMAX_LOGITS", "SOFTMAX_SPECIAL",
-    "encode", "decode", "outcome", "first_overflow", "gelu_form", "linear_from", "batchnorm_probe",
-    "measure_lib", "load_data", "fmt", "markdown_table",
+    "encode", "decode", "params_text", "outcome", "first_overflow", "gelu_form", "linear_from", "batchnorm_probe",
+    "measure_lib", "load_data", "fmt", "differences", "html_table",
 ]
 
 DTYPES = ("float16", "float32", "float64")
@@ -165,6 +167,20 @@ def batchnorm_probe(batch_mean, running_mean, running_var, output, eps):
     return {"new_batch_weight": sig(weight), "running_var_input": sig(fed), "normalizing_var": sig(used)}
 
 
+def params_text(params):
+    """Parameters and their defaults as text, e.g. ``"beta=1, threshold=20"``; ``"none"`` if empty.
+
+    >>> params_text({"threshold": 0.0, "max_value": None}), params_text({})
+    ('threshold=0, max_value=None', 'none')
+    """
+    def text(value):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f"{value:g}"
+        return str(value)
+
+    return ", ".join(f"{k}={text(v)}" for k, v in params.items()) or "none"
+
+
 def outcome(f, *args, **kwargs):
     """f(*args) encoded, or {"raises": <exception type>} if it raises."""
     try:
@@ -187,7 +203,8 @@ def measure_lib():
     out["default.leaky_relu.layer_slope"] = None
     out["default.prelu.initial_slope"] = encode(0.0 - act.prelu(f64(-1.0)))
     out["default.elu.alpha"] = encode(0.0 - act.elu(f64(-50.0)))
-    out["default.softplus.parameters"] = ", ".join(f"{k}={v:g}" for k, v in act.softplus.params.items())
+    out["default.relu.parameters"] = params_text(act.relu.params)
+    out["default.softplus.parameters"] = params_text(act.softplus.params)
     out["default.softplus.beta_effective"] = encode(float(f"{np.log(2) / act.softplus(f64(0.0)):.12g}"))
     out["default.softplus.linear_from"] = linear_from(act.softplus)
     out["default.gelu.function"] = gelu_form(float(act.gelu(f64(1.0))))
@@ -252,8 +269,8 @@ def fmt(value):
 
     >>> fmt(0.01), fmt(float("nan")), fmt(-np.inf), fmt(None), fmt([1.0, 0.0]), fmt({"raises": "ValueError"})
     ('0.01', 'nan', '−inf', '—', '[1, 0]', 'raises ValueError')
-    >>> fmt(88.72283935546875), fmt(1e-05), fmt(True), fmt("erf")
-    ('88.72284', '1e-05', 'yes', 'erf')
+    >>> fmt(88.72283935546875), fmt(1e-05), fmt(-2.5), fmt(True), fmt("erf")
+    ('88.72284', '1e-05', '−2.5', 'yes', 'erf')
     """
     if value is None:
         return "—"
@@ -269,21 +286,76 @@ def fmt(value):
             return "nan"
         if math.isinf(value):
             return "inf" if value > 0 else "−inf"
-        return f"{value:.7g}"
+        return f"−{-value:.7g}" if value < 0 else f"{value:.7g}"  # a typographic minus, as in −inf
     return str(value)
 
 
-def markdown_table(header, rows):
-    """A markdown table from a header and rows of cells (cells are used as given; ``|`` is escaped).
+def differences(cells, labels=None):
+    """Where a row's columns disagree, as short text; "" when every column shows the same.
 
-    >>> print(markdown_table(["item", "lib"], [["ReLU'(0)", "0"]]))
-    | item | lib |
-    |---|---|
-    | ReLU'(0) | 0 |
+    ``cells`` maps a column name to its value. For lists of equal length, ``labels`` names the
+    positions and only the positions that differ are listed.
+
+    >>> differences({"lib": [float("nan"), 1.0], "PyTorch": [1.0, 1.0], "Keras": [1.0, 1.0]}, ["NaN", "+inf"])
+    'at NaN: lib nan; PyTorch 1, Keras 1'
+    >>> differences({"lib": 0.1, "PyTorch": 0.1, "Keras": 0.2})
+    'lib 0.1, PyTorch 0.1; Keras 0.2'
+    >>> differences({"lib": 1.0, "PyTorch": 1.0})
+    ''
+    """
+    shown = {name: fmt(value) for name, value in cells.items()}
+
+    def groups(texts):
+        """Columns with the same text together, in order of first appearance: 'a, b; c'."""
+        by_text = {}
+        for name, text in texts.items():
+            by_text.setdefault(text, []).append(f"{name} {text}")
+        return "; ".join(", ".join(group) for group in by_text.values())
+
+    if len(set(shown.values())) == 1:
+        return ""
+    values = list(cells.values())
+    if labels and all(isinstance(v, list) and len(v) == len(labels) for v in values):
+        parts = []
+        for i, label in enumerate(labels):
+            texts = {name: fmt(value[i]) for name, value in cells.items()}
+            if len(set(texts.values())) > 1:
+                parts.append(f"at {label}: {groups(texts)}")
+        return " · ".join(parts)
+    return groups(shown)
+
+
+def html_table(header, rows, caption, widths=None):
+    """An HTML table: a caption, a header row, and rows whose first cell heads the row.
+
+    Cells are escaped; text between backticks becomes ``<code>``. ``widths`` (percentages, one per
+    column) fixes the layout, so that long cells wrap instead of widening the table past the page.
+
+    >>> print(html_table(["item", "lib"], [["`relu'(0)`", "0 < 1"]], "Kinks"))
+    <table class="table conventions">
+    <caption>Kinks</caption>
+    <thead><tr><th scope="col">item</th><th scope="col">lib</th></tr></thead>
+    <tbody>
+    <tr><th scope="row"><code>relu'(0)</code></th><td>0 &lt; 1</td></tr>
+    </tbody>
+    </table>
     """
     def cell(text):
-        return str(text).replace("|", r"\|").replace("\n", " ")
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text), quote=False))
 
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    style = ""
+    if widths is not None:
+        if len(widths) != len(header):
+            raise ValueError(f"widths must give one width per column ({len(header)}), got {len(widths)}")
+        style = ' style="width: 100%; table-layout: fixed; overflow-wrap: break-word"'
+    lines = [f'<table class="table conventions"{style}>', f"<caption>{cell(caption)}</caption>"]
+    if widths is not None:
+        lines.append("<colgroup>" + "".join(f'<col style="width: {w:g}%">' for w in widths) + "</colgroup>")
+    lines += [
+        "<thead><tr>" + "".join(f'<th scope="col">{cell(h)}</th>' for h in header) + "</tr></thead>",
+        "<tbody>"]
+    for first, *rest in rows:
+        lines.append(f'<tr><th scope="row">{cell(first)}</th>' + "".join(f"<td>{cell(c)}</td>" for c in rest)
+                     + "</tr>")
+    lines += ["</tbody>", "</table>"]
     return "\n".join(lines)

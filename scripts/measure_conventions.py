@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lib.conventions import (  # noqa: E402
-    BN_BATCH, DTYPES, KINK_PARAMS, NONFINITE_FUNCTIONS, NONFINITE_INPUTS, SOFTMAX_LOGITS,
-    SOFTMAX_SPECIAL, THRESHOLD_X, outcome, batchnorm_probe, encode, first_overflow, gelu_form, linear_from,
+    BN_BATCH, DTYPES, KINK_PARAMS, NONFINITE_FUNCTIONS, NONFINITE_INPUTS, SOFTMAX_LOGITS, SOFTMAX_SPECIAL,
+    THRESHOLD_X, batchnorm_probe, encode, first_overflow, gelu_form, linear_from, outcome, params_text,
 )
 
 DATA = ROOT / "data" / "framework_conventions.json"
@@ -41,6 +41,12 @@ DATA = ROOT / "data" / "framework_conventions.json"
 def _environment():
     return {"python": platform.python_version(), "numpy": np.__version__,
             "machine": f"{platform.system()} {platform.machine()}"}
+
+
+def _defaults(function):
+    """A function's parameters after the first (the input) and their defaults."""
+    parameters = list(inspect.signature(function).parameters.values())[1:]
+    return {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
 
 
 def _probes(to_tensor, to_numpy, fns):
@@ -63,6 +69,7 @@ def _probes(to_tensor, to_numpy, fns):
     out["default.leaky_relu.layer_slope"] = outcome(lambda: 0.0 - val(fns["leaky_relu_layer"](), [[-1.0]])[0, 0])
     out["default.prelu.initial_slope"] = outcome(lambda: 0.0 - val(fns["prelu_layer"](), [[-1.0]])[0, 0])
     out["default.elu.alpha"] = outcome(lambda: 0.0 - val(fns["elu"], -50.0))
+    out["default.relu.parameters"] = fns["relu_parameters"]
     out["default.softplus.parameters"] = fns["softplus_parameters"]
     out["default.softplus.beta_effective"] = outcome(
         lambda: float(f"{np.log(2) / val(fns['softplus'], 0.0):.12g}"))
@@ -135,7 +142,8 @@ def measure_torch():
         # PyTorch's relu has no threshold; F.threshold(x, t, 0) is the same rule: x above t, else 0
         "relu_with_threshold": lambda t: (lambda v: F.threshold(v, t, 0.0)),
         "softplus": F.softplus,
-        "softplus_parameters": f"beta={softplus.beta:g}, threshold={softplus.threshold:g}",
+        "softplus_parameters": params_text({"beta": softplus.beta, "threshold": softplus.threshold}),
+        "relu_parameters": params_text(_defaults(F.relu)),
         "gelu": F.gelu,
         "gelu_second_form": nn.GELU(),
         "batchnorm_layer": lambda: nn.BatchNorm1d(1).double(),
@@ -169,7 +177,6 @@ def measure_keras():
         return np.asarray(keras.ops.convert_to_numpy(y))
 
     A = keras.activations
-    softplus_params = [p for p in inspect.signature(A.softplus).parameters if p != "x"]
 
     def prelu(a):
         layer = keras.layers.PReLU(alpha_initializer=keras.initializers.Constant(a), dtype="float64")
@@ -186,7 +193,8 @@ def measure_keras():
         "relu": A.relu,
         "relu_with_threshold": lambda t: (lambda v: A.relu(v, threshold=t)),
         "softplus": A.softplus,
-        "softplus_parameters": ", ".join(softplus_params) or "none",
+        "softplus_parameters": params_text(_defaults(A.softplus)),
+        "relu_parameters": params_text(_defaults(A.relu)),
         "gelu": A.gelu,
         "gelu_second_form": keras.ops.gelu,
         "batchnorm_layer": lambda: keras.layers.BatchNormalization(dtype="float64"),

@@ -199,9 +199,32 @@ def test_load_data_reads_and_decodes_the_file(tmp_path):
         conv.load_data(tmp_path / "missing.json")
 
 
-def test_fmt_and_markdown_table():
+def test_fmt():
     assert conv.fmt(math.nan) == "nan" and conv.fmt(-math.inf) == "−inf"
     assert conv.fmt(4.66667) == "4.66667" and conv.fmt(709.7827128933841) == "709.7827"
     assert conv.fmt({"raises": "ValueError"}) == "raises ValueError"
-    table = conv.markdown_table(["a", "b"], [["x|y", "1"]])
-    assert table.splitlines() == ["| a | b |", "|---|---|", r"| x\|y | 1 |"]
+    assert conv.fmt([0.0, -2000.0]) == "[0, −2000]" and conv.fmt(-1e-05) == "−1e-05"
+
+
+def test_differences():
+    same = {"lib": [math.nan, 1.0], "PyTorch": [math.nan, 1.0]}
+    assert conv.differences(same, ["NaN", "+inf"]) == ""  # nan equals nan for this purpose
+    mixed = {"lib": [math.nan, 1.0, 0.0], "PyTorch": [1.0, 1.0, math.nan], "Keras": [1.0, 1.0, 0.0]}
+    assert conv.differences(mixed, ["NaN", "+inf", "-inf"]) == (
+        "at NaN: lib nan; PyTorch 1, Keras 1 · at -inf: lib 0, Keras 0; PyTorch nan")
+    assert conv.differences({"lib": None, "PyTorch": "erf"}) == "lib —; PyTorch erf"
+
+
+def test_html_table_escapes_and_heads_rows():
+    table = conv.html_table(["a", "b"], [["x<y", "`f(x)` & 1"]], "A <caption>")
+    assert "<caption>A &lt;caption&gt;</caption>" in table
+    assert '<tr><th scope="row">x&lt;y</th><td><code>f(x)</code> &amp; 1</td></tr>' in table
+    assert table.count('<th scope="col">') == 2
+
+
+def test_html_table_widths_fix_the_layout():
+    table = conv.html_table(["a", "b"], [["x", "y"]], "c", widths=[30, 70])
+    assert "table-layout: fixed" in table and '<col style="width: 70%">' in table
+    assert "table-layout" not in conv.html_table(["a", "b"], [["x", "y"]], "c")
+    with pytest.raises(ValueError, match="widths"):
+        conv.html_table(["a", "b"], [["x", "y"]], "c", widths=[100])

@@ -39,6 +39,8 @@ def numerical_derivative(f, x, h=1e-5, method="central"):
     The difference is divided by the step the computer really took, ``(x + h) - (x - h)`` (or
     ``(x + h) - x``), rather than by ``2h``: the two agree up to rounding, and the step that was
     really taken removes the rounding of ``x + h`` from the estimate (this matters in float32).
+    Where ``h`` is too small to move ``x`` at all (``x + h == x`` in the dtype), there is no estimate
+    and the result is NaN, without a warning.
 
     Parameters
     ----------
@@ -89,7 +91,11 @@ def numerical_derivative(f, x, h=1e-5, method="central"):
     else:
         x_left = x
     step = x_right - x_left
-    return np.asarray(f(x_right) - f(x_left)) / step
+    rise = np.asarray(f(x_right) - f(x_left))
+    # Where h is too small to move x at all (x + h == x in this dtype) there is no estimate: NaN,
+    # quietly, rather than a 0/0 warning.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(step != 0, rise / np.where(step != 0, step, 1), np.nan).astype(rise.dtype, copy=False)
 
 
 def relative_error(a, n, tiny=TINY):

@@ -1,6 +1,7 @@
 """Tests for lib.derivatives: finite differences and the gradient check."""
 
 import doctest
+import warnings
 
 import numpy as np
 import pytest
@@ -217,3 +218,13 @@ def test_doctests():
     result = doctest.testmod(lib.derivatives)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_a_step_too_small_to_move_x_gives_nan_without_warning():
+    x = np.array([1.0, 1e-3], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        estimate = numerical_derivative(np.sin, x, h=1e-9)
+    assert estimate.dtype == np.float32
+    assert np.isnan(estimate[0])  # 1 + 1e-9 == 1 in float32
+    np.testing.assert_allclose(estimate[1], np.cos(1e-3), rtol=1e-3)  # 1e-3 +- 1e-9 still moves

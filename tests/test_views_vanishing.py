@@ -146,3 +146,11 @@ def test_training_view_updates_existing_artists():
     assert run.diverged_at is not None and readout == f"diverged at step {run.diverged_at}: the loss overflowed"
     assert list(e.view.marker.get_xdata()) == [run.diverged_at]
     assert e.view.ax.get_ylim() == pytest.approx(v.LOSS_YLIM)
+
+
+def test_training_view_colours_line_and_legend_by_activation():
+    e = Explorer(v.TrainingView, {"activation": Choice(["relu", "tanh"]),
+                                  "lr": Slider(-3, 0, 0.5, value=0.01, log=True)}, alt="loss curve")
+    e.update(activation="tanh")
+    assert e.view.line.get_color() == v.COLORS["tanh"]
+    assert e.view.legend.get_lines()[0].get_color() == v.COLORS["tanh"]

@@ -360,13 +360,15 @@ class TrainingView:
         self.ax.set_ylim(*LOSS_YLIM)
         self.ax.set_xlabel("training step")
         self.ax.set_ylabel("training loss (MSE)")
-        self.ax.legend(loc="upper right")
+        self.legend = self.ax.legend(loc="upper right")
         self.title = self.ax.set_title(" ")
         self.update(**values)
 
     def update(self, *, activation, lr, depth=10, init="matched"):
         run = train_curve(activation, float(lr), int(depth), init, self.steps)
-        self.line.set_color(COLORS.get(activation, PALETTE["blue"]))
+        color = COLORS.get(activation, PALETTE["blue"])
+        self.line.set_color(color)
+        self.legend.get_lines()[0].set_color(color)   # the legend keeps its own copy of the line
         self.line.set_ydata(run.losses)
         if run.diverged_at is None:
             self.marker.set_data([], [])

@@ -55,7 +55,7 @@ def test_check_value():
     assert check_value(0.25, 0.25, name="max")
     assert "should be 0.25, you gave 0.3" in check_value(0.3, 0.25, name="max").message
     assert not check_value(None, 0.25, name="max")
-    assert not check_value("x", 0.25, name="max")
+    assert "got the text" in check_value("0.25", 0.25, name="max").message
     assert not check_value([1, 2], 0.25, name="max")
     assert "function" in check_value(lambda: 1, 1, name="n").message
     assert check_value(np.array([1.0, 2.0]), [1.0, 2.0 + 1e-9], name="v")

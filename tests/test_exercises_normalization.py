@@ -124,7 +124,7 @@ def test_eval_reference_follows_the_running_statistics_by_hand():
         (0.0, "should be 1.83"),                 # the training-mode answer: x is the batch mean
         (2.3, "should be 1.83"),                 # biased variance in the running estimate
         (None, "None"),
-        ("1.83", "should be"),            # a string is not a number (the message could say so)
+        ("1.83", "got the text"),          # a string is not a number, and the message says so
         (lambda: 1.83, "function"),
     ],
 )

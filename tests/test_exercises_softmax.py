@@ -96,7 +96,7 @@ def test_worked_example_accepts_rounded_hand_answers(answer):
     ([1 / 3, 1 / 3, 1 / 3], "Not quite"),
     (None, "None"),
     ([0.8, 0.2], "shape"),
-    ("0.84", "type"),
+    ("0.84", "got the text"),
     (lambda: 0, "function"),
     ([np.nan, 0.0189, 0.1428], "nan"),
 ])

@@ -183,6 +183,8 @@ def check_value(answer: Any, expected: Any, *, name: str, rtol: float = 1e-6, at
     """Compare a number or array the learner computed with the expected one; never raises."""
     if callable(answer):
         return _fail(f"Expected a value for {name}, got a function: call it and pass the result.", hint)
+    if isinstance(answer, (str, bytes)):
+        return _fail(f"Expected a number for {name}, got the text {answer!r}: remove the quotes.", hint)
     want = np.asarray(expected)
     problem = compare_arrays(answer, want, name=name, where=f"{name}", rtol=rtol, atol=atol,
                              check_dtype=False, who="Your answer", subject="Your answer gave")

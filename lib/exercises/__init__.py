@@ -23,6 +23,7 @@ Not quite: max of sigmoid' should be 0.25, you gave 0.24. Hint: Evaluate it at x
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
@@ -44,7 +45,7 @@ class Report:
         return self.message
 
     def _ipython_display_(self) -> None:
-        print(self.message)
+        print(textwrap.fill(self.message, width=88, break_long_words=False, break_on_hyphens=False))
 
 
 def _fail(message: str, hint: str = "") -> Report:

@@ -9,11 +9,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.installed
-want="$(cat requirements.txt requirements-test.txt pyproject.toml | sha256sum | cut -c1-16)"
+want="$(cat requirements.txt requirements-test.txt constraints.txt pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "== installing Python packages (requirements.txt, requirements-test.txt)"
+  echo "== installing Python packages (requirements.txt, requirements-test.txt, pinned by constraints.txt)"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
+  .venv/bin/python -m pip install --quiet -r requirements.txt -r requirements-test.txt -c constraints.txt
   echo "$want" > "$stamp"
 fi
 if [ ! -d node_modules/@jupyter-widgets/html-manager ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -5,13 +5,15 @@ and watch how much the output moves. This module holds the two tools chapter 2 u
 plus the error measure that compares them.
 
 - :func:`numerical_derivative` -- central (or forward) differences, elementwise.
+- :func:`numerical_gradient` -- the gradient of a scalar function of an array (a loss of a weight
+  matrix, say), one entry at a time: what checks a backward pass.
 - :func:`relative_error` -- ``|a - n| / max(|a|, |n|, tiny)``, elementwise.
 - :func:`gradient_check` -- the largest relative error between a derivative and its numerical estimate.
 """
 
 import numpy as np
 
-__all__ = ["numerical_derivative", "relative_error", "gradient_check"]
+__all__ = ["numerical_derivative", "numerical_gradient", "relative_error", "gradient_check"]
 
 #: Default floor for the denominator of :func:`relative_error`: the smallest normal float64, so the
 #: error is purely relative and only the case ``a == n == 0`` (which gives 0) is guarded.
@@ -24,6 +26,17 @@ def _as_float(x):
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     return x
+
+
+def _check_h(h):
+    """``h`` as a float, or a ValueError naming it."""
+    try:
+        h = float(h)
+    except (TypeError, ValueError):
+        raise ValueError(f"h must be a positive finite step size, got h={h!r}") from None
+    if not (np.isfinite(h) and h > 0):
+        raise ValueError(f"h must be a positive finite step size, got h={h!r}")
+    return h
 
 
 def numerical_derivative(f, x, h=1e-5, method="central"):
@@ -76,12 +89,7 @@ def numerical_derivative(f, x, h=1e-5, method="central"):
     >>> print(f"{float(d):.4f}")   # exact answer 6; the forward error is about h
     6.0010
     """
-    try:
-        h = float(h)
-    except (TypeError, ValueError):
-        raise ValueError(f"h must be a positive finite step size, got h={h!r}") from None
-    if not (np.isfinite(h) and h > 0):
-        raise ValueError(f"h must be a positive finite step size, got h={h!r}")
+    h = _check_h(h)
     if method not in ("central", "forward"):
         raise ValueError(f"method must be 'central' or 'forward', got method={method!r}")
     x = _as_float(x)
@@ -96,6 +104,51 @@ def numerical_derivative(f, x, h=1e-5, method="central"):
     # quietly, rather than a 0/0 warning.
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(step != 0, rise / np.where(step != 0, step, 1), np.nan).astype(rise.dtype, copy=False)
+
+
+def numerical_gradient(f, p, h=1e-5):
+    """Gradient of a scalar function ``f(p)`` of an array ``p`` by central differences.
+
+    Each entry of ``p`` is nudged by ``+h`` and ``-h`` in turn (in a copy: ``p`` itself is never
+    changed) and :math:`\\partial f / \\partial p_i \\approx (f(p + h e_i) - f(p - h e_i)) / 2h`.
+    This is how a hand-written backward pass is checked: ``f`` is the loss as a function of one
+    parameter array, with everything else held fixed. It costs two calls of ``f`` per entry, so
+    keep ``p`` small.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(q)`` returns a scalar for an array ``q`` shaped like ``p``.
+    p : array_like
+        The point at which to estimate the gradient. Integer and bool inputs become float64.
+    h : float, optional
+        Step size, > 0.
+
+    Returns
+    -------
+    ndarray
+        The estimated gradient, same shape and float dtype as ``p``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> np.round(numerical_gradient(lambda q: np.sum(q ** 2), W), 6)  # d/dW sum(W^2) = 2W
+    array([[2., 4.],
+           [6., 8.]])
+    """
+    h = _check_h(h)
+    p = _as_float(p)
+    grad = np.empty_like(p)
+    q = p.copy()
+    for i in np.ndindex(p.shape):
+        q[i] = p[i] + h
+        up = f(q)
+        q[i] = p[i] - h
+        down = f(q)
+        q[i] = p[i]
+        grad[i] = (up - down) / (2 * h)
+    return grad
 
 
 def relative_error(a, n, tiny=TINY):

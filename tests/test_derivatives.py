@@ -228,3 +228,26 @@ def test_a_step_too_small_to_move_x_gives_nan_without_warning():
     assert estimate.dtype == np.float32
     assert np.isnan(estimate[0])  # 1 + 1e-9 == 1 in float32
     np.testing.assert_allclose(estimate[1], np.cos(1e-3), rtol=1e-3)  # 1e-3 +- 1e-9 still moves
+
+
+def test_numerical_gradient_of_a_quadratic_form_leaves_p_alone():
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((3, 3))
+    p = rng.standard_normal(3)
+    before = p.copy()
+    grad = lib.derivatives.numerical_gradient(lambda q: q @ A @ q, p)
+    np.testing.assert_allclose(grad, (A + A.T) @ p, rtol=1e-8)
+    np.testing.assert_array_equal(p, before)
+
+
+def test_numerical_gradient_keeps_shape_and_float32():
+    p = np.ones((2, 3), dtype=np.float32)
+    grad = lib.derivatives.numerical_gradient(lambda q: float(np.sum(3 * q)), p, h=1e-2)
+    assert grad.shape == (2, 3) and grad.dtype == np.float32
+    np.testing.assert_allclose(grad, 3.0, rtol=1e-4)
+
+
+@pytest.mark.parametrize("h", [0, -1e-3, np.inf, "x"])
+def test_numerical_gradient_bad_h_names_h(h):
+    with pytest.raises(ValueError, match="h must"):
+        lib.derivatives.numerical_gradient(np.sum, np.ones(2), h=h)

@@ -7,6 +7,7 @@ import pytest
 from scipy import special
 
 import lib.network
+from lib.derivatives import numerical_gradient
 from lib.network import (
     LOSSES,
     MLP,
@@ -27,36 +28,18 @@ H = 1e-6  # central-difference step
 # helpers
 
 
-def numerical_gradient(loss_of_net, layer, name, h=H):
+def numerical_layer_gradient(loss_of_net, layer, name, h=H):
     """Central differences of loss_of_net() with respect to layer.<name> (array or float)."""
     value = getattr(layer, name)
-    if np.ndim(value) == 0:
-        setattr(layer, name, value + h)
-        up = loss_of_net()
-        setattr(layer, name, value - h)
-        down = loss_of_net()
+
+    def loss_at(q):
+        setattr(layer, name, q if np.ndim(value) else q[()])
+        return loss_of_net()
+
+    try:
+        return numerical_gradient(loss_at, np.asarray(value, dtype=float), h=h)
+    finally:
         setattr(layer, name, value)
-        return (up - down) / (2 * h)
-    grad = np.zeros_like(value)
-    for idx in np.ndindex(value.shape):
-        orig = value[idx]
-        value[idx] = orig + h
-        up = loss_of_net()
-        value[idx] = orig - h
-        down = loss_of_net()
-        value[idx] = orig
-        grad[idx] = (up - down) / (2 * h)
-    return grad
-
-
-def numerical_input_gradient(loss_of_X, X, h=H):
-    grad = np.zeros_like(X)
-    for idx in np.ndindex(X.shape):
-        Xp, Xm = X.copy(), X.copy()
-        Xp[idx] += h
-        Xm[idx] -= h
-        grad[idx] = (loss_of_X(Xp) - loss_of_X(Xm)) / (2 * h)
-    return grad
 
 
 def make_objective(kind, rng, n, n_out):
@@ -87,9 +70,9 @@ def check_all_gradients(net, X, objective, training=True, kink_margin=None):
     def loss():
         return objective(net.forward(X, training=training))[0]
 
-    numeric = [np.asarray(numerical_gradient(loss, layer, name)) for layer, name in net.parameters()]
-    numeric_dX = numerical_input_gradient(
-        lambda X_: objective(net.forward(X_, training=training))[0], X
+    numeric = [np.asarray(numerical_layer_gradient(loss, layer, name)) for layer, name in net.parameters()]
+    numeric_dX = numerical_gradient(
+        lambda X_: objective(net.forward(X_, training=training))[0], X, h=H
     )
 
     flat_a = np.concatenate([g.ravel() for g in analytic] + [dX.ravel()])
@@ -207,7 +190,7 @@ def test_mse_loss_value_and_gradient():
     y_pred, y = rng.normal(size=(6, 2)), rng.normal(size=(6, 2))
     loss, grad = mse_loss(y_pred, y)
     assert loss == pytest.approx(np.sum((y_pred - y) ** 2) / 12, rel=1e-14)
-    numeric = numerical_input_gradient(lambda p: mse_loss(p, y)[0], y_pred)
+    numeric = numerical_gradient(lambda p: mse_loss(p, y)[0], y_pred, h=H)
     np.testing.assert_allclose(grad, numeric, rtol=1e-7, atol=1e-10)
     # (N,) targets for (N, 1) predictions are matched row by row, not broadcast to (N, N)
     loss1, grad1 = mse_loss(y_pred[:, :1], y[:, 0])
@@ -227,7 +210,7 @@ def test_softmax_cross_entropy_matches_scipy_and_worked_example():
     loss2, grad2 = softmax_cross_entropy(logits, one_hot)  # one-hot rows give the same
     assert loss2 == pytest.approx(loss, rel=1e-14)
     np.testing.assert_allclose(grad2, grad, rtol=1e-14)
-    numeric = numerical_input_gradient(lambda z: softmax_cross_entropy(z, labels)[0], logits)
+    numeric = numerical_gradient(lambda z: softmax_cross_entropy(z, labels)[0], logits, h=H)
     np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)  # noise: eps * loss / H
     worked, _ = softmax_cross_entropy([[2.33, -1.46, 0.56]], [0])
     assert np.exp(-worked) == pytest.approx(0.83827, abs=5e-6)
@@ -246,7 +229,7 @@ def test_binary_cross_entropy_with_logits():
     p = special.expit(z[:, 0])
     assert loss == pytest.approx(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)), rel=1e-12)
     np.testing.assert_allclose(grad[:, 0], (p - y) / 8, rtol=1e-12)
-    numeric = numerical_input_gradient(lambda z_: binary_cross_entropy_with_logits(z_, y)[0], z)
+    numeric = numerical_gradient(lambda z_: binary_cross_entropy_with_logits(z_, y)[0], z, h=H)
     np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-11)
     big, g = binary_cross_entropy_with_logits([1000.0, -1000.0], [0.0, 0.0])  # no overflow
     assert big == pytest.approx(500.0, rel=1e-15)

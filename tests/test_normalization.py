@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import lib.normalization
+from lib.derivatives import numerical_gradient
 from lib.normalization import (
     BatchNorm,
     layer_norm,
@@ -26,17 +27,17 @@ def rng():
 
 
 def numeric_grad(loss, arr, h=1e-6):
-    """Central differences of the scalar ``loss()`` with respect to ``arr``, perturbed in place."""
-    grad = np.zeros_like(arr)
-    for i in np.ndindex(arr.shape):
-        old = arr[i]
-        arr[i] = old + h
-        up = loss()
-        arr[i] = old - h
-        down = loss()
-        arr[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
+    """Central differences of the scalar ``loss()``, which reads ``arr``, with respect to ``arr``."""
+    original = arr.copy()
+
+    def loss_at(q):
+        arr[...] = q
+        return loss()
+
+    try:
+        return numerical_gradient(loss_at, original, h=h)
+    finally:
+        arr[...] = original
 
 
 def assert_grad_close(analytic, numeric):

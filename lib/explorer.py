@@ -202,6 +202,32 @@ class Toggle:
                                description=self.label or name, style={"description_width": "initial"})
 
 
+def _frame_state(fig) -> tuple:
+    """What the background of a blitted figure depends on, besides its data artists."""
+    return tuple(
+        (ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
+         ax.get_xlabel(), ax.get_ylabel(), tuple(ax.get_xticks()), tuple(ax.get_yticks()),
+         len(ax.get_children()))
+        for ax in fig.axes
+    )
+
+
+def _animate_data_artists(fig) -> list:
+    """Mark the figure's data artists animated; return them in drawing order (axes by axes)."""
+    ordered = []
+    for ax in fig.axes:
+        artists = [*ax.images, *ax.collections, *ax.patches, *ax.lines, *ax.texts, *ax.artists]
+        artists += [t for t in (ax.title, getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)) if t]
+        if ax.legend_ is not None:
+            artists.append(ax.legend_)
+        ordered += sorted(artists, key=lambda a: a.get_zorder())
+    ordered += list(fig.texts) + list(fig.legends)
+    for artist in ordered:
+        for part in artist.findobj():  # a legend's texts and handles too, so none marks the figure stale
+            part.set_animated(True)
+    return ordered
+
+
 class Explorer:
     """A view with controls; see the module docstring.
 
@@ -231,6 +257,8 @@ class Explorer:
         self.fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.fig)
         self._background = None
+        self._frame: tuple = ()
+        self._animated: list = []
         self.values = {name: c.value for name, c in self.controls.items()}
         self.view = view(self.fig, **self.values)
         CREATED.add(self)
@@ -248,29 +276,27 @@ class Explorer:
     def render(self, compact: bool = False) -> bytes:
         """The figure as PNG bytes, as it stands.
 
-        The first render lays the figure out; later ones keep that layout (views fix their axis
-        limits), which saves a third of a redraw. A view that lists the artists its ``update``
-        changes in an attribute ``animated`` is blitted: the rest of the figure is drawn once and
-        reused, and only those artists are drawn again.
+        Redraws are blitted. The first render lays the figure out and freezes that layout (views fix
+        their axis limits). Every data artist (lines, markers, bars, images, texts, legends, titles)
+        is marked animated, so a full draw paints only the frame around them (axes, ticks, labels,
+        the expensive part) and keeps it as a background; a redraw restores that background and
+        draws the data artists on it. A change to the frame (limits, scales, ticks, axis labels, a
+        new artist) calls for a full draw and a new background.
         """
         canvas = self.fig.canvas
-        animated = getattr(self.view, "animated", None)
-        if self._background is None:
-            for artist in animated or ():
-                artist.set_animated(True)
+        frame = _frame_state(self.fig)
+        if self._background is None or (self.fig.stale and frame != self._frame):
+            self._animated = _animate_data_artists(self.fig)
             canvas.draw()
             if isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
                 self.fig.set_layout_engine("none")
-            if animated:
-                self._background = canvas.copy_from_bbox(self.fig.bbox)
-            else:
-                self._background = False
-        elif self._background is False:
-            canvas.draw()
-        if self._background is not False:
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._frame = frame
+        else:
             canvas.restore_region(self._background)
-            for artist in animated:
-                self.fig.draw_artist(artist)
+            self.fig.stale = False  # e.g. limits set again to the values they had
+        for artist in self._animated:
+            self.fig.draw_artist(artist)
         return plotting.encode_png(canvas.buffer_rgba(), canvas.get_width_height(), compact=compact)
 
     def alt_text(self) -> str:

@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import collections
 import html
 import itertools
 import os
@@ -245,18 +246,27 @@ class Explorer:
         Figure size in inches.
     dpi : float
         Resolution of the rendered frames (live and static).
+    warm : bool
+        In a live kernel, run the view's ``update`` once for every setting of the static grid
+        before showing the controls. For views that cache an expensive computation per setting
+        (a training run), so that every setting of that grid answers at once afterwards.
     """
 
+    #: How many backgrounds of blitted redraws (one per distinct frame: limits, ticks...) to keep.
+    KEEP_FRAMES = 8
+
     def __init__(self, view: Callable, controls: dict, *, alt: str | Callable[..., str],
-                 width: float = 6.4, height: float = 3.4, dpi: float = 80):
+                 width: float = 6.4, height: float = 3.4, dpi: float = 80, warm: bool = False):
         if not controls:
             raise ValueError("controls: an explorer needs at least one control")
         self.controls = dict(controls)
         self.alt = alt
+        self.warm = warm
         self.dpi = dpi
         self.fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.fig)
         self._background = None
+        self._backgrounds: collections.OrderedDict = collections.OrderedDict()
         self._frame: tuple = ()
         self._animated: list = []
         self.values = {name: c.value for name, c in self.controls.items()}
@@ -281,10 +291,14 @@ class Explorer:
         is marked animated, so a full draw paints only the frame around them (axes, ticks, labels,
         the expensive part) and keeps it as a background; a redraw restores that background and
         draws the data artists on it. A change to the frame (limits, scales, ticks, axis labels, a
-        new artist) calls for a full draw and a new background.
+        new artist) calls for a full draw and a new background; the last :attr:`KEEP_FRAMES`
+        backgrounds are kept, so going back to a frame seen before costs no full draw.
         """
         canvas = self.fig.canvas
         frame = _frame_state(self.fig)
+        if self._background is not None and self.fig.stale and frame in self._backgrounds:
+            self._background, self._frame = self._backgrounds[frame], frame  # a frame seen before
+            self._backgrounds.move_to_end(frame)
         if self._background is None or (self.fig.stale and frame != self._frame):
             self._animated = _animate_data_artists(self.fig)
             canvas.draw()
@@ -292,6 +306,9 @@ class Explorer:
                 self.fig.set_layout_engine("none")
             self._background = canvas.copy_from_bbox(self.fig.bbox)
             self._frame = frame
+            self._backgrounds[frame] = self._background
+            while len(self._backgrounds) > self.KEEP_FRAMES:
+                self._backgrounds.popitem(last=False)
         else:
             canvas.restore_region(self._background)
             self.fig.stale = False  # e.g. limits set again to the values they had
@@ -312,6 +329,11 @@ class Explorer:
         """ipywidgets controls that redraw the figure on every change."""
         import ipywidgets as w
 
+        if self.warm:
+            initial = dict(self.values)
+            for combo in self.static_grid():
+                self.update(**combo)
+            self.update(**initial)
         widgets = {name: c.live_widget(name) for name, c in self.controls.items()}
         image = w.HTML()
 

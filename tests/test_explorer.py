@@ -249,3 +249,37 @@ def test_blitting_shows_the_update_not_a_stale_frame():
     first = pixels(e.render())
     e.update(slope=-2.0)
     assert np.mean(np.abs(pixels(e.render()) - first) > 8) > 0.01
+
+
+def test_backgrounds_of_frames_seen_before_are_reused():
+    e = ex.Explorer(Busy, {"slope": ex.Slider(-2, 2, 0.5, value=1.0), "wide": ex.Toggle(False)}, alt="busy")
+    e.render()
+    narrow = e._background
+    e.update(wide=True)
+    e.render()
+    wide = e._background
+    e.update(wide=False, slope=-1.0)
+    blitted = pixels(e.render())
+    assert e._background is narrow  # no new full draw for a frame seen before
+    e.update(wide=True)
+    e.render()
+    assert e._background is wide
+    e.update(wide=False)
+    blitted = pixels(e.render())
+    assert np.mean(np.abs(blitted - full_redraw(e)) > 8) < 0.003
+
+
+def test_warm_runs_every_static_setting_before_the_live_controls():
+    seen = []
+
+    class Recording(Line):
+        def update(self, slope, flip=False, kind="a"):
+            seen.append((slope, kind))
+            return super().update(slope, flip, kind)
+
+    e = ex.Explorer(Recording, {"slope": ex.Slider(-2, 2, 1, value=1, static=[-1, 1]),
+                                "kind": ex.Choice(["a", "b"])}, alt="x", warm=True)
+    seen.clear()
+    e.live()
+    assert {(-1, "a"), (-1, "b"), (1, "a"), (1, "b")} <= set(seen)
+    assert e.values == {"slope": 1, "kind": "a"}

@@ -146,9 +146,17 @@ def test_fd_view_updates_in_place(h, x, dtype, name):
 def test_fd_view_central_secant_joins_the_two_points():
     e = fd_explorer()
     e.update(h=0.5, x=1.0, dtype="float64", name="sin")
-    z, y = e.view.central.get_data()
-    for end in (0.5, 1.5):
-        assert np.interp(end, z, y) == pytest.approx(np.sin(end), abs=1e-9)
+    t, y = e.view.central.get_data()  # drawn as f(x + t) - f(x) against the offset t
+    for offset in (-0.5, 0.5):
+        assert np.interp(offset, t, y) == pytest.approx(np.sin(1.0 + offset) - np.sin(1.0), abs=1e-9)
+
+
+def test_fd_view_frame_stays_put_as_x_moves():
+    e = fd_explorer()
+    e.update(h=0.1, x=0.5, dtype="float64", name="sin")
+    limits = (e.view.ax.get_xlim(), e.view.ax.get_ylim())
+    e.update(h=0.1, x=2.5, dtype="float64", name="relu")
+    assert (e.view.ax.get_xlim(), e.view.ax.get_ylim()) == limits
 
 
 def test_fd_view_float32_tiny_step_says_so(recwarn):

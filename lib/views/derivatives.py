@@ -231,8 +231,10 @@ class TangentView:
 class FiniteDifferenceView:
     """The finite-difference explorer.
 
-    Left: f near x with the exact tangent and the forward and central secants of step h. Right: the
-    error of both estimates against h (log-log, for the chosen dtype), with markers at the current h.
+    Left: f near x, drawn as f(x + t) - f(x) against the offset t (so the frame stays put while x
+    moves and every line passes near the origin), with the exact tangent and the forward and central
+    secants of step h. Right: the error of both estimates against h (log-log, for the chosen dtype),
+    with markers at the current h.
     Controls: ``h``, ``x``, ``dtype`` ("float64" or "float32") and ``name`` (a key of
     :data:`FUNCTIONS`, ``"sin"`` by default).
     """
@@ -250,8 +252,10 @@ class FiniteDifferenceView:
         (self.central,) = self.ax.plot(z, z, color=PALETTE["blue"], linestyle=":", label="central")
         (self.points,) = self.ax.plot([0.0, 0.0, 0.0], [0.0, 0.0, 0.0], "o", color=PALETTE["black"],
                                       markersize=4)
-        self.ax.set_xlabel("x")
-        self.ax.set_ylabel("f(x)")
+        self.ax.set_xlim(-1.5, 1.5)
+        self.ax.set_ylim(-2.0, 2.0)  # slopes stay below 1.2 in size for x in [0, 3]
+        self.ax.set_xlabel("offset t from x")
+        self.ax.set_ylabel("f(x + t) − f(x)")
         self.ax.legend(loc="lower right", fontsize=8)
         (self.forward_err,) = self.eax.loglog(self.HS, self.HS, color=PALETTE["orange"], label="forward")
         (self.central_err,) = self.eax.loglog(self.HS, self.HS, color=PALETTE["blue"], label="central")
@@ -280,24 +284,18 @@ class FiniteDifferenceView:
         exact = float(df(np.float64(x)))
         fwd = estimate_derivative(f, xd, h, "forward")
         cen = estimate_derivative(f, xd, h, "central")
-        # left panel: values in float64 for drawing (the estimates above carry the dtype's rounding)
-        z = x + self.window
+        # left panel, in float64 for drawing (the estimates above carry the dtype's rounding)
+        t = self.window
         y0 = float(f(np.float64(x)))
-        self.curve.set_data(z, f(z))
-        self.tangent.set_data(z, y0 + exact * (z - x))
-        draw = lambda s: y0 + (0.0 if np.isnan(s) else s) * (z - x)  # noqa: E731
-        self.forward.set_data(z, draw(fwd))
+        self.curve.set_data(t, f(x + t) - y0)
+        self.tangent.set_data(t, exact * t)
+        slope = lambda s: 0.0 if np.isnan(s) else s  # noqa: E731
+        self.forward.set_data(t, slope(fwd) * t)
         # the central secant joins (x - h, f(x - h)) and (x + h, f(x + h)): through their midpoint
         hv = min(h, 1.5)
-        ends = f(np.array([x - hv, x + hv]))
-        mid = float(np.mean(ends)) - y0
-        self.central.set_data(z, draw(cen) + mid)
-        self.points.set_data([x - hv, x, x + hv], [ends[0], y0, ends[1]])
-        self.ax.set_xlim(z[0], z[-1])
-        fz = f(z)
-        lo, hi = float(np.min(fz)), float(np.max(fz))
-        pad = 0.25 * (hi - lo) + 0.1
-        self.ax.set_ylim(lo - pad, hi + pad)
+        ends = f(np.array([x - hv, x + hv])) - y0
+        self.central.set_data(t, slope(cen) * t + float(np.mean(ends)))
+        self.points.set_data([-hv, 0.0, hv], [ends[0], 0.0, ends[1]])
         self.ax.set_title(f"{name} near x = {x:g}, h = {h:.0e}")
         # right panel
         curves = self.errors(name, x, dtype)

@@ -169,7 +169,9 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
         _, dy_hat = mse_loss(net.forward(X), y)
         net.backward(dy_hat)
         factors = [act.f.derivative(act.z, **act._params()) for act in net.acts[:-1]]
-        dead = net.dead_fraction(X, training=True)
+    # a unit is dead when its derivative is 0 on every sample (as net.dead_fraction counts it),
+    # read off this forward pass instead of running another
+    dead = np.array([np.mean(np.all(f == 0, axis=0)) for f in factors])
     return Profile(
         grad_z=net.grad_norms("z"),
         grad_W=net.grad_norms("W"),

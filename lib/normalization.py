@@ -383,12 +383,25 @@ class BatchNorm:
 # layer normalization and RMS normalization
 
 
+def _scaled_down(x, eps):
+    """``x`` times 2**-k per sample (last axis) with k >= 0 chosen so every value is below 1, and
+    ``eps`` times 4**-k to match, so that squares cannot overflow; k is returned too.
+
+    Only large samples are scaled (k = 0 otherwise): normalizing ``u = x / 2**k`` with ``eps / 4**k``
+    gives exactly the same x-hat, and the exact power of two changes no digit.
+    """
+    biggest = np.max(np.abs(x), axis=-1, keepdims=True, initial=0)
+    _, exponent = np.frexp(np.where(np.isfinite(biggest), biggest, 0))
+    k = np.maximum(exponent, 0)
+    return np.ldexp(x, -k), np.ldexp(x.dtype.type(eps), -2 * k).astype(x.dtype), k
+
+
 def _layer_norm_parts(x, eps):
-    mean = np.mean(x, axis=-1, keepdims=True)
-    centred = x - mean
-    var = np.mean(centred * centred, axis=-1, keepdims=True)
-    inv_std = 1 / np.sqrt(var + x.dtype.type(eps))
-    return centred * inv_std, inv_std
+    """x-hat and 1/sqrt(var + eps) over the last axis, without overflow for any finite x."""
+    u, eps_u, k = _scaled_down(x, eps)
+    centred = u - np.mean(u, axis=-1, keepdims=True)
+    inv_std = 1 / np.sqrt(np.mean(centred * centred, axis=-1, keepdims=True) + eps_u)
+    return centred * inv_std, np.ldexp(inv_std, -k).astype(x.dtype)
 
 
 def layer_norm(x, gamma=None, beta=None, eps=1e-5):
@@ -500,8 +513,10 @@ def layer_norm_backward(x, dy, gamma=None, eps=1e-5):
 
 
 def _rms_norm_parts(x, eps):
-    inv_rms = 1 / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + x.dtype.type(eps))
-    return x * inv_rms, inv_rms
+    """x-hat and 1/sqrt(mean(x^2) + eps) over the last axis, without overflow for any finite x."""
+    u, eps_u, k = _scaled_down(x, eps)
+    inv_rms = 1 / np.sqrt(np.mean(u * u, axis=-1, keepdims=True) + eps_u)
+    return u * inv_rms, np.ldexp(inv_rms, -k).astype(x.dtype)
 
 
 def rms_norm(x, gamma=None, eps=1e-6):

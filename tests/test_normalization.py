@@ -2,6 +2,7 @@
 
 import copy
 import doctest
+import warnings
 
 import numpy as np
 import pytest
@@ -578,3 +579,29 @@ def test_doctests():
     result = doctest.testmod(lib.normalization)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_layer_and_rms_norm_of_the_largest_floats_do_not_overflow(dtype):
+    v = np.array([[1.0, -2.0, 0.5, 3.0]], dtype=dtype)
+    big = v * (np.finfo(dtype).max / 4)
+    dy = np.array([[0.3, -1.2, 0.7, 0.1]], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ln, rms = layer_norm(big), rms_norm(big)
+        (dx_ln, _, _), (dx_rms, _) = layer_norm_backward(big, dy), rms_norm_backward(big, dy)
+    assert ln.dtype == rms.dtype == dtype
+    centred = v - v.mean()
+    np.testing.assert_allclose(ln, centred / np.sqrt(np.mean(centred**2)), rtol=1e-5)
+    np.testing.assert_allclose(rms, v / np.sqrt(np.mean(v**2)), rtol=1e-5)
+    # the gradient shrinks like 1/scale, and stays finite
+    assert np.all(np.isfinite(dx_ln)) and np.all(np.isfinite(dx_rms))
+
+
+def test_layer_norm_of_ordinary_inputs_is_unchanged_by_the_overflow_guard():
+    x = np.random.default_rng(3).normal(size=(4, 6))
+    mean = x.mean(axis=-1, keepdims=True)
+    var = x.var(axis=-1, keepdims=True)
+    np.testing.assert_allclose(layer_norm(x), (x - mean) / np.sqrt(var + 1e-5), rtol=1e-12)
+    np.testing.assert_allclose(rms_norm(x), x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + 1e-6),
+                               rtol=1e-12)

@@ -248,8 +248,9 @@ class Explorer:
         Resolution of the rendered frames (live and static).
     warm : bool
         In a live kernel, run the view's ``update`` once for every setting of the static grid
-        before showing the controls. For views that cache an expensive computation per setting
-        (a training run), so that every setting of that grid answers at once afterwards.
+        before showing the controls, and draw each distinct frame (limits, ticks) once. For views
+        that cache an expensive computation per setting (a training run) or change their limits
+        with a setting, so that every setting of that grid answers at once afterwards.
     """
 
     #: How many backgrounds of blitted redraws (one per distinct frame: limits, ticks...) to keep.
@@ -333,6 +334,8 @@ class Explorer:
             initial = dict(self.values)
             for combo in self.static_grid():
                 self.update(**combo)
+                if _frame_state(self.fig) not in self._backgrounds:
+                    self.render()  # keep this frame's background too
             self.update(**initial)
         widgets = {name: c.live_widget(name) for name, c in self.controls.items()}
         image = w.HTML()

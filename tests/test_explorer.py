@@ -283,3 +283,10 @@ def test_warm_runs_every_static_setting_before_the_live_controls():
     e.live()
     assert {(-1, "a"), (-1, "b"), (1, "a"), (1, "b")} <= set(seen)
     assert e.values == {"slope": 1, "kind": "a"}
+
+
+def test_warm_draws_each_distinct_frame_once():
+    e = ex.Explorer(Busy, {"slope": ex.Slider(-2, 2, 0.5, value=1.0, static=[-1.0, 1.0]),
+                           "wide": ex.Toggle(False)}, alt="busy", warm=True)
+    e.live()
+    assert len(e._backgrounds) == 2  # narrow and wide limits

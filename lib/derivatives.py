@@ -13,6 +13,8 @@ plus the error measure that compares them.
 
 import numpy as np
 
+from ._checks import as_float as _as_float, positive_finite
+
 __all__ = ["numerical_derivative", "numerical_gradient", "relative_error", "gradient_check"]
 
 #: Default floor for the denominator of :func:`relative_error`: the smallest normal float64, so the
@@ -20,23 +22,9 @@ __all__ = ["numerical_derivative", "numerical_gradient", "relative_error", "grad
 TINY = np.finfo(np.float64).tiny
 
 
-def _as_float(x):
-    """``x`` as a float ndarray: floating dtypes kept, everything else in float64."""
-    x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
-    return x
-
-
 def _check_h(h):
     """``h`` as a float, or a ValueError naming it."""
-    try:
-        h = float(h)
-    except (TypeError, ValueError):
-        raise ValueError(f"h must be a positive finite step size, got h={h!r}") from None
-    if not (np.isfinite(h) and h > 0):
-        raise ValueError(f"h must be a positive finite step size, got h={h!r}")
-    return h
+    return positive_finite(h, "h", "step size")
 
 
 def numerical_derivative(f, x, h=1e-5, method="central"):
@@ -81,6 +69,8 @@ def numerical_derivative(f, x, h=1e-5, method="central"):
     Examples
     --------
     >>> import numpy as np
+
+from ._checks import as_float as _as_float, positive_finite
     >>> from lib.derivatives import numerical_derivative
     >>> d = numerical_derivative(np.sin, [0.0, np.pi / 3])
     >>> np.round(d, 8)
@@ -132,6 +122,8 @@ def numerical_gradient(f, p, h=1e-5):
     Examples
     --------
     >>> import numpy as np
+
+from ._checks import as_float as _as_float, positive_finite
     >>> W = np.array([[1.0, 2.0], [3.0, 4.0]])
     >>> np.round(numerical_gradient(lambda q: np.sum(q ** 2), W), 6)  # d/dW sum(W^2) = 2W
     array([[2., 4.],
@@ -177,12 +169,7 @@ def relative_error(a, n, tiny=TINY):
     >>> relative_error([1.0, 0.0, 2.0], [1.1, 0.0, -2.0])
     array([0.09090909, 0.        , 2.        ])
     """
-    try:
-        tiny = float(tiny)
-    except (TypeError, ValueError):
-        raise ValueError(f"tiny must be a positive finite number, got tiny={tiny!r}") from None
-    if not (np.isfinite(tiny) and tiny > 0):
-        raise ValueError(f"tiny must be a positive finite number, got tiny={tiny!r}")
+    tiny = positive_finite(tiny, "tiny")
     a = np.asarray(a, dtype=np.float64)
     n = np.asarray(n, dtype=np.float64)
     scale = np.maximum(np.maximum(np.abs(a), np.abs(n)), tiny)
@@ -219,6 +206,8 @@ def gradient_check(f, df, x, h=1e-5, tiny=TINY):
     Examples
     --------
     >>> import numpy as np
+
+from ._checks import as_float as _as_float, positive_finite
     >>> from lib.derivatives import gradient_check
     >>> x = np.linspace(-3, 3, 13)
     >>> gradient_check(np.sin, np.cos, x) < 1e-9

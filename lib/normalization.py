@@ -17,6 +17,8 @@ computed in float64), returns a new array and never modifies the caller's.
 
 import numpy as np
 
+from ._checks import as_float as _as_float, positive_finite
+
 __all__ = [
     "standardize",
     "min_max_scale",
@@ -32,22 +34,8 @@ __all__ = [
 # helpers
 
 
-def _as_float(x):
-    """``x`` as a float ndarray: floating dtypes kept, everything else in float64."""
-    x = np.asarray(x)
-    if not np.issubdtype(x.dtype, np.floating):
-        x = x.astype(np.float64)
-    return x
-
-
 def _check_eps(eps):
-    try:
-        eps = float(eps)
-    except (TypeError, ValueError):
-        raise ValueError(f"eps must be a positive finite number, got eps={eps!r}") from None
-    if not (np.isfinite(eps) and eps > 0):
-        raise ValueError(f"eps must be a positive finite number, got eps={eps!r}")
-    return eps
+    return positive_finite(eps, "eps")
 
 
 def _power_of_two_scaled(x, axis):
@@ -237,6 +225,8 @@ class BatchNorm:
     Examples
     --------
     >>> import numpy as np
+
+from ._checks import as_float as _as_float, positive_finite
     >>> from lib.normalization import BatchNorm
     >>> bn = BatchNorm(2)
     >>> x = np.array([[1.0, 10.0], [3.0, 30.0]])
@@ -484,6 +474,8 @@ def layer_norm_backward(x, dy, gamma=None, eps=1e-5):
     --------
     >>> from lib.normalization import layer_norm_backward
     >>> import numpy as np
+
+from ._checks import as_float as _as_float, positive_finite
     >>> dx, dgamma, dbeta = layer_norm_backward([[1.0, 2.0, 3.0]], [[1.0, 0.0, 0.0]])
     >>> np.round(dx, 4)
     array([[ 0.2041, -0.4082,  0.2041]])

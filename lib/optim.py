@@ -7,6 +7,8 @@
 
 import numpy as np
 
+from ._checks import positive_finite
+
 __all__ = ["least_squares_loss", "least_squares_grad", "gradient_descent"]
 
 
@@ -18,6 +20,8 @@ def least_squares_loss(w, X, y):
     Examples
     --------
     >>> import numpy as np
+
+from ._checks import positive_finite
     >>> X = np.array([[1.0, 0.0], [0.0, 2.0]])
     >>> least_squares_loss([1.0, 1.0], X, [1.0, 0.0])      # residuals 0 and 2
     2.0
@@ -38,6 +42,8 @@ def least_squares_grad(w, X, y):
     Examples
     --------
     >>> import numpy as np
+
+from ._checks import positive_finite
     >>> X = np.array([[1.0, 0.0], [0.0, 2.0]])
     >>> least_squares_grad([1.0, 1.0], X, [1.0, 0.0])
     array([0., 4.])
@@ -74,6 +80,8 @@ def gradient_descent(grad, w0, lr, steps, stop=None):
     Examples
     --------
     >>> import numpy as np
+
+from ._checks import positive_finite
     >>> path = gradient_descent(lambda w: 2 * w, [1.0], lr=0.25, steps=3)   # L = w^2
     >>> path.ravel()
     array([1.   , 0.5  , 0.25 , 0.125])
@@ -82,12 +90,7 @@ def gradient_descent(grad, w0, lr, steps, stop=None):
     >>> len(path) - 1                       # 1 -> 0.5 -> 0.25 -> 0.125 -> 0.0625
     4
     """
-    try:
-        lr = float(lr)
-    except (TypeError, ValueError):
-        raise ValueError(f"lr must be a positive finite number, got lr={lr!r}") from None
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got lr={lr!r}")
+    lr = positive_finite(lr, "lr")
     if isinstance(steps, bool) or int(steps) != steps or steps < 0:
         raise ValueError(f"steps must be a non-negative integer, got steps={steps!r}")
     w = np.array(w0, dtype=np.float64)

@@ -69,8 +69,6 @@ def numerical_derivative(f, x, h=1e-5, method="central"):
     Examples
     --------
     >>> import numpy as np
-
-from ._checks import as_float as _as_float, positive_finite
     >>> from lib.derivatives import numerical_derivative
     >>> d = numerical_derivative(np.sin, [0.0, np.pi / 3])
     >>> np.round(d, 8)
@@ -122,8 +120,6 @@ def numerical_gradient(f, p, h=1e-5):
     Examples
     --------
     >>> import numpy as np
-
-from ._checks import as_float as _as_float, positive_finite
     >>> W = np.array([[1.0, 2.0], [3.0, 4.0]])
     >>> np.round(numerical_gradient(lambda q: np.sum(q ** 2), W), 6)  # d/dW sum(W^2) = 2W
     array([[2., 4.],
@@ -206,8 +202,6 @@ def gradient_check(f, df, x, h=1e-5, tiny=TINY):
     Examples
     --------
     >>> import numpy as np
-
-from ._checks import as_float as _as_float, positive_finite
     >>> from lib.derivatives import gradient_check
     >>> x = np.linspace(-3, 3, 13)
     >>> gradient_check(np.sin, np.cos, x) < 1e-9

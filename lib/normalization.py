@@ -225,8 +225,6 @@ class BatchNorm:
     Examples
     --------
     >>> import numpy as np
-
-from ._checks import as_float as _as_float, positive_finite
     >>> from lib.normalization import BatchNorm
     >>> bn = BatchNorm(2)
     >>> x = np.array([[1.0, 10.0], [3.0, 30.0]])
@@ -474,8 +472,6 @@ def layer_norm_backward(x, dy, gamma=None, eps=1e-5):
     --------
     >>> from lib.normalization import layer_norm_backward
     >>> import numpy as np
-
-from ._checks import as_float as _as_float, positive_finite
     >>> dx, dgamma, dbeta = layer_norm_backward([[1.0, 2.0, 3.0]], [[1.0, 0.0, 0.0]])
     >>> np.round(dx, 4)
     array([[ 0.2041, -0.4082,  0.2041]])

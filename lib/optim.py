@@ -20,8 +20,6 @@ def least_squares_loss(w, X, y):
     Examples
     --------
     >>> import numpy as np
-
-from ._checks import positive_finite
     >>> X = np.array([[1.0, 0.0], [0.0, 2.0]])
     >>> least_squares_loss([1.0, 1.0], X, [1.0, 0.0])      # residuals 0 and 2
     2.0
@@ -42,8 +40,6 @@ def least_squares_grad(w, X, y):
     Examples
     --------
     >>> import numpy as np
-
-from ._checks import positive_finite
     >>> X = np.array([[1.0, 0.0], [0.0, 2.0]])
     >>> least_squares_grad([1.0, 1.0], X, [1.0, 0.0])
     array([0., 4.])
@@ -80,8 +76,6 @@ def gradient_descent(grad, w0, lr, steps, stop=None):
     Examples
     --------
     >>> import numpy as np
-
-from ._checks import positive_finite
     >>> path = gradient_descent(lambda w: 2 * w, [1.0], lr=0.25, steps=3)   # L = w^2
     >>> path.ravel()
     array([1.   , 0.5  , 0.25 , 0.125])

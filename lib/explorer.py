@@ -11,6 +11,17 @@ one-line readout. :func:`explore` puts controls around a view:
   of controls, linked in the browser (``jslink``), so the website still answers the reader without a
   kernel.
 
+Two optional parts of a view make a slow one answer fast:
+
+* ``fixed_artists``: artists the view never changes after its constructor (a legend, the part of a
+  heatmap no control touches). They are drawn once into the cached background instead of on every
+  update, and so under every artist that changes;
+* ``advance()``: for a long computation (a training run), ``update`` computes and draws only a first
+  piece and each ``advance()`` call the next one, returning the readout, or None when the work is
+  done. In a live kernel a background thread keeps calling it and shows every piece, so a new
+  setting answers at once and the picture completes as the work goes on. :meth:`Explorer.update`
+  (used by the website's frames) always finishes the work.
+
 Examples
 --------
 >>> import numpy as np
@@ -38,6 +49,8 @@ import collections
 import html
 import itertools
 import os
+import threading
+import time
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -213,16 +226,18 @@ def _frame_state(fig) -> tuple:
     )
 
 
-def _animate_data_artists(fig) -> list:
-    """Mark the figure's data artists animated; return them in drawing order (axes by axes)."""
+def _animate_data_artists(fig, fixed=()) -> list:
+    """Mark the figure's data artists animated, except ``fixed`` ones; return them in drawing order
+    (axes by axes)."""
+    fixed = {id(a) for a in fixed}
     ordered = []
     for ax in fig.axes:
         artists = [*ax.images, *ax.collections, *ax.patches, *ax.lines, *ax.texts, *ax.artists]
         artists += [t for t in (ax.title, getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)) if t]
         if ax.legend_ is not None:
             artists.append(ax.legend_)
-        ordered += sorted(artists, key=lambda a: a.get_zorder())
-    ordered += list(fig.texts) + list(fig.legends)
+        ordered += sorted((a for a in artists if id(a) not in fixed), key=lambda a: a.get_zorder())
+    ordered += [a for a in [*fig.texts, *fig.legends] if id(a) not in fixed]
     for artist in ordered:
         for part in artist.findobj():  # a legend's texts and handles too, so none marks the figure stale
             part.set_animated(True)
@@ -271,12 +286,30 @@ class Explorer:
         self._frame: tuple = ()
         self._animated: list = []
         self.values = {name: c.value for name, c in self.controls.items()}
+        #: The thread that finishes a progressive view's work in the live form (None when idle).
+        self.worker: threading.Thread | None = None
         self.view = view(self.fig, **self.values)
         CREATED.add(self)
 
     # -- the one step both forms share -------------------------------------------------------
     def update(self, **values) -> str:
-        """Set some control values, update the view's artists, and return the readout."""
+        """Set some control values, update the view's artists, and return the readout.
+
+        The view's work is finished on return, even for a view that draws a long computation as
+        it goes (see :meth:`respond`).
+        """
+        readout = self.respond(**values)
+        while (more := self.advance()) is not None:
+            readout = more
+        return readout
+
+    def respond(self, **values) -> str:
+        """Like :meth:`update`, but a view with an ``advance()`` method may leave work unfinished.
+
+        Such a view computes something long (a training run) in pieces: ``update`` does the first
+        piece and draws it, each ``advance()`` call the next piece, until ``advance`` returns None.
+        The live form shows every piece as it comes (see :meth:`live`).
+        """
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(f"values: unknown control(s) {sorted(unknown)}")
@@ -284,12 +317,18 @@ class Explorer:
         readout = self.view.update(**self.values)
         return "" if readout is None else str(readout)
 
+    def advance(self) -> str | None:
+        """Continue the view's unfinished work by one piece: the new readout, or None if none is left."""
+        step = getattr(self.view, "advance", None)
+        readout = None if step is None else step()
+        return None if readout is None else str(readout)
+
     def render(self, compact: bool = False) -> bytes:
         """The figure as PNG bytes, as it stands.
 
         Redraws are blitted. The first render lays the figure out and freezes that layout (views fix
         their axis limits). Every data artist (lines, markers, bars, images, texts, legends, titles)
-        is marked animated, so a full draw paints only the frame around them (axes, ticks, labels,
+        but the view's ``fixed_artists`` is marked animated, so a full draw paints only the frame around them (axes, ticks, labels,
         the expensive part) and keeps it as a background; a redraw restores that background and
         draws the data artists on it. A change to the frame (limits, scales, ticks, axis labels, a
         new artist) calls for a full draw and a new background; the last :attr:`KEEP_FRAMES`
@@ -301,7 +340,7 @@ class Explorer:
             self._background, self._frame = self._backgrounds[frame], frame  # a frame seen before
             self._backgrounds.move_to_end(frame)
         if self._background is None or (self.fig.stale and frame != self._frame):
-            self._animated = _animate_data_artists(self.fig)
+            self._animated = _animate_data_artists(self.fig, getattr(self.view, "fixed_artists", ()))
             canvas.draw()
             if isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
                 self.fig.set_layout_engine("none")
@@ -339,14 +378,34 @@ class Explorer:
             self.update(**initial)
         widgets = {name: c.live_widget(name) for name, c in self.controls.items()}
         image = w.HTML()
+        lock = threading.Lock()  # one of redraw and the worker touches the figure at a time
+
+        def work():
+            while True:
+                with lock:  # the worker leaves (self.worker = None) only while holding the lock,
+                    try:    # so a redraw either sees it running or starts a new one
+                        readout = self.advance()
+                        if readout is not None:
+                            image.value = self.frame_html(readout)
+                    except BaseException:
+                        self.worker = None
+                        raise
+                    if readout is None:
+                        self.worker = None
+                        return
+                time.sleep(0.002)  # let a waiting redraw take the lock between pieces
 
         def redraw(_change=None):
-            readout = self.update(**{name: wd.value for name, wd in widgets.items()})
-            image.value = self.frame_html(readout)
+            values = {name: wd.value for name, wd in widgets.items()}
+            with lock:
+                image.value = self.frame_html(self.respond(**values))
+                if hasattr(self.view, "advance") and self.worker is None:
+                    self.worker = threading.Thread(target=work, name="explorer", daemon=True)
+                    self.worker.start()
 
         for wd in widgets.values():
             wd.observe(redraw, names="value")
-        redraw()
+        image.value = self.frame_html(self.update(**{name: wd.value for name, wd in widgets.items()}))
         return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image])
 
     # -- static form -------------------------------------------------------------------------

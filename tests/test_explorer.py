@@ -2,13 +2,13 @@
 
 import numpy as np
 import pytest
+from frames import full_redraw, pixels
 
 ipywidgets = pytest.importorskip("ipywidgets")
 
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from lib import explorer as ex
-from lib import plotting
 
 
 class Line:
@@ -141,6 +141,64 @@ def test_live_form_redraws_on_change():
     np.testing.assert_allclose(e.view.line.get_ydata(), -2 * np.linspace(-1, 1, 11))
 
 
+class Counting(Line):
+    """A view that draws its work in pieces: ``pieces`` calls of ``advance`` after each update."""
+
+    pieces = 4
+
+    def update(self, slope, flip=False, kind="a"):
+        self.left = self.pieces
+        self.slope = slope
+        self.line.set_ydata(0 * self.x)
+        return f"slope {slope:g}: 0 of {self.pieces}"
+
+    def advance(self):
+        if self.left == 0:
+            return None
+        self.left -= 1
+        done = self.pieces - self.left
+        self.line.set_ydata(self.slope * self.x * done / self.pieces)
+        return f"slope {self.slope:g}: {done} of {self.pieces}"
+
+
+def test_update_finishes_the_work_of_a_view_that_goes_in_pieces():
+    e = make()
+    e.view = Counting(e.fig, **e.values)
+    assert e.respond(slope=2.0) == "slope 2: 0 of 4"
+    assert e.advance() == "slope 2: 1 of 4"
+    assert e.update(slope=-1.0) == "slope -1: 4 of 4" and e.advance() is None
+    np.testing.assert_allclose(e.view.line.get_ydata(), -np.linspace(-1, 1, 11))
+    assert make().advance() is None  # a view without advance() never has work left
+
+
+@pytest.mark.parametrize("changes", [[-2.0], [-2.0, 0.5, 1.5]])
+def test_live_form_finishes_the_work_in_a_thread(changes):
+    import threading
+    import time
+
+    threads = set()
+
+    class Slow(Counting):
+        def advance(self):
+            threads.add(threading.current_thread())
+            time.sleep(0.002)
+            return super().advance()
+
+    e = ex.Explorer(Slow, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="slow")
+    box = e.live()
+    slider, image = box.children[0].children[0], box.children[1]
+    assert "slope 1: 4 of 4" in image.value and e.worker is None  # the first frame is complete
+    threads.clear()
+    for value in changes:   # a change while the worker runs switches its work to the new setting
+        slider.value = value
+    deadline = time.monotonic() + 10
+    while (worker := e.worker) is not None and time.monotonic() < deadline:
+        worker.join(timeout=0.1)
+    assert e.worker is None and threading.current_thread() not in threads and threads
+    assert f"slope {changes[-1]:g}: 4 of 4" in image.value
+    np.testing.assert_allclose(e.view.line.get_ydata(), changes[-1] * np.linspace(-1, 1, 11))
+
+
 def test_static_mode_follows_environment(monkeypatch):
     monkeypatch.setenv("COURSE_STATIC", "1")
     assert ex.static_mode()
@@ -193,26 +251,6 @@ class Busy:
         self.ax.set_title(f"slope {slope:g}")
         self.ax.set_ylim(-6 if wide else -3, 6 if wide else 3)
         return ""
-
-
-def pixels(png):
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
-
-
-def full_redraw(e):
-    """What a plain draw of the same figure gives (animated artists drawn too, as when saving)."""
-    for artist in e._animated:
-        artist.set_animated(False)
-    e.fig.canvas.draw()
-    png = pixels(plotting.encode_png(e.fig.canvas.buffer_rgba(), e.fig.canvas.get_width_height()))
-    for artist in e._animated:
-        artist.set_animated(True)
-    e._background = None
-    return png
 
 
 @pytest.mark.parametrize("steps", [

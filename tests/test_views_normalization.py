@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from frames import full_redraw, pixels
 
 pytest.importorskip("matplotlib")
 
@@ -123,13 +124,25 @@ def test_axes_view_shows_input_and_output(method):
     x = views.example_tensor()
     x[0] *= 10
     y = views.normalize(x, method)
-    np.testing.assert_allclose(ex.view.im_in.get_array(), x)
+    np.testing.assert_allclose(ex.view.input(), x)
     np.testing.assert_allclose(ex.view.im_out.get_array(), y)
     assert ex.view.txt_out[2][3].get_text() == f"{y[2, 3]:.2f}"
     assert ex.view.txt_in[0][1].get_text() == f"{x[0, 1]:.1f}"
     assert ex.fig is fig and artists(fig) == before
     moved = np.abs(y[1:] - views.normalize(views.example_tensor(), method)[1:]).max()
     assert f"moved by up to {moved:.3f}" in readout
+
+
+def test_axes_view_frames_match_full_redraws():
+    ex = Explorer(views.AxesView, {"method": Choice(["batch", "layer", "rms"]),
+                                   "factor": Slider(0.1, 10, 0.1, 1.0)}, alt="axes")
+    ex.render()
+    assert ex.view.im_in not in ex._animated and ex.view.txt_in[1][0] not in ex._animated
+    for values in (dict(factor=10.0), dict(method="rms", factor=0.1)):
+        ex.update(**values)
+        blitted = pixels(ex.render())
+        assert np.mean(np.abs(blitted - full_redraw(ex)) > 8) < 0.003
+        ex.render()
 
 
 def test_only_batch_norm_mixes_samples():

@@ -82,6 +82,59 @@ def test_train_curve_marks_divergence_without_warnings():
     assert np.all(np.isfinite(run.losses[:run.diverged_at]))
 
 
+def test_a_run_trained_in_pieces_equals_the_whole_run():
+    whole = v.train_curve("sigmoid", 0.3, depth=4, steps=40)
+    run = v.TrainingRun("sigmoid", 0.3, depth=4, steps=40)
+    for t in (1, 8, 20):
+        run.advance(t - run.t)
+        assert run.t == t and not run.done and np.isnan(run.result().dead_after)
+        assert np.all(np.isnan(run.result().losses[t:]))
+    run.advance(seconds=0.0)  # one step at least, however short the time
+    assert run.t == 21
+    run.advance()
+    assert run.done and run.t == 40
+    np.testing.assert_array_equal(run.result().losses, whole.losses)
+    assert (run.dead_before, run.dead_after) == (whole.dead_before, whole.dead_after)
+    run.advance()  # a finished run stays as it is
+    assert run.t == 40
+
+
+def test_a_diverging_run_in_pieces_stops_where_the_whole_run_does():
+    whole = v.train_curve("relu", 5.0, depth=10, steps=50)
+    run = v.TrainingRun("relu", 5.0, depth=10, steps=50)
+    while not run.done:
+        run.advance(3)
+    assert run.diverged_at == whole.diverged_at
+    np.testing.assert_array_equal(run.result().losses, whole.losses)
+
+
+def test_training_runs_are_shared_and_resumed():
+    run = v.training_run("elu", 0.02, 3, "he", 30)
+    run.advance(5)
+    assert v.training_run("elu", 0.02, 3, "he", 30) is run and run.t == 5
+    result = v.train_curve("elu", 0.02, 3, "he", 30)   # finishes the same run
+    assert run.done and np.array_equal(result.losses, run.losses)
+
+
+def test_training_view_draws_a_new_run_as_it_trains(monkeypatch):
+    monkeypatch.setattr(v.TrainingView, "FIRST_SECONDS", 0.0)  # one step per piece
+    monkeypatch.setattr(v.TrainingView, "CHUNK_SECONDS", 0.0)
+    e = Explorer(v.TrainingView, {"activation": Choice(["relu", "tanh"]),
+                                  "lr": Slider(-3, 0, 0.5, value=0.1, log=True)}, alt="loss curve",
+                 width=4, height=3)
+    readout = e.respond(activation="tanh", lr=0.0123)
+    assert e.view.run.t == 1 and readout.startswith("training: step 1 of 200, loss")
+    assert np.count_nonzero(np.isfinite(e.view.line.get_ydata())) == 1
+    pieces = []
+    while (more := e.advance()) is not None:
+        pieces.append(more)
+    assert len(pieces) == 199 and pieces[100].startswith("training: step 102 of 200")
+    whole = v.train_curve("tanh", 0.0123, 10, "matched", 200)
+    np.testing.assert_array_equal(e.view.line.get_ydata(), whole.losses)
+    assert pieces[-1] == e.update() and pieces[-1].startswith(f"loss {whole.losses[0]:.3g} → {whole.final:.3g}")
+    assert e.advance() is None
+
+
 def test_plot_functions_draw_the_measurements():
     fig, ax = figure()
     p = v.gradient_profile(5, "relu", "he")
@@ -117,7 +170,7 @@ def test_gradient_view_updates_existing_artists():
     np.testing.assert_allclose(view.w_line.get_ydata(), p.relative("W"))
     np.testing.assert_allclose(view.bound_line.get_ydata(), 4.0 ** -np.arange(31))
     np.testing.assert_array_equal(view.z_line.get_xdata(), np.arange(31))
-    assert view.ax.get_xlim() == (0, 30) and view.ax.get_ylim() == pytest.approx(v.PROFILE_YLIM)
+    assert view.ax.get_xlim() == (0, v.axis_length(30)) and view.ax.get_ylim() == pytest.approx(v.PROFILE_YLIM)
     assert f"{p.ratio:.1e}" in readout and f"{100 * p.dead.mean():.0f} %" in readout
     assert "4^-30 = 8.7e-19" in readout
 
@@ -148,9 +201,10 @@ def test_training_view_updates_existing_artists():
     assert e.view.ax.get_ylim() == pytest.approx(v.LOSS_YLIM)
 
 
-def test_training_view_colours_line_and_legend_by_activation():
+def test_training_view_colours_the_line_by_activation():
     e = Explorer(v.TrainingView, {"activation": Choice(["relu", "tanh"]),
                                   "lr": Slider(-3, 0, 0.5, value=0.01, log=True)}, alt="loss curve")
     e.update(activation="tanh")
     assert e.view.line.get_color() == v.COLORS["tanh"]
-    assert e.view.legend.get_lines()[0].get_color() == v.COLORS["tanh"]
+    assert e.view.legend in e.view.fixed_artists   # so the legend does not show the curve's colour
+    assert [t.get_text() for t in e.view.legend.get_texts()] == ["always predicting the mean", "diverged"]

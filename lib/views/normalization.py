@@ -294,12 +294,25 @@ class AxesView:
 
     def __init__(self, fig, **values):
         self.base = example_tensor()
+        n, c = self.base.shape
         self.ax_in, self.ax_out = fig.subplots(1, 2)
         self.im_in, self.txt_in = plot_heatmap(self.ax_in, self.base, "input x", vmax=8.0)
+        # Only sample 0 of the input changes: it gets an image of its own over the input's row 0,
+        # and the rest of the input (image and labels) is drawn once (lib.explorer's fixed_artists).
+        self.im_first = self.ax_in.imshow(self.base[:1], cmap=self.im_in.get_cmap(),
+                                          norm=self.im_in.norm, aspect="auto",
+                                          extent=(-0.5, c - 0.5, 0.5, -0.5))
+        self.ax_in.set_xlim(-0.5, c - 0.5)
+        self.ax_in.set_ylim(n - 0.5, -0.5)
+        self.fixed_artists = [self.im_in, *(t for row in self.txt_in[1:] for t in row)]
         self.im_out, self.txt_out = plot_heatmap(self.ax_out, self.base, "", vmax=3.0,
                                                  fmt="{:.2f}")
         self.title = self.ax_out.set_title("", fontsize=10)
         self.update(**values)
+
+    def input(self) -> np.ndarray:
+        """The input as drawn: sample 0 from its own image, the others from the fixed one."""
+        return np.vstack([self.im_first.get_array(), self.im_in.get_array()[1:]])
 
     def tensors(self, method, factor):
         x = self.base.copy()
@@ -308,7 +321,7 @@ class AxesView:
 
     def update(self, *, method="batch", factor=1.0):
         x, y = self.tensors(method, factor)
-        for image, texts, values, fmt in ((self.im_in, self.txt_in, x, "{:.1f}"),
+        for image, texts, values, fmt in ((self.im_first, self.txt_in[:1], x[:1], "{:.1f}"),
                                           (self.im_out, self.txt_out, y, "{:.2f}")):
             image.set_data(values)
             for row_texts, row in zip(texts, values):

@@ -6,7 +6,8 @@ computes every setting once:
 * :func:`gradient_profile` builds a deep network, runs one forward and one backward pass on a fixed
   batch of the toy task and records, for every layer, the size of the gradient that reaches it;
 * :func:`train_curve` trains a network on the toy task with plain gradient descent and records the loss
-  of every step.
+  of every step; :class:`TrainingRun` is the same run taken a few steps at a time, which lets the
+  training explorer draw a run while it trains.
 
 The ``plot_*`` functions draw them; :class:`GradientView` and :class:`TrainingView` are the chapter's
 explorers.
@@ -14,6 +15,8 @@ explorers.
 
 from __future__ import annotations
 
+import collections
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -197,7 +200,89 @@ class TrainResult:
         return float(finite[-1]) if finite.size else float("nan")
 
 
-@lru_cache(maxsize=256)
+class TrainingRun:
+    """A training run of :func:`train_curve` that goes a few steps at a time.
+
+    The training explorer draws a run while it trains, so that a new setting shows its first steps at
+    once instead of after the whole run. Every step is the one :func:`train_curve` takes, so a finished
+    run has exactly its losses.
+
+    Examples
+    --------
+    >>> run = TrainingRun("relu", 0.05, depth=4, steps=50)
+    >>> run.advance(20)
+    >>> run.t, run.done
+    (20, False)
+    >>> run.advance()
+    >>> run.t, run.done, bool(run.result().final < run.losses[0])
+    (50, True, True)
+    """
+
+    def __init__(self, activation: str, lr: float, depth: int = 10, init: str = "matched",
+                 steps: int = 200, gain: float = 1.0, bias_init: float = 0.0, width: int = 32,
+                 seed: int = 1):
+        self.lr = float(lr)
+        self.steps = int(steps)
+        self.net = build_net(depth, activation, init, gain, bias_init=bias_init, width=width, seed=seed)
+        self.X, self.y = toy_task()
+        self.losses = np.full(self.steps, np.nan)
+        self.t = 0
+        self.diverged_at: int | None = None
+        self.dead_before = float(self.net.dead_fraction(self.X).mean())
+        self.dead_after = float("nan")
+
+    @property
+    def done(self) -> bool:
+        return self.diverged_at is not None or self.t >= self.steps
+
+    def advance(self, steps: int | None = None, *, seconds: float | None = None) -> None:
+        """Take up to ``steps`` more steps (all that remain by default); with ``seconds``, stop
+        after the first step that ends past that much time."""
+        stop = self.steps if steps is None else min(self.steps, self.t + int(steps))
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        net, X, y = self.net, self.X, self.y
+        with np.errstate(all="ignore"):  # a diverging run overflows on purpose; it is stopped below
+            while self.t < stop and self.diverged_at is None:
+                loss, dy_hat = mse_loss(net.forward(X), y)
+                if not np.isfinite(loss) or loss > 1e6:
+                    self.diverged_at = self.t
+                    break
+                self.losses[self.t] = loss
+                net.backward(dy_hat)
+                net.sgd_step(self.lr)
+                self.t += 1
+                if deadline is not None and time.perf_counter() > deadline:
+                    break
+            if self.done and self.dead_after != self.dead_after:  # NaN until the run ends
+                self.dead_after = float(net.dead_fraction(X).mean())
+
+    def result(self) -> TrainResult:
+        """The losses so far (NaN for steps not taken); ``dead_after`` is NaN until the run ends."""
+        return TrainResult(self.losses.copy(), self.dead_before, self.dead_after, self.diverged_at)
+
+
+#: Runs by their arguments, finished or not, most recently used last (see :func:`training_run`).
+_RUNS: "collections.OrderedDict[tuple, TrainingRun]" = collections.OrderedDict()
+_KEEP_RUNS = 256
+
+
+def training_run(activation: str, lr: float, depth: int = 10, init: str = "matched", steps: int = 200,
+                 gain: float = 1.0, bias_init: float = 0.0, width: int = 32, seed: int = 1) -> TrainingRun:
+    """The :class:`TrainingRun` for these arguments, shared and kept (finished or not) for reuse.
+
+    A run left unfinished (the reader moved on) resumes where it stopped when its setting comes back.
+    """
+    key = (activation, float(lr), int(depth), init, int(steps), float(gain), float(bias_init),
+           int(width), int(seed))
+    run = _RUNS.get(key)
+    if run is None:
+        run = _RUNS[key] = TrainingRun(*key)
+        while len(_RUNS) > _KEEP_RUNS:
+            _RUNS.popitem(last=False)
+    _RUNS.move_to_end(key)
+    return run
+
+
 def train_curve(activation: str, lr: float, depth: int = 10, init: str = "matched", steps: int = 200,
                 gain: float = 1.0, bias_init: float = 0.0, width: int = 32, seed: int = 1) -> TrainResult:
     """Train a network on the toy task with full-batch gradient descent (cached).
@@ -214,23 +299,9 @@ def train_curve(activation: str, lr: float, depth: int = 10, init: str = "matche
     >>> bool(run.final < run.losses[0])
     True
     """
-    net = build_net(depth, activation, init, gain, bias_init=bias_init, width=width, seed=seed)
-    X, y = toy_task()
-    losses = np.full(int(steps), np.nan)
-    diverged = None
-    dead_before = float(net.dead_fraction(X).mean())
-    with np.errstate(all="ignore"):  # a diverging run overflows on purpose; it is stopped below
-        for t in range(int(steps)):
-            y_hat = net.forward(X)
-            loss, dy_hat = mse_loss(y_hat, y)
-            if not np.isfinite(loss) or loss > 1e6:
-                diverged = t
-                break
-            losses[t] = loss
-            net.backward(dy_hat)
-            net.sgd_step(lr)
-        dead_after = float(net.dead_fraction(X).mean())
-    return TrainResult(losses, dead_before, dead_after, diverged)
+    run = training_run(activation, lr, depth, init, steps, gain, bias_init, width, seed)
+    run.advance()
+    return run.result()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -298,6 +369,21 @@ def _sci(value: float) -> str:
     return "0" if value == 0 else f"{value:.1e}"
 
 
+def axis_length(depth: int) -> int:
+    """The x-axis length of the gradient explorer for a network this deep: the next of 5, 10, 20, 30,
+    40, 50, ... A few lengths serve every depth, so a new depth seldom redraws the axes.
+
+    Examples
+    --------
+    >>> [axis_length(d) for d in (2, 5, 6, 19, 30, 31, 50)]
+    [5, 5, 10, 20, 30, 40, 50]
+    """
+    depth = int(depth)
+    if depth <= 5:
+        return 5
+    return 10 * -(-depth // 10) if depth > 10 else 10
+
+
 class GradientView:
     """The gradient stethoscope: how big the gradient is in every layer of a fresh deep network.
 
@@ -316,12 +402,13 @@ class GradientView:
                                       linestyle="--", label=r"$\|\partial L/\partial W\|$")
         (self.bound_line,) = self.ax.plot(n, sigmoid_bound(n), color=PALETTE["black"], linestyle=":",
                                           label=r"sigmoid bound $4^{-n}$")
-        self.ax.axhline(1.0, color="0.6", linewidth=0.8)
+        one = self.ax.axhline(1.0, color="0.6", linewidth=0.8)
         self.ax.set_yscale("log")
         self.ax.set_ylim(*PROFILE_YLIM)
         self.ax.set_xlabel("n = layers back from the output (n = depth: first hidden layer)")
         self.ax.set_ylabel("gradient norm / output layer's")
-        self.ax.legend(loc="lower left", ncol=3)
+        legend = self.ax.legend(loc="lower left", ncol=3)
+        self.fixed_artists = [one, legend]  # drawn once, not on every update (lib.explorer)
         self.title = self.ax.set_title(" ")
         self.update(**values)
 
@@ -332,7 +419,7 @@ class GradientView:
         self.z_line.set_data(n, p.relative("z"))
         self.w_line.set_data(n, p.relative("W"))
         self.bound_line.set_data(n, sigmoid_bound(n))
-        self.ax.set_xlim(0, depth)
+        self.ax.set_xlim(0, axis_length(depth))
         self.title.set_text(f"{activation}, {init} init (gain {gain:g}), depth {depth}"
                             + (", batch norm" if batchnorm else ""))
         return (f"first hidden layer's gradient = {_sci(p.ratio)} × the output layer's "
@@ -345,16 +432,26 @@ class TrainingView:
 
     Controls: ``activation``, ``lr``, ``depth`` and ``init`` ("matched" picks Xavier for sigmoid and
     tanh, He otherwise). The grey line is the loss of always predicting the mean.
+
+    A new setting trains a network (0.1 to 1 s). In a live kernel the view draws the run while it
+    trains: :meth:`update` takes the first steps (:attr:`FIRST_SECONDS` of training) and
+    :meth:`advance` the next ones (:attr:`CHUNK_SECONDS` each), until the run is finished; a setting seen before (or
+    left half-trained) answers from :func:`training_run`'s cache.
     """
+
+    #: Seconds of training between two frames while a run is drawn as it trains.
+    CHUNK_SECONDS = 0.02
+
+    #: Seconds of training before the first frame of a new setting.
+    FIRST_SECONDS = 0.006
 
     def __init__(self, fig, steps: int = 200, **values):
         self.ax = fig.add_subplot()
         self.steps = int(steps)
         t = np.arange(self.steps)
-        (self.line,) = self.ax.plot(t, np.full(self.steps, np.nan), color=PALETTE["blue"],
-                                    label="training loss")
-        self.ax.axhline(mean_predictor_loss(), color="0.5", linestyle="--",
-                        label="always predicting the mean")
+        (self.line,) = self.ax.plot(t, np.full(self.steps, np.nan), color=PALETTE["blue"])
+        mean = self.ax.axhline(mean_predictor_loss(), color="0.5", linestyle="--",
+                               label="always predicting the mean")
         (self.marker,) = self.ax.plot([], [], "x", color=PALETTE["vermillion"], markersize=10,
                                       markeredgewidth=2, label="diverged")
         self.ax.set_yscale("log")
@@ -362,15 +459,32 @@ class TrainingView:
         self.ax.set_ylim(*LOSS_YLIM)
         self.ax.set_xlabel("training step")
         self.ax.set_ylabel("training loss (MSE)")
-        self.legend = self.ax.legend(loc="upper right")
+        self.legend = self.ax.legend(loc="upper right")  # the curve is the y label's; its colour
+        self.fixed_artists = [mean, self.legend]         # the activation's, named in the title
         self.title = self.ax.set_title(" ")
         self.update(**values)
+        while self.advance() is not None:
+            pass
 
     def update(self, *, activation, lr, depth=10, init="matched"):
-        run = train_curve(activation, float(lr), int(depth), init, self.steps)
+        self.run = training_run(activation, float(lr), int(depth), init, self.steps)
+        self.run.advance(seconds=self.FIRST_SECONDS)
         color = COLORS.get(activation, PALETTE["blue"])
         self.line.set_color(color)
-        self.legend.get_lines()[0].set_color(color)   # the legend keeps its own copy of the line
+        used = matched_init(activation) if init == "matched" else init
+        self.title.set_text(f"{activation}, {used} init, depth {int(depth)}, learning rate {lr:g}")
+        return self._draw()
+
+    def advance(self):
+        """Train the current setting a little further and redraw; None once its run is finished."""
+        if self.run.done and self._drawn == self.run.t:
+            return None
+        self.run.advance(seconds=self.CHUNK_SECONDS)
+        return self._draw()
+
+    def _draw(self) -> str:
+        run = self.run
+        self._drawn = run.t
         self.line.set_ydata(run.losses)
         if run.diverged_at is None:
             self.marker.set_data([], [])
@@ -378,10 +492,12 @@ class TrainingView:
             last = max(run.diverged_at - 1, 0)
             y = run.losses[last] if np.isfinite(run.losses[last]) else LOSS_YLIM[1]
             self.marker.set_data([run.diverged_at], [min(y, LOSS_YLIM[1])])
-        used = matched_init(activation) if init == "matched" else init
-        self.title.set_text(f"{activation}, {used} init, depth {int(depth)}, learning rate {lr:g}")
         if run.diverged_at is not None:
             return f"diverged at step {run.diverged_at}: the loss overflowed"
-        return (f"loss {run.losses[0]:.3g} → {run.final:.3g} after {self.steps} steps "
+        if not run.done:
+            return (f"training: step {run.t} of {self.steps}, loss {run.losses[0]:.3g} → "
+                    f"{run.losses[run.t - 1]:.3g}")
+        final = run.result().final
+        return (f"loss {run.losses[0]:.3g} → {final:.3g} after {self.steps} steps "
                 f"(predicting the mean: {mean_predictor_loss():.3g}); dead units "
                 f"{100 * run.dead_before:.0f} % → {100 * run.dead_after:.0f} %")

@@ -42,25 +42,40 @@ _VALUE = np.array([(0.0, *P), Q]) * _ROW_SCALE
 _DERIVATIVE = np.array([(*P, 0.0), Q]) * _ROW_SCALE
 
 
-def _tail(x, coefficients):
-    """exp(-z^2/2) and the two polynomials (2, n) given by ``coefficients``, z = min(|x|, ZMAX)."""
+def _tail(x, scratch, coefficients):
+    """exp(-z^2/2) and the two polynomials (2, n) given by ``coefficients``, z = min(|x|, ZMAX).
+
+    ``scratch`` is an array like ``x`` that is overwritten (the caller's output block).
+    """
     rows = np.empty((6, x.size))
     rows[0] = 1.0
     z, v = rows[1], rows[2]
-    np.abs(x, out=z)  # float32 -> float64, exact
-    np.minimum(z, ZMAX, out=z)  # NaN stays NaN
+    np.clip(x, -ZMAX, ZMAX, out=scratch)  # exact, in x's dtype; NaN stays NaN
+    np.abs(scratch, out=z)  # float32 -> float64, exact
     np.multiply(z, -0.5, out=v)
     np.multiply(v, z, out=v)  # -z^2 / 2, exact in float64
-    np.multiply(z, v, out=rows[3])
-    np.multiply(v, v, out=rows[4])
+    np.multiply(rows[1:3], v, out=rows[3:5])  # z v and v^2 in one call
     np.multiply(z, rows[4], out=rows[5])
     gauss = np.exp(v)
     return z, gauss, np.matmul(coefficients, rows)
 
 
+def _copysign_one(x, out):
+    """out = copysign(1, x) (-1 for -0 and for NaN with the sign bit set), from the bits of ``x``.
+
+    The sign bit of x joined to the bits of 1.0: the same numbers as ``np.copysign(1, x, out=out)``,
+    which has no vectorized loop and takes three times longer.
+    """
+    ints = np.dtype(f"i{x.dtype.itemsize}")
+    bits = out.view(ints)
+    np.bitwise_and(x.view(ints), np.iinfo(ints).min, out=bits)  # the sign bit alone
+    np.bitwise_or(bits, np.ones((), x.dtype).view(ints), out=bits)
+    return out
+
+
 def gelu(x, out):
-    """out = x Phi(x) for a 1-d float16/float32 block ``x``, computed in float64."""
-    _, gauss, (num, den) = _tail(x, _VALUE)
+    """out = x Phi(x) for a 1-d float16/float32 block ``x``, computed in float64 (``out`` is not ``x``)."""
+    _, gauss, (num, den) = _tail(x, out, _VALUE)
     np.multiply(gauss, num, out=gauss)
     np.divide(gauss, den, out=gauss)  # z Phi(-z) >= 0
     np.maximum(x, 0, out=out)
@@ -70,15 +85,15 @@ def gelu(x, out):
 
 
 def gelu_derivative(x, out):
-    """out = Phi(x) + x phi(x) for a 1-d float16/float32 block ``x``, computed in float64."""
-    z, gauss, (num, den) = _tail(x, _DERIVATIVE)
+    """out = Phi(x) + x phi(x) for a 1-d float16/float32 block ``x``, in float64 (``out`` is not ``x``)."""
+    z, gauss, (num, den) = _tail(x, out, _DERIVATIVE)
     np.divide(num, den, out=num)  # R(z)
     np.multiply(z, INV_SQRT_2PI, out=den)
     np.subtract(den, num, out=den)  # z / sqrt(2 pi) - R(z)
     np.multiply(den, gauss, out=den)
-    np.copysign(1, x, out=out)  # sign(x), -1 for -0
+    _copysign_one(x, out)  # sign(x), -1 for -0
     np.multiply(den, out, out=den)
-    np.maximum(out, 0, out=out)  # H(x): 1 for x >= +0, 0 for x <= -0
+    np.clip(out, 0, 1, out=out)  # H(x): 1 for x >= +0, 0 for x <= -0
     with np.errstate(under="ignore"):
         np.add(out, den, out=out, casting="same_kind")
     return out

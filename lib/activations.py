@@ -28,13 +28,17 @@ Each formula is written so that no step can overflow: ``exp`` only ever sees ``-
 positive number), and the few places where an infinity would meet a zero (``-inf * 0`` in
 ``x * sigmoid(x)``) say so next to the line. The work is done in place, block by block (see
 ``Activation.__call__``), so that a call on ten million numbers does a handful of fast passes over data
-that sits in the processor's cache instead of allocating one big temporary per operation.
+that sits in the processor's cache instead of allocating one big temporary per operation. Exact GELU,
+whose blocks cost far more arithmetic than memory traffic, hands large inputs' blocks to a few threads
+(``lib._parallel``); each block is computed exactly as in one thread, so the result is the same to the
+bit.
 """
 
 import numpy as np
 from scipy.special import ndtr  # Phi(x), the standard normal CDF (numpy has no erf)
 
 from lib import _normal_cdf  # exact GELU for float16/float32 without ndtr's double-only loop
+from lib import _parallel  # large inputs of compute-bound kernels split over a few threads
 
 __all__ = [
     "Activation", "ACTIVATIONS", "softmax", "log_softmax",
@@ -118,6 +122,8 @@ class Activation:
     Subclasses set ``name``, ``params`` (parameter defaults), ``formula`` and ``derivative_formula``
     (LaTeX), and write ``_value(x, out, **params)`` and ``_derivative(x, out, **params)``, which fill
     ``out`` for a block of ``x``. ``_check(params)`` raises ``ValueError`` for a bad parameter.
+    ``_threaded(params)`` is true where the kernels are compute-bound enough for large inputs to be
+    worth spreading over a few threads (``lib._parallel``), the blocks being the same either way.
     """
 
     name = ""
@@ -165,11 +171,23 @@ class Activation:
             arrays = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in arrays.items()}
         out = np.empty(x.shape, x.dtype)
         flat_x, flat_out = x.reshape(-1), out.reshape(-1)
-        for start in range(0, flat_x.size, _BLOCK):
-            block = slice(start, start + _BLOCK)
-            params.update({k: v[block] for k, v in arrays.items()})
-            kernel(flat_x[block], flat_out[block], **params)
+
+        def run(start, stop):  # the blocks from start to stop (both multiples of _BLOCK, or the end)
+            block_params = dict(params)
+            for begin in range(start, stop, _BLOCK):
+                block = slice(begin, min(begin + _BLOCK, stop))
+                block_params.update({k: v[block] for k, v in arrays.items()})
+                kernel(flat_x[block], flat_out[block], **block_params)
+
+        if self._threaded(params):
+            _parallel.run_chunked(run, flat_x.size, grain=_BLOCK)  # the same blocks, on a few threads
+        else:
+            run(0, flat_x.size)
         return out
+
+    def _threaded(self, params):
+        """Whether large inputs are worth splitting over threads (compute-bound kernels only)."""
+        return False
 
 
 class Step(Activation):
@@ -621,6 +639,9 @@ class GELU(Activation):
     _INV_SQRT_2PI = float(1 / np.sqrt(2 * np.pi))
     _C = 0.044715
     _CLIP = 30.0  # beyond |x| = 30 the tanh form's sigmoid is exactly 0 or 1 in every dtype
+
+    def _threaded(self, params):
+        return params["approximate"] == "none"  # ndtr, or exp and a rational function: compute-bound
 
     def _check(self, params):
         if params["approximate"] not in ("none", "tanh"):

@@ -582,3 +582,116 @@ def test_gelu_float64_against_mpmath():
     assert (_ulps(ACTIVATIONS["gelu"](x), value, np.float64) <= tolerance).all()
     far = np.abs(x + 0.75) > 0.1
     assert (_ulps(ACTIVATIONS["gelu"].derivative(x[far]), slope[far], np.float64) <= tolerance[far]).all()
+
+
+# -- exact GELU on large inputs runs on a few threads (lib._parallel): bitwise the same as without -----------
+
+def _same_bits(actual, expected):
+    """Same dtype, shape and bits (so -0.0 differs from 0.0 and NaN equals NaN)."""
+    assert actual.dtype == expected.dtype and actual.shape == expected.shape
+    unsigned = np.dtype(f"u{expected.dtype.itemsize}")
+    return np.array_equal(actual.view(unsigned), expected.view(unsigned))
+
+
+def _large_gelu_input(dtype, size=(1 << 18) + 12345):
+    """Random numbers over the whole range of GELU, the dtype's extremes, +-0, +-inf and NaN."""
+    rng = np.random.default_rng(7)
+    info = np.finfo(dtype)
+    special_values = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, info.max, -info.max, info.tiny,
+                               -info.tiny, info.smallest_subnormal, -info.smallest_subnormal, 40.0, -40.0,
+                               -13.8, -0.7518], dtype)
+    with np.errstate(over="ignore"):
+        x = (6 * rng.standard_normal(size)).astype(dtype)
+    x[rng.integers(0, size, 500)] = np.resize(special_values, 500)  # scattered over every block
+    x[-len(special_values):] = special_values  # and in the last, partial block
+    return x
+
+
+def _gelu_in_one_pass(x, kind):
+    """Exact GELU of a 1-d ``x`` in one pass, no blocks: _normal_cdf below float64, scipy's ndtr in float64."""
+    out = np.empty_like(x)
+    if x.dtype.itemsize <= 4:
+        return (lib.activations._normal_cdf.gelu if kind == "value"
+                else lib.activations._normal_cdf.gelu_derivative)(x, out)
+    cdf = special.ndtr(x)
+    if kind == "value":
+        return np.multiply(x, cdf, out=cdf.copy(), where=cdf != 0)  # 0, not NaN, at x = -inf
+    t = np.minimum(np.abs(x), 64)
+    phi = np.exp(-0.5 * (t * t)) * (1 / np.sqrt(2 * np.pi))
+    return cdf + np.multiply(phi, x, out=phi.copy(), where=phi != 0)  # 0, not NaN, at x = +-inf
+
+
+@pytest.fixture
+def two_threads(monkeypatch):
+    """At least two threads for large inputs, even on a one-core machine."""
+    monkeypatch.setattr(lib._parallel, "WORKERS", max(2, lib._parallel.WORKERS))
+
+
+def _one_thread(monkeypatch):
+    monkeypatch.setattr(lib._parallel, "MIN_SIZE", 1 << 62)
+
+
+@pytest.mark.parametrize("kind", ["value", "derivative"])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_threaded_gelu_is_bitwise_the_one_pass_result(two_threads, monkeypatch, dtype, kind):
+    x = _large_gelu_input(dtype)
+    assert x.size > lib._parallel.MIN_SIZE
+    chunked = []
+    run_chunked = lib._parallel.run_chunked
+    monkeypatch.setattr(lib._parallel, "run_chunked",
+                        lambda fn, size, grain: chunked.append(size) or run_chunked(fn, size, grain))
+    f = ACTIVATIONS["gelu"] if kind == "value" else ACTIVATIONS["gelu"].derivative
+    copy = x.copy()
+    threaded = f(x)
+    assert chunked == [x.size]  # the threaded path was taken
+    assert _same_bits(x, copy)  # input untouched
+    assert _same_bits(threaded, _gelu_in_one_pass(x, kind))
+    _one_thread(monkeypatch)
+    assert _same_bits(threaded, f(x))
+    if kind == "value" and dtype != np.float64:  # within one ulp of scipy's float64 x Phi(x)
+        x64 = x.astype(np.float64)
+        cdf = special.ndtr(x64)
+        reference = np.multiply(x64, cdf, out=cdf.copy(), where=cdf != 0)
+        finite = np.isfinite(x)
+        with np.errstate(over="ignore"):  # the spacing at the dtype's maximum is inf
+            ulp = np.spacing(np.abs(reference[finite]).astype(dtype)).astype(np.float64)
+        assert (np.abs(threaded[finite].astype(np.float64) - reference[finite]) <= ulp).all()
+        np.testing.assert_array_equal(threaded[~finite], reference[~finite].astype(dtype))
+
+
+@pytest.mark.parametrize("kind", ["value", "derivative"])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_threaded_gelu_non_contiguous_and_nd_inputs(two_threads, monkeypatch, dtype, kind):
+    x = _large_gelu_input(dtype, size=3 * (1 << 18) + 1)
+    f = ACTIVATIONS["gelu"] if kind == "value" else ACTIVATIONS["gelu"].derivative
+    inputs = [x[::3], x[1:].reshape(768, 1024).T, x[: 786 * 1000].reshape(786, 1000)[::-1, ::2],
+              x[: 2 * 3 * 70_000].reshape(2, 3, 70_000)]
+    assert min(v.size for v in inputs) > lib._parallel.MIN_SIZE
+    threaded = [f(v) for v in inputs]
+    _one_thread(monkeypatch)
+    for v, result in zip(inputs, threaded):
+        assert result.shape == v.shape and result.dtype == dtype
+        assert _same_bits(result, f(v))
+        assert _same_bits(result.reshape(-1), _gelu_in_one_pass(v.reshape(-1), kind))
+
+
+@pytest.mark.parametrize("kind", ["value", "derivative"])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_threaded_gelu_small_empty_and_0d_inputs(two_threads, monkeypatch, dtype, kind):
+    monkeypatch.setattr(lib._parallel, "MIN_SIZE", 1)  # even these go through run_chunked
+    f = ACTIVATIONS["gelu"] if kind == "value" else ACTIVATIONS["gelu"].derivative
+    special_values = _large_gelu_input(dtype, size=20)
+    inputs = [np.array(dtype(-1.5)), np.array(dtype(np.nan)), np.array(dtype(-np.inf)), np.empty(0, dtype),
+              np.empty((3, 0), dtype), special_values, special_values.reshape(4, 5)]
+    for v in inputs:
+        result = f(v)
+        assert isinstance(result, np.ndarray) and result.shape == v.shape and result.dtype == dtype
+        assert _same_bits(result.reshape(-1), _gelu_in_one_pass(v.reshape(-1), kind))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_normal_cdf_sign_from_bits_is_copysign(dtype):
+    x = np.concatenate([_large_gelu_input(dtype, size=1000), -np.array([np.nan], dtype)])
+    out = np.empty_like(x)
+    expected = np.copysign(dtype(1), x)
+    assert _same_bits(lib.activations._normal_cdf._copysign_one(x, out), expected)

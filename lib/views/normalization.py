@@ -258,11 +258,17 @@ def example_tensor(seed=3, n=6, c=5):
 def plot_heatmap(ax, values, title="", vmax=3.0, fmt="{:.1f}"):
     """An (N, C) array as a heatmap with each value written in its cell.
 
-    Rows are samples (the batch axis), columns are features. Returns ``(image, texts)``, where
-    ``texts[i][j]`` is the label of cell (i, j).
+    Rows are samples (the batch axis), columns are features; cell (i, j) is centred on x = j, y = i,
+    row 0 on top. Returns ``(mesh, texts)``: the cells as a ``QuadMesh`` (change them with
+    ``mesh.set_array``; a mesh of a few cells draws several times faster than an image, which is
+    resampled to the screen's pixels) and ``texts[i][j]``, the label of cell (i, j).
     """
     values = np.asarray(values, dtype=np.float64)
-    image = ax.imshow(values, cmap="RdBu_r", vmin=-vmax, vmax=vmax, aspect="auto")
+    n, c = values.shape
+    image = ax.pcolormesh(np.arange(c + 1) - 0.5, np.arange(n + 1) - 0.5, values, cmap="RdBu_r",
+                          vmin=-vmax, vmax=vmax)
+    ax.set_xlim(-0.5, c - 0.5)
+    ax.set_ylim(n - 0.5, -0.5)
     texts = [[ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8)
               for j, v in enumerate(row)] for i, row in enumerate(values)]
     _colour_texts(image, texts, values)
@@ -297,12 +303,10 @@ class AxesView:
         n, c = self.base.shape
         self.ax_in, self.ax_out = fig.subplots(1, 2)
         self.im_in, self.txt_in = plot_heatmap(self.ax_in, self.base, "input x", vmax=8.0)
-        # Only sample 0 of the input changes: it gets an image of its own over the input's row 0,
-        # and the rest of the input (image and labels) is drawn once (lib.explorer's fixed_artists).
-        self.im_first = self.ax_in.imshow(self.base[:1], cmap=self.im_in.get_cmap(),
-                                          norm=self.im_in.norm, aspect="auto",
-                                          extent=(-0.5, c - 0.5, 0.5, -0.5))
-        self.ax_in.set_xlim(-0.5, c - 0.5)
+        # Only sample 0 of the input changes: it gets cells of its own over the input's row 0, and
+        # the rest of the input (cells and labels) is drawn once (lib.explorer's fixed_artists).
+        self.im_first = self.ax_in.pcolormesh(np.arange(c + 1) - 0.5, [-0.5, 0.5], self.base[:1],
+                                              cmap=self.im_in.get_cmap(), norm=self.im_in.norm)
         self.ax_in.set_ylim(n - 0.5, -0.5)
         self.fixed_artists = [self.im_in, *(t for row in self.txt_in[1:] for t in row)]
         self.im_out, self.txt_out = plot_heatmap(self.ax_out, self.base, "", vmax=3.0,
@@ -323,7 +327,7 @@ class AxesView:
         x, y = self.tensors(method, factor)
         for image, texts, values, fmt in ((self.im_first, self.txt_in[:1], x[:1], "{:.1f}"),
                                           (self.im_out, self.txt_out, y, "{:.2f}")):
-            image.set_data(values)
+            image.set_array(values)
             for row_texts, row in zip(texts, values):
                 for text, v in zip(row_texts, row):
                     text.set_text(fmt.format(v))

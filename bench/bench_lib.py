@@ -1,6 +1,6 @@
 """Time lib.activations next to the fastest equivalent in numpy, scipy and (when installed) PyTorch.
 
-    python bench/bench_lib.py [--n 10000000] [--repeat 5] [--no-torch]
+    python bench/bench_lib.py [--n 10000000] [--repeat 7] [--no-torch]
 
 For each function, dtype (float64, float32) and kind (value or derivative) it prints the median time of
 lib, the fastest peer and the ratio lib / peer, then the median and the worst ratio. A "derivative"
@@ -20,14 +20,24 @@ from scipy import special
 from lib import activations as act
 
 
-def median_ms(fn, repeat):
-    fn()  # warm-up
-    times = []
+def interleaved_ms(fn, peers, repeat):
+    """Median times of ``fn`` and of each peer, timed in turn within each of ``repeat`` rounds.
+
+    Taking turns exposes lib and its peers to the same moments of a shared machine's load, so a busy
+    second does not land on one side of the ratio only (as it can when one side is timed after the
+    other).
+    """
+    calls = {"lib": fn, **peers}
+    for call in calls.values():
+        call()  # warm-up
+    times = {name: [] for name in calls}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - start)
+    medians = {name: 1e3 * statistics.median(t) for name, t in times.items()}
+    return medians.pop("lib"), medians
 
 
 def numpy_peers(x, z, dtype):
@@ -110,7 +120,8 @@ def lib_functions(x, z, dp):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10**7, help="number of elements (default 1e7)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per function (median)")
+    parser.add_argument("--repeat", type=int, default=7,
+                        help="rounds, each timing lib and then every peer once (medians)")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
     args = parser.parse_args()
 
@@ -120,7 +131,7 @@ def main():
             import torch
         except ImportError:
             pass
-    print(f"n = {args.n:.0e} elements, median of {args.repeat} runs; numpy {np.__version__}"
+    print(f"n = {args.n:.0e} elements, median of {args.repeat} rounds (lib and peers in turn); numpy {np.__version__}"
           + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ", no torch"))
     header = f"{'function':<12} {'dtype':<8} {'kind':<11} {'lib ms':>8}  {'fastest peer':<30} {'peer ms':>8} {'ratio':>6}"
     print(header)
@@ -137,8 +148,7 @@ def main():
             for key, fn in torch_peers(x, z, dtype, torch).items():
                 peers.setdefault(key, {})[f"torch {key[0]}{'' if key[1] == 'value' else ' fwd+bwd'}"] = fn
         for key, fn in lib_functions(x, z, dp).items():
-            lib_ms = median_ms(fn, args.repeat)
-            timed = {name: median_ms(peer, args.repeat) for name, peer in peers.get(key, {}).items()}
+            lib_ms, timed = interleaved_ms(fn, peers.get(key, {}), args.repeat)
             if not timed:
                 print(f"{key[0]:<12} {dtype.__name__:<8} {key[1]:<11} {lib_ms:8.1f}  (no peer)")
                 continue

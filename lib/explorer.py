@@ -15,7 +15,8 @@ Two optional parts of a view make a slow one answer fast:
 
 * ``fixed_artists``: artists the view never changes after its constructor (a legend, the part of a
   heatmap no control touches). They are drawn once into the cached background instead of on every
-  update, and so under every artist that changes;
+  update, and so under every artist that changes (a fixed legend excepted: its pixels are pasted
+  back on top after each redraw);
 * ``advance()``: for a long computation (a training run), ``update`` computes and draws only a first
   piece and each ``advance()`` call the next one, returning the readout, or None when the work is
   done. In a live kernel a background thread keeps calling it and shows every piece, so a new
@@ -59,6 +60,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.legend import Legend
 
 from . import plotting
 
@@ -328,11 +330,13 @@ class Explorer:
 
         Redraws are blitted. The first render lays the figure out and freezes that layout (views fix
         their axis limits). Every data artist (lines, markers, bars, images, texts, legends, titles)
-        but the view's ``fixed_artists`` is marked animated, so a full draw paints only the frame around them (axes, ticks, labels,
-        the expensive part) and keeps it as a background; a redraw restores that background and
-        draws the data artists on it. A change to the frame (limits, scales, ticks, axis labels, a
-        new artist) calls for a full draw and a new background; the last :attr:`KEEP_FRAMES`
-        backgrounds are kept, so going back to a frame seen before costs no full draw.
+        but the view's ``fixed_artists`` is marked animated, so a full draw paints only the frame
+        around them (axes, ticks, labels, the expensive part) and keeps it as a background; a redraw
+        restores that background and draws the data artists on it. A fixed legend's pixels are also
+        kept and pasted back over the data after each redraw, so it stays on top (as an opaque box).
+        A change to the frame (limits, scales, ticks, axis labels, a new artist) calls for a full
+        draw and a new background; the last :attr:`KEEP_FRAMES` backgrounds are kept, so going back
+        to a frame seen before costs no full draw.
         """
         canvas = self.fig.canvas
         frame = _frame_state(self.fig)
@@ -340,20 +344,26 @@ class Explorer:
             self._background, self._frame = self._backgrounds[frame], frame  # a frame seen before
             self._backgrounds.move_to_end(frame)
         if self._background is None or (self.fig.stale and frame != self._frame):
-            self._animated = _animate_data_artists(self.fig, getattr(self.view, "fixed_artists", ()))
+            fixed = getattr(self.view, "fixed_artists", ())
+            self._animated = _animate_data_artists(self.fig, fixed)
             canvas.draw()
             if isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
                 self.fig.set_layout_engine("none")
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            renderer = canvas.get_renderer()
+            on_top = [canvas.copy_from_bbox(a.get_window_extent(renderer).padded(1))
+                      for a in fixed if isinstance(a, Legend) and a.get_visible()]
+            self._background = (canvas.copy_from_bbox(self.fig.bbox), on_top)
             self._frame = frame
             self._backgrounds[frame] = self._background
             while len(self._backgrounds) > self.KEEP_FRAMES:
                 self._backgrounds.popitem(last=False)
         else:
-            canvas.restore_region(self._background)
+            canvas.restore_region(self._background[0])
             self.fig.stale = False  # e.g. limits set again to the values they had
         for artist in self._animated:
             self.fig.draw_artist(artist)
+        for region in self._background[1]:  # fixed legends, over the data
+            canvas.restore_region(region)
         return plotting.encode_png(canvas.buffer_rgba(), canvas.get_width_height(), compact=compact)
 
     def alt_text(self) -> str:

@@ -307,6 +307,42 @@ def test_backgrounds_of_frames_seen_before_are_reused():
     assert np.mean(np.abs(blitted - full_redraw(e)) > 8) < 0.003
 
 
+class FixedLegend:
+    """A line that sweeps across the axes, under a legend that never changes (a fixed artist)."""
+
+    def __init__(self, fig, **values):
+        self.ax = fig.add_subplot()
+        self.x = np.linspace(0, 1, 50)
+        (self.line,) = self.ax.plot(self.x, self.x, linewidth=6, label="line")
+        self.legend = self.ax.legend(loc="center", framealpha=1)
+        self.fixed_artists = [self.legend]
+        self.ax.set_xlim(0, 1)
+        self.ax.set_ylim(-1, 2)
+        self.update(**values)
+
+    def update(self, level):
+        self.line.set_ydata(np.full_like(self.x, level))
+        return ""
+
+
+def test_fixed_legend_is_drawn_once_and_stays_over_the_data():
+    e = ex.Explorer(FixedLegend, {"level": ex.Slider(-1, 2, 0.1, value=-0.8)}, alt="legend")
+    e.render()
+    assert e.view.legend not in e._animated and e.view.line in e._animated
+    box = e.view.legend.get_window_extent(e.fig.canvas.get_renderer())
+    height = e.fig.canvas.get_width_height()[1]
+    rows = slice(int(height - box.y1) + 2, int(height - box.y0) - 2)
+    cols = slice(int(box.x0) + 2, int(box.x1) - 2)
+    low = pixels(e.render())
+    e.update(level=0.5)  # the thick line now runs through the middle of the axes, under the legend
+    blitted = pixels(e.render())
+    np.testing.assert_array_equal(blitted[rows, cols], low[rows, cols])  # the legend, untouched
+    changed = np.abs(blitted - low).max(axis=2) > 8
+    assert changed.mean() > 0.01  # the line moved, outside the legend
+    reference = full_redraw(e)  # an opaque legend drawn over the line, as a plain draw does it
+    assert np.mean(np.abs(blitted - reference) > 8) < 0.003
+
+
 def test_warm_runs_every_static_setting_before_the_live_controls():
     seen = []
 

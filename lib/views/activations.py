@@ -301,7 +301,8 @@ class DecisionBoundaryView:
         self.epochs, self.lr = epochs, lr
         self.ax = fig.add_subplot()
         self.image, _, _ = plot_decision_regions(self.ax, lambda P: np.zeros(len(P)), self.X, self.y)
-        self.ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
+        legend = self.ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
+        self.fixed_artists = [legend]  # drawn once, kept on top (lib.explorer)
         self.title = self.ax.set_title(" ")
         self.update(**values)
 

@@ -78,7 +78,8 @@ class ScalingView:
             ax.set_xlabel(label)
             ax.spines["left"].set_visible(False)
         ax_z.axvspan(0, 1, color=PALETTE["orange"], alpha=0.15, label="the interval [0, 1]")
-        fig.legend(*ax_z.get_legend_handles_labels(), loc="outside upper center", ncol=3)
+        legend = fig.legend(*ax_z.get_legend_handles_labels(), loc="outside upper center", ncol=3)
+        self.fixed_artists = [legend]  # drawn once (lib.explorer)
         self.update(**values)
 
     def update(self, *, outlier=True, position=200.0):
@@ -197,7 +198,7 @@ class BatchStatsView:
         self.ax.set_ylim(-2, 8)
         self.ax.set_xlabel("training step")
         self.ax.set_ylabel("mean of the feature")
-        self.ax.legend(loc="upper right", ncol=3)
+        self.fixed_artists = [self.ax.legend(loc="upper right", ncol=3)]  # drawn once, kept on top
         self.update(**values)
 
     def statistics(self, batch_size, momentum):

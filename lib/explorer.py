@@ -265,9 +265,11 @@ class Explorer:
         Resolution of the rendered frames (live and static).
     warm : bool
         In a live kernel, run the view's ``update`` once for every setting of the static grid
-        before showing the controls, and draw each distinct frame (limits, ticks) once. For views
-        that cache an expensive computation per setting (a training run) or change their limits
-        with a setting, so that every setting of that grid answers at once afterwards.
+        before showing the controls, and draw each distinct frame (limits, ticks) once; then the
+        same for each of the view's ``warm_settings`` if it has them (partial settings over the
+        initial values, e.g. one per axis length the view can show). For views that cache an
+        expensive computation per setting (a training run) or change their limits with a setting,
+        so that every setting of that grid answers at once afterwards.
     """
 
     #: How many backgrounds of blitted redraws (one per distinct frame: limits, ticks...) to keep.
@@ -381,7 +383,8 @@ class Explorer:
 
         if self.warm:
             initial = dict(self.values)
-            for combo in self.static_grid():
+            extra = [{**initial, **setting} for setting in getattr(self.view, "warm_settings", ())]
+            for combo in self.static_grid() + extra:
                 self.update(**combo)
                 if _frame_state(self.fig) not in self._backgrounds:
                     self.render()  # keep this frame's background too

@@ -359,6 +359,16 @@ def test_warm_runs_every_static_setting_before_the_live_controls():
     assert e.values == {"slope": 1, "kind": "a"}
 
 
+def test_warm_also_visits_the_views_warm_settings():
+    class Wide(Busy):
+        warm_settings = [{"wide": True}]
+
+    e = ex.Explorer(Wide, {"slope": ex.Slider(-2, 2, 0.5, value=1.0, static=[1.0]),
+                           "wide": ex.Toggle(False, static=[False])}, alt="busy", warm=True)
+    e.live()
+    assert len(e._backgrounds) == 2 and e.values == {"slope": 1.0, "wide": False}
+
+
 def test_warm_draws_each_distinct_frame_once():
     e = ex.Explorer(Busy, {"slope": ex.Slider(-2, 2, 0.5, value=1.0, static=[-1.0, 1.0]),
                            "wide": ex.Toggle(False)}, alt="busy", warm=True)

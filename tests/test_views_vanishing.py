@@ -175,6 +175,16 @@ def test_gradient_view_updates_existing_artists():
     assert "4^-30 = 8.7e-19" in readout
 
 
+def test_gradient_view_warms_every_axis_length():
+    e = Explorer(v.GradientView, {"depth": Slider(2, 50, 1, value=10, static=[10]),
+                                  "activation": Choice(["relu"]), "init": Choice(["he"])},
+                 alt="gradient norms per layer", warm=True)
+    assert [s["depth"] for s in e.view.warm_settings] == [5, 10, 20, 30, 40, 50]
+    e.live()
+    lengths = {state[0][1] for state in e._backgrounds}  # the x limits of each kept frame
+    assert lengths == {(0.0, float(n)) for n in (5, 10, 20, 30, 40, 50)}
+
+
 def test_gradient_view_batchnorm_and_readout_for_sigmoid():
     e = stethoscope()
     readout = e.update(depth=10, activation="sigmoid", init="xavier", batchnorm=True)

@@ -409,6 +409,9 @@ class GradientView:
         self.ax.set_ylabel("gradient norm / output layer's")
         legend = self.ax.legend(loc="lower left", ncol=3)
         self.fixed_artists = [one, legend]  # drawn once, not on every update (lib.explorer)
+        # one setting per x-axis length, so that warm=True draws every frame the view can show
+        lengths = sorted({axis_length(d) for d in range(2, self.max_depth + 1)})
+        self.warm_settings = [{"depth": min(n, self.max_depth)} for n in lengths]
         self.title = self.ax.set_title(" ")
         self.update(**values)
 

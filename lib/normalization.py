@@ -64,9 +64,21 @@ def _check_last_axis_param(value, name, x):
     return value.astype(x.dtype, copy=False)
 
 
-def _check_at_least_1d(x):
+def _last_axis_input(x, eps):
+    """``x`` as a float array with at least one axis (normalized over its last), and a checked eps."""
+    x = _as_float(x)
     if x.ndim == 0:
         raise ValueError("x must have at least one axis; normalization runs over its last axis")
+    return x, _check_eps(eps)
+
+
+def _backward_inputs(x, dy, gamma, eps):
+    """x, eps and gamma checked as the forward pass checks them, and dy with x's shape and dtype."""
+    x, eps = _last_axis_input(x, eps)
+    dy = np.asarray(dy)
+    if dy.shape != x.shape:
+        raise ValueError(f"dy must have the shape of x {x.shape}, got {dy.shape}")
+    return x, dy.astype(x.dtype, copy=False), _check_last_axis_param(gamma, "gamma", x), eps
 
 
 # --------------------------------------------------------------------------------------------------
@@ -425,9 +437,7 @@ def layer_norm(x, gamma=None, beta=None, eps=1e-5):
     >>> layer_norm([1.0, 3.0], gamma=[2.0, 2.0], beta=[0.0, 1.0], eps=1e-12)
     array([-2.,  3.])
     """
-    x = _as_float(x)
-    _check_at_least_1d(x)
-    eps = _check_eps(eps)
+    x, eps = _last_axis_input(x, eps)
     gamma = _check_last_axis_param(gamma, "gamma", x)
     beta = _check_last_axis_param(beta, "beta", x)
     if x.shape[-1] == 0:
@@ -478,14 +488,7 @@ def layer_norm_backward(x, dy, gamma=None, eps=1e-5):
     >>> np.round(dgamma, 4), dbeta
     (array([-1.2247,  0.    ,  0.    ]), array([1., 0., 0.]))
     """
-    x = _as_float(x)
-    _check_at_least_1d(x)
-    eps = _check_eps(eps)
-    dy = np.asarray(dy)
-    if dy.shape != x.shape:
-        raise ValueError(f"dy must have the shape of x {x.shape}, got {dy.shape}")
-    dy = dy.astype(x.dtype, copy=False)
-    gamma = _check_last_axis_param(gamma, "gamma", x)
+    x, dy, gamma, eps = _backward_inputs(x, dy, gamma, eps)
     c = x.shape[-1]
     if c == 0:
         return x.copy(), np.zeros(0, x.dtype), np.zeros(0, x.dtype)
@@ -538,9 +541,7 @@ def rms_norm(x, gamma=None, eps=1e-6):
     array([[ 1.,  3.],
            [ 1., -3.]])
     """
-    x = _as_float(x)
-    _check_at_least_1d(x)
-    eps = _check_eps(eps)
+    x, eps = _last_axis_input(x, eps)
     gamma = _check_last_axis_param(gamma, "gamma", x)
     if x.shape[-1] == 0:
         return x.copy()
@@ -582,14 +583,7 @@ def rms_norm_backward(x, dy, gamma=None, eps=1e-6):
     >>> dx, dgamma
     (array([[ 1., -1.]]), array([ 1., -1.]))
     """
-    x = _as_float(x)
-    _check_at_least_1d(x)
-    eps = _check_eps(eps)
-    dy = np.asarray(dy)
-    if dy.shape != x.shape:
-        raise ValueError(f"dy must have the shape of x {x.shape}, got {dy.shape}")
-    dy = dy.astype(x.dtype, copy=False)
-    gamma = _check_last_axis_param(gamma, "gamma", x)
+    x, dy, gamma, eps = _backward_inputs(x, dy, gamma, eps)
     if x.shape[-1] == 0:
         return x.copy(), np.zeros(0, x.dtype)
     x_hat, inv_rms = _rms_norm_parts(x, eps)

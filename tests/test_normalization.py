@@ -243,6 +243,18 @@ def test_batchnorm_eval_uses_running_stats_and_updates_nothing(rng):
     np.testing.assert_allclose(bn.forward(x[:1], training=False), y[:1], rtol=1e-15)
 
 
+def assert_batchnorm_grads(bn, dx, x, dy, training):
+    """dx, bn.dgamma and bn.dbeta against central differences of sum(dy * forward(x)) on a copy."""
+    probe = copy.deepcopy(bn)
+
+    def loss():
+        return np.sum(dy * probe.forward(x, training=training))
+
+    assert_grad_close(dx, numeric_grad(loss, x))
+    assert_grad_close(bn.dgamma, numeric_grad(loss, probe.gamma))
+    assert_grad_close(bn.dbeta, numeric_grad(loss, probe.beta))
+
+
 def test_batchnorm_backward_training_against_central_differences(rng):
     n, c = 6, 3
     x = rng.normal(1.0, 2.0, size=(n, c))
@@ -254,14 +266,7 @@ def test_batchnorm_backward_training_against_central_differences(rng):
     dx = bn.backward(dy)
     assert dx.shape == x.shape
 
-    probe = copy.deepcopy(bn)
-
-    def loss():
-        return np.sum(dy * probe.forward(x, training=True))
-
-    assert_grad_close(dx, numeric_grad(loss, x))
-    assert_grad_close(bn.dgamma, numeric_grad(loss, probe.gamma))
-    assert_grad_close(bn.dbeta, numeric_grad(loss, probe.beta))
+    assert_batchnorm_grads(bn, dx, x, dy, training=True)
 
 
 def test_batchnorm_backward_all_ones_dy_is_zero(rng):
@@ -283,14 +288,7 @@ def test_batchnorm_backward_eval_against_central_differences(rng):
     dx = bn.backward(dy)
     np.testing.assert_allclose(dx, bn.gamma / np.sqrt(bn.running_var + 1e-2) * dy, rtol=1e-14)
 
-    probe = copy.deepcopy(bn)
-
-    def loss():
-        return np.sum(dy * probe.forward(x, training=False))
-
-    assert_grad_close(dx, numeric_grad(loss, x))
-    assert_grad_close(bn.dgamma, numeric_grad(loss, probe.gamma))
-    assert_grad_close(bn.dbeta, numeric_grad(loss, probe.beta))
+    assert_batchnorm_grads(bn, dx, x, dy, training=False)
 
 
 def test_batchnorm_against_torch(rng):

@@ -16,6 +16,7 @@ explorers.
 from __future__ import annotations
 
 import collections
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -230,6 +231,9 @@ class TrainingRun:
         self.diverged_at: int | None = None
         self.dead_before = float(self.net.dead_fraction(self.X).mean())
         self.dead_after = float("nan")
+        # runs are shared (training_run): the explorer's worker thread and a notebook cell may
+        # advance the same one at once, and must take turns
+        self._lock = threading.Lock()
 
     @property
     def done(self) -> bool:
@@ -238,6 +242,10 @@ class TrainingRun:
     def advance(self, steps: int | None = None, *, seconds: float | None = None) -> None:
         """Take up to ``steps`` more steps (all that remain by default); with ``seconds``, stop
         after the first step that ends past that much time."""
+        with self._lock:
+            self._advance(steps, seconds)
+
+    def _advance(self, steps, seconds):
         stop = self.steps if steps is None else min(self.steps, self.t + int(steps))
         deadline = None if seconds is None else time.perf_counter() + seconds
         net, X, y = self.net, self.X, self.y
@@ -253,7 +261,7 @@ class TrainingRun:
                 self.t += 1
                 if deadline is not None and time.perf_counter() > deadline:
                     break
-            if self.done and self.dead_after != self.dead_after:  # NaN until the run ends
+            if self.done and np.isnan(self.dead_after):  # measured once, when the run ends
                 self.dead_after = float(net.dead_fraction(X).mean())
 
     def result(self) -> TrainResult:

@@ -305,14 +305,13 @@ class AxesView:
 
     def __init__(self, fig, **values):
         self.base = example_tensor()
-        n, c = self.base.shape
+        c = self.base.shape[1]
         self.ax_in, self.ax_out = fig.subplots(1, 2)
         self.im_in, self.txt_in = plot_heatmap(self.ax_in, self.base, "input x", vmax=8.0)
         # Only sample 0 of the input changes: it gets cells of its own over the input's row 0, and
         # the rest of the input (cells and labels) is drawn once (lib.explorer's fixed_artists).
         self.im_first = self.ax_in.pcolormesh(np.arange(c + 1) - 0.5, [-0.5, 0.5], self.base[:1],
                                               cmap=self.im_in.get_cmap(), norm=self.im_in.norm)
-        self.ax_in.set_ylim(n - 0.5, -0.5)
         self.fixed_artists = [self.im_in, *(t for row in self.txt_in[1:] for t in row)]
         self.im_out, self.txt_out = plot_heatmap(self.ax_out, self.base, "", vmax=3.0,
                                                  fmt="{:.2f}")

@@ -21,7 +21,7 @@ Two optional parts of a view make a slow one answer fast:
   piece and each ``advance()`` call the next one, returning the readout, or None when the work is
   done. In a live kernel a background thread keeps calling it and shows every piece, so a new
   setting answers at once and the picture completes as the work goes on. :meth:`Explorer.update`
-  (used by the website's frames) always finishes the work.
+  (used by the website's frames) always finishes the work, and so does building the explorer.
 
 Examples
 --------
@@ -293,6 +293,8 @@ class Explorer:
         #: The thread that finishes a progressive view's work in the live form (None when idle).
         self.worker: threading.Thread | None = None
         self.view = view(self.fig, **self.values)
+        while self.advance() is not None:  # a view's first picture is a finished one
+            pass
         CREATED.add(self)
 
     # -- the one step both forms share -------------------------------------------------------

@@ -162,8 +162,8 @@ class Counting(Line):
 
 
 def test_update_finishes_the_work_of_a_view_that_goes_in_pieces():
-    e = make()
-    e.view = Counting(e.fig, **e.values)
+    e = ex.Explorer(Counting, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="counting")
+    assert e.view.left == 0  # built finished
     assert e.respond(slope=2.0) == "slope 2: 0 of 4"
     assert e.advance() == "slope 2: 1 of 4"
     assert e.update(slope=-1.0) == "slope -1: 4 of 4" and e.advance() is None

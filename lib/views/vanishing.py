@@ -474,8 +474,6 @@ class TrainingView:
         self.fixed_artists = [mean, self.legend]         # the activation's, named in the title
         self.title = self.ax.set_title(" ")
         self.update(**values)
-        while self.advance() is not None:
-            pass
 
     def update(self, *, activation, lr, depth=10, init="matched"):
         self.run = training_run(activation, float(lr), int(depth), init, self.steps)

@@ -1,16 +1,28 @@
-"""Sphinx glue for the course website: serve widget scripts from the site itself, never a CDN.
+"""Sphinx glue for the course website.
 
-The ipywidgets HTML manager and require.js come from npm (``package.json``; ``npm ci`` puts them in
-``node_modules``). They are copied into ``_vendor/`` of the built site, a folder Jupyter Book does not
-inject into every page: myst-nb adds them only to pages whose notebook holds widget state
-(``nb_ipywidgets_js`` in ``_config.yml``), together with ``widgets-shim.js`` from this folder.
+* Widget scripts are served from the site itself, never a CDN. The ipywidgets HTML manager and
+  require.js come from npm (``package.json``; ``npm ci`` puts them in ``node_modules``). They are copied
+  into ``_vendor/`` of the built site, a folder Jupyter Book does not inject into every page: myst-nb
+  adds them only to pages whose notebook holds widget state (``nb_ipywidgets_js`` in ``_config.yml``),
+  together with ``widgets-shim.js`` from this folder.
+* The course's public home (``course_home``) decides the launch buttons: Colab and Binder when a home
+  is configured, none otherwise.
+* lib's wheel and the course bundle (``course_bundle``) are built with the site and served from
+  ``downloads/``; the introduction and every notebook page get a "Run this chapter on your machine"
+  box that links them (and the launch buttons' targets, when there is a home).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 from pathlib import Path
+
+from docutils import nodes
+
+import course_bundle
+import course_home
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = {
@@ -19,6 +31,7 @@ VENDOR = {
     "widgets-shim.js": Path(__file__).resolve().parent / "widgets-shim.js",
 }
 FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg"}
+DOWNLOADS = "downloads"
 
 
 def _missing() -> list[str]:
@@ -69,10 +82,90 @@ def dedupe_inline_scripts(app, exception) -> None:
             page.write_text("".join(kept), encoding="utf-8")
 
 
+# -- the public home: launch buttons ----------------------------------------------------------------
+
+def apply_home(app, config) -> None:
+    """Launch buttons and repository links from the one setting (``repository`` in _config.yml)."""
+    options = config.html_theme_options
+    home = course_home.Home(options.get("repository_url") or "", options.get("repository_branch") or "")
+    config.html_theme_options = course_home.theme_options(home, options)
+    app.course_home = home
+
+
+# -- lib's wheel and the course bundle --------------------------------------------------------------
+
+def build_downloads(app) -> None:
+    """Build lib's wheel and the bundle before the pages are read (the box quotes their sizes)."""
+    if app.builder.format != "html":
+        return
+    folder = Path(tempfile.mkdtemp(prefix="course-downloads-"))
+    wheel = course_bundle.build_wheel(folder)
+    bundle = course_bundle.build_bundle(wheel, folder)
+    app.course_downloads = {"folder": folder, "wheel": wheel, "bundle": bundle}
+
+
+def publish_downloads(app, exception) -> None:
+    downloads = getattr(app, "course_downloads", None)
+    if exception is not None or downloads is None:
+        return
+    target = Path(app.outdir) / DOWNLOADS
+    target.mkdir(parents=True, exist_ok=True)
+    for key in ("wheel", "bundle"):
+        shutil.copyfile(downloads[key], target / downloads[key].name)
+    shutil.rmtree(downloads["folder"], ignore_errors=True)
+
+
+def _megabytes(path: Path) -> str:
+    return f"{path.stat().st_size / 1e6:.1f} MB"
+
+
+def _link(text: str, uri: str) -> nodes.reference:
+    return nodes.reference("", text, refuri=uri, internal=False)
+
+
+def run_locally_box(app, doctree) -> None:
+    """Put a "Run this chapter on your machine" box under the title of every notebook page and the
+    introduction: the bundle, the chapter's notebook and lib's wheel, and Colab/Binder with a home."""
+    downloads = getattr(app, "course_downloads", None)
+    docname = app.env.docname
+    source = Path(app.env.doc2path(docname))
+    is_notebook = source.suffix == ".ipynb"
+    if downloads is None or not (is_notebook or docname == app.config.root_doc):
+        return
+    up = "../" * docname.count("/")
+    bundle, wheel = downloads["bundle"], downloads["wheel"]
+    para = nodes.paragraph()
+    para += nodes.strong("", "Run this chapter on your machine: " if is_notebook else "Run the course on your machine: ")
+    para += _link(f"download the course bundle ({_megabytes(bundle)})", f"{up}{DOWNLOADS}/{bundle.name}")
+    para += nodes.Text(", unzip it and run the one command in its README (it installs lib and starts "
+                       "JupyterLab). Or take ")
+    if is_notebook:
+        para += _link("this notebook", f"{up}_sources/{docname}.ipynb")
+        para += nodes.Text(" alone, with ")
+    para += _link(f"lib's wheel ({wheel.name})", f"{up}{DOWNLOADS}/{wheel.name}")
+    para += nodes.Text(" (pip install it next to numpy, scipy, matplotlib and ipywidgets).")
+    home = app.course_home
+    if home.configured and is_notebook:
+        path = source.relative_to(Path(app.srcdir)).as_posix()
+        para += nodes.Text(" Or open it in ")
+        para += _link("Colab", home.colab_url(path))
+        para += nodes.Text(" or on ")
+        para += _link("Binder", home.binder_url(path))
+        para += nodes.Text(".")
+    box = nodes.container("", para, classes=["run-locally"])
+    title = next(iter(doctree.findall(nodes.title)), None)
+    section = title.parent if title is not None else doctree
+    section.insert(section.index(title) + 1 if title is not None else 0, box)
+
+
 def setup(app):
+    app.connect("config-inited", apply_home)
     app.connect("builder-inited", check_vendor)
+    app.connect("builder-inited", build_downloads)
+    app.connect("doctree-read", run_locally_box)
     app.connect("build-finished", dedupe_inline_scripts)
     app.connect("build-finished", copy_vendor)
+    app.connect("build-finished", publish_downloads)
     app.add_css_file("course.css")
     app.config.html_static_path.append(str(Path(__file__).resolve().parent / "static"))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

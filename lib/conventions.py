@@ -4,7 +4,7 @@ The appendix page "Conventions across frameworks" puts, for each item, the value
 PyTorch and in Keras side by side. ``lib``'s column is computed here from ``lib`` itself
 (:func:`measure_lib`) each time the page runs. The PyTorch and Keras columns are measured by
 ``scripts/measure_conventions.py``, which runs the real frameworks with the same probes and writes
-``data/framework_conventions.json``; ``tests/test_conventions.py`` compares that file with the live
+``lib/data/framework_conventions.json`` (shipped inside lib); ``tests/test_conventions.py`` compares that file with the live
 framework whenever it is importable.
 
 Every column is a flat dict ``{item key: value}``. A value is a number, a string, ``None`` (the
@@ -26,6 +26,7 @@ from lib import activations as act
 from lib.normalization import BatchNorm
 
 __all__ = [
+    "DATA",
     "DTYPES", "NONFINITE_FUNCTIONS", "BN_BATCH", "THRESHOLD_X", "SOFTMAX_LOGITS", "SOFTMAX_SPECIAL",
     "encode", "decode", "params_text", "outcome", "first_overflow", "gelu_form", "linear_from", "batchnorm_probe",
     "measure_lib", "load_data", "fmt", "differences", "html_table",
@@ -42,6 +43,9 @@ SOFTMAX_SPECIAL = {"inf_logit": [math.inf, 0.0], "all_minus_inf": [-math.inf, -m
 GELU_ERF_AT_1 = 0.8413447460685429  # 1 * Phi(1)
 GELU_TANH_AT_1 = 0.8411919906082768  # 1/2 (1 + tanh(sqrt(2/pi) (1 + 0.044715)))
 KINK_PARAMS = {"leaky_relu": 0.1, "prelu": 0.25, "elu": 0.5, "relu_threshold": 1.0}
+
+#: The measured PyTorch and Keras columns, inside the package.
+DATA = Path(__file__).resolve().parent / "data" / "framework_conventions.json"
 
 
 def encode(value):
@@ -247,21 +251,16 @@ def measure_lib():
 
 
 def load_data(path=None):
-    """The measured columns, ``data/framework_conventions.json``, with non-finite values decoded.
+    """The measured columns, ``lib/data/framework_conventions.json``, with non-finite values decoded.
 
-    Looked for at ``path`` if given, else next to ``lib`` in the course's repository, else under
-    the working directory or its parent.
+    The file ships inside ``lib`` (a wheel installed on its own has it too); ``path`` reads another.
     """
-    name = Path("data") / "framework_conventions.json"
-    candidates = [Path(path)] if path is not None else [
-        Path(__file__).resolve().parent.parent / name, Path.cwd() / name, Path.cwd().parent / name]
-    for candidate in candidates:
-        if candidate.is_file():
-            with open(candidate, encoding="utf-8") as handle:
-                return decode(json.load(handle))
-    raise FileNotFoundError(
-        f"{name} was not found (looked at {', '.join(map(str, candidates))}); it lives in the "
-        "course's repository, next to the lib folder")
+    candidate = Path(path) if path is not None else DATA
+    if not candidate.is_file():
+        raise FileNotFoundError(f"{candidate} was not found: the measured columns "
+                                "(framework_conventions.json) are written by scripts/measure_conventions.py")
+    with open(candidate, encoding="utf-8") as handle:
+        return decode(json.load(handle))
 
 
 def fmt(value):

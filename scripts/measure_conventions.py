@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measure PyTorch's and Keras's conventions and write them to data/framework_conventions.json.
+"""Measure PyTorch's and Keras's conventions and write them to lib/data/framework_conventions.json.
 
 The appendix page "Conventions across frameworks" reads its PyTorch and Keras columns from that file;
 lib's column is computed on the page itself (lib.conventions.measure_lib), with the same probes.
@@ -35,7 +35,7 @@ from lib.conventions import (  # noqa: E402
     THRESHOLD_X, batchnorm_probe, encode, first_overflow, gelu_form, linear_from, outcome, params_text,
 )
 
-DATA = ROOT / "data" / "framework_conventions.json"
+DATA = ROOT / "lib" / "data" / "framework_conventions.json"
 
 
 def _environment():

@@ -1,4 +1,4 @@
-"""Tests for lib.conventions and for data/framework_conventions.json (the appendix's measured columns).
+"""Tests for lib.conventions and for lib/data/framework_conventions.json (the appendix's measured columns).
 
 The data file is compared with the live framework whenever PyTorch (or Keras, with its torch backend)
 can be imported; without them those tests skip, and the rest run on numpy alone.
@@ -18,7 +18,7 @@ from lib import conventions as conv
 from lib.normalization import BatchNorm
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data" / "framework_conventions.json"
+DATA = ROOT / "lib" / "data" / "framework_conventions.json"
 SCRIPT = ROOT / "scripts" / "measure_conventions.py"
 
 

@@ -18,18 +18,16 @@ import sitekit  # noqa: E402
 
 
 def pytest_addoption(parser):
-    parser.addoption(
-        "--site",
-        default=None,
-        metavar="DIR",
-        help="built website to check in headless chromium (e.g. _build/html); "
-        "without it the browser tests are not collected",
-    )
+    try:
+        parser.addoption("--site", default=None, metavar="DIR",
+                         help="built website to check (e.g. _build/html); without it tests/browser and "
+                              "tests/anywhere are not collected")
+    except ValueError:  # tests/browser and tests/anywhere both read --site; the first one registers it
+        pass
 
 
 def _site(config) -> Path | None:
-    value = config.getoption("--site", default=None)
-    return None if value is None else Path(value)
+    return Path(value) if (value := config.getoption("--site", default=None)) is not None else None
 
 
 def pytest_ignore_collect(collection_path, config):

@@ -1,0 +1,175 @@
+"""Every notebook runs where a learner opens it, with nothing of the repository but lib's wheel.
+
+Two environments, each given only what a learner would have:
+
+* **clean**: a virtual environment with numpy, scipy, matplotlib, ipywidgets, ipykernel and nbclient
+  (what Colab has, plus the notebook runner) and lib's wheel from the website; each notebook is copied
+  alone into an empty folder and executed there;
+* **bundle**: the course bundle from the website, unpacked into an empty folder and installed exactly
+  as its README says; every notebook is executed where the bundle put it.
+
+In both, no site-build tool (jupyter-book, myst-nb, sphinx) may be importable, every cell must run
+without an error or anything on stderr, and every number the prose quotes must still agree with its
+computation (``_ext/prose_numbers.py``).
+
+The clean environment is kept in ``.venv-anywhere/clean`` between runs while its pins do not change
+(lib's wheel is reinstalled every time); the bundle's is made afresh in the unpacked folder each run,
+as a learner would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import course_bundle
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNNER = Path(__file__).resolve().parent / "run_notebook.py"
+REPORT = ROOT / "_build" / "reports" / "anywhere.json"
+CLEAN_ENV = ROOT / ".venv-anywhere" / "clean"
+CLEAN_PACKAGES = ("numpy", "scipy", "matplotlib", "ipywidgets", "ipykernel")
+SITE_BUILD_TOOLS = ("jupyter_book", "myst_nb", "myst_parser", "sphinx", "nbval")
+NOTEBOOKS = [p.relative_to(ROOT).as_posix() for p in course_bundle.notebooks()]
+
+
+def _pins() -> list[str]:
+    pins = course_bundle.pinned(ROOT / "requirements.txt", CLEAN_PACKAGES)
+    pins += course_bundle.pinned(ROOT / "constraints.txt", ("nbclient",))
+    return pins
+
+
+def _python(env: Path) -> Path:
+    return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _pip(python: Path, *args: str) -> None:
+    subprocess.run([str(python), "-m", "pip", "--disable-pip-version-check", "-q", *args], check=True)
+
+
+def _assert_no_site_tools(python: Path) -> None:
+    found = subprocess.run(
+        [str(python), "-c", "import importlib.util, sys; "
+         f"print(' '.join(m for m in {SITE_BUILD_TOOLS!r} if importlib.util.find_spec(m)))"],
+        check=True, capture_output=True, text=True).stdout.split()
+    assert not found, f"{python}: site-build tools importable in the learner's environment: {found}"
+
+
+def _run_all(python: Path, notebooks: list[Path]) -> dict[str, dict]:
+    """Run every notebook (two at a time, one kernel each) and return the runner's reports."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "COURSE_STATIC", "MPLBACKEND")}
+
+    def run(notebook: Path) -> dict:
+        done = subprocess.run([str(python), str(RUNNER), str(notebook), "--ext", str(ROOT / "_ext")],
+                              capture_output=True, text=True, env=env, cwd=notebook.parent)
+        if done.returncode != 0:
+            return {"notebook": notebook.name, "errors": [f"runner failed: {done.stderr[-2000:]}"],
+                    "stderr": [], "stale_numbers": [], "seconds": None}
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(run, notebooks))
+    return dict(zip([n.as_posix() for n in notebooks], reports))
+
+
+def _record(kind: str, results: dict) -> None:
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    report[kind] = results
+    REPORT.write_text(json.dumps(report, indent=1))
+
+
+@pytest.fixture(scope="session")
+def wheel(site_dir) -> Path:
+    (found,) = (site_dir / "downloads").glob("*.whl")
+    return found
+
+
+@pytest.fixture(scope="session")
+def clean_results(wheel, tmp_path_factory) -> dict[str, dict]:
+    stamp = CLEAN_ENV / ".pins"
+    pins = _pins()
+    want = hashlib.sha256("\n".join([sys.version, *pins]).encode()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != want:
+        shutil.rmtree(CLEAN_ENV, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(CLEAN_ENV)], check=True)
+        _pip(_python(CLEAN_ENV), "install", *pins, "-c", str(ROOT / "constraints.txt"))
+        stamp.write_text(want)
+    python = _python(CLEAN_ENV)
+    _pip(python, "install", "--force-reinstall", "--no-deps", str(wheel))
+    _assert_no_site_tools(python)
+    copies = []
+    for name in NOTEBOOKS:
+        folder = tmp_path_factory.mktemp("alone")  # an empty folder for each notebook
+        copies.append(Path(shutil.copy2(ROOT / name, folder)))
+    results = _run_all(python, copies)
+    results = {name: results[copy.as_posix()] for name, copy in zip(NOTEBOOKS, copies)}
+    _record("clean", results)
+    return results
+
+
+@pytest.fixture(scope="session")
+def bundle_dir(site_dir, tmp_path_factory) -> Path:
+    (bundle,) = (site_dir / "downloads").glob("*.zip")
+    target = tmp_path_factory.mktemp("learner")
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(target)
+    (folder,) = target.iterdir()
+    return folder
+
+
+def _readme_command(folder: Path) -> str:
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)\n```", readme, re.S)
+    assert len(blocks) == 1 and blocks[0].count("\n") == 0, "the README must give one command in a bash block"
+    return blocks[0]
+
+
+@pytest.fixture(scope="session")
+def bundle_results(bundle_dir) -> dict[str, dict]:
+    command = _readme_command(bundle_dir)
+    start = " && .venv/bin/jupyter lab"
+    assert command.endswith(start), f"the README's command should end by starting JupyterLab: {command}"
+    install = command[: -len(start)]
+    subprocess.run(install + " -q --disable-pip-version-check", shell=True, check=True, cwd=bundle_dir)
+    python = _python(bundle_dir / ".venv")
+    assert (bundle_dir / ".venv/bin/jupyter-lab").exists(), "the README's install gives no JupyterLab"
+    _assert_no_site_tools(python)
+    notebooks = [bundle_dir / name for name in NOTEBOOKS]
+    results = _run_all(python, notebooks)
+    results = {name: results[(bundle_dir / name).as_posix()] for name in NOTEBOOKS}
+    _record("bundle", results)
+    return results
+
+
+def _problems(report: dict) -> list[str]:
+    return report["errors"] + [f"stderr {s}" for s in report["stderr"]] + report["stale_numbers"]
+
+
+def test_the_bundle_holds_every_notebook_the_wheel_and_pinned_requirements(bundle_dir, wheel):
+    assert sorted(p.relative_to(bundle_dir).as_posix() for p in bundle_dir.rglob("*.ipynb")) == NOTEBOOKS
+    assert (bundle_dir / wheel.name).read_bytes() == wheel.read_bytes()
+    lines = [ln for ln in (bundle_dir / "requirements.txt").read_text().splitlines() if not ln.startswith("#")]
+    assert lines == course_bundle.pinned(ROOT / "requirements.txt") + [f"./{wheel.name}"]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_alone_in_a_clean_environment(clean_results, notebook):
+    report = clean_results[notebook]
+    assert not _problems(report), f"{notebook}, run alone with only lib's wheel:\n  " + "\n  ".join(_problems(report))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_from_the_unpacked_bundle(bundle_results, notebook):
+    report = bundle_results[notebook]
+    assert not _problems(report), f"{notebook}, from the bundle:\n  " + "\n  ".join(_problems(report))

@@ -97,19 +97,17 @@ def theme_options(home: Home, options: dict) -> dict:
 
 def setup_block(home: Home) -> str:
     """The first lines of every set-up cell: import ``lib``, or say (or do) what makes it importable."""
-    if home.configured:
-        return ("# Set-up: the course's library lib, a seeded random generator and the figure style.\n"
-                "try:\n"
-                "    import lib\n"
-                "except ImportError:  # a notebook opened on its own (Colab, a download): install lib\n"
-                f"    {home.install_line()}\n")
-    return ("# Set-up: the course's library lib, a seeded random generator and the figure style.\n"
+    head = ("# Set-up: the course's library lib, a seeded generator, the figure style.\n"
             "try:\n"
-            "    import lib\n"
-            "except ImportError:\n"
-            "    raise ModuleNotFoundError(\n"
-            "        \"This notebook needs lib, the course's library. Download the course bundle from the course \"\n"
-            "        \"website ('Run this chapter on your machine'), unpack it and follow its README.\") from None\n")
+            "    import lib\n")
+    if home.configured:
+        return head + ("except ImportError:  # opened on its own (Colab, a download): install lib\n"
+                       f"    {home.install_line()}\n")
+    return head + ("except ImportError:\n"
+                   "    raise ModuleNotFoundError(\n"
+                   "        \"This notebook needs lib, the course's library: download the course \"\n"
+                   "        \"bundle ('Run this chapter on your machine' on the course website), \"\n"
+                   "        \"unzip it and follow its README.\") from None\n")
 
 
 def setup_cell(nb):

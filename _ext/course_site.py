@@ -135,14 +135,16 @@ def run_locally_box(app, doctree) -> None:
     up = "../" * docname.count("/")
     bundle, wheel = downloads["bundle"], downloads["wheel"]
     para = nodes.paragraph()
-    para += nodes.strong("", "Run this chapter on your machine: " if is_notebook else "Run the course on your machine: ")
-    para += _link(f"download the course bundle ({_megabytes(bundle)})", f"{up}{DOWNLOADS}/{bundle.name}")
-    para += nodes.Text(", unzip it and run the one command in its README (it installs lib and starts "
-                       "JupyterLab). Or take ")
+    para += _link(f"Download the course bundle ({_megabytes(bundle)})", f"{up}{DOWNLOADS}/{bundle.name}")
+    para += nodes.Text(", unzip it and run the one command in its README: it installs lib and opens "
+                       "JupyterLab with every notebook. ")
     if is_notebook:
-        para += _link("this notebook", f"{up}_sources/{docname}.ipynb")
-        para += nodes.Text(" alone, with ")
-    para += _link(f"lib's wheel ({wheel.name})", f"{up}{DOWNLOADS}/{wheel.name}")
+        para += nodes.Text("For this chapter alone, take ")
+        para += _link("its notebook", f"{up}_sources/{docname}.ipynb")
+        para += nodes.Text(" and ")
+    else:
+        para += nodes.Text("For a single notebook, take ")
+    para += _link(f"lib's wheel ({_megabytes(wheel)})", f"{up}{DOWNLOADS}/{wheel.name}")
     para += nodes.Text(" (pip install it next to numpy, scipy, matplotlib and ipywidgets).")
     home = app.course_home
     if home.configured and is_notebook:
@@ -152,10 +154,11 @@ def run_locally_box(app, doctree) -> None:
         para += nodes.Text(" or on ")
         para += _link("Binder", home.binder_url(path))
         para += nodes.Text(".")
-    box = nodes.container("", para, classes=["run-locally"])
-    title = next(iter(doctree.findall(nodes.title)), None)
-    section = title.parent if title is not None else doctree
-    section.insert(section.index(title) + 1 if title is not None else 0, box)
+    title = "Run this chapter on your machine" if is_notebook else "Run the course on your machine"
+    box = nodes.admonition("", nodes.title("", title), para, classes=["tip", "run-locally"])
+    heading = next(iter(doctree.findall(nodes.title)), None)
+    section = heading.parent if heading is not None else doctree
+    section.insert(section.index(heading) + 1 if heading is not None else 0, box)
 
 
 def setup(app):

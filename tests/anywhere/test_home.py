@@ -48,7 +48,7 @@ def test_without_a_home_no_page_links_to_colab_binder_or_a_repository(site_dir):
 @pytest.mark.parametrize("page", ["intro.html", *NOTEBOOK_PAGES])
 def test_without_a_home_the_page_offers_the_bundle_and_the_wheel(site_dir, page):
     html = (site_dir / page).read_text(encoding="utf-8")
-    box = re.search(r'<div class="admonition tip run-locally">(.*?)</div>', html, re.S)
+    box = re.search(r'<div class="[^"]*\brun-locally\b[^"]*">(.*?)</div>', html, re.S)
     assert box, f"{page}: no 'Run ... on your machine' box"
     targets = [(site_dir / page).parent / u for u in _links(box.group(1))]
     names = {t.name for t in targets}

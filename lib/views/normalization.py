@@ -212,7 +212,7 @@ class BatchStatsView:
         self.dots.set_offsets(np.column_stack([self.steps, means]))
         self.line.set_ydata(running)
         return (f"batch size {int(batch_size)}, momentum {momentum:g}: batch means spread with std {means.std():.3f} "
-                f"(σ/√B = {STREAM_STD / np.sqrt(batch_size):.3f}); "
+                f"(σ/√N = {STREAM_STD / np.sqrt(batch_size):.3f}); "
                 f"running mean after {STREAM_STEPS} steps = {running[-1]:.3f}")
 
 

@@ -93,7 +93,7 @@ def test_batch_stats_view_updates_dots_line_and_readout():
     means, running, _, _ = views.batch_statistics(views.batch_stream(), 4, 0.5)
     np.testing.assert_allclose(ex.view.dots.get_offsets()[:, 1], means)
     np.testing.assert_allclose(ex.view.line.get_ydata(), running)
-    assert f"std {means.std():.3f}" in readout and "σ/√B = 1.000" in readout
+    assert f"std {means.std():.3f}" in readout and "σ/√N = 1.000" in readout
     assert f"{running[-1]:.3f}" in readout
     assert ex.fig is fig and artists(fig) == before
 

@@ -285,8 +285,7 @@ def min_max_scale(x, axis=0, feature_range=(0, 1)):
         return x.copy()
     # t does not change when x is multiplied by a constant: on u = x / s, |u| < 2, max - min
     # cannot overflow
-    biggest = _max_abs(x, axis)
-    u = x / _power_of_two_at_most(np.where(biggest > 0, biggest, 1))
+    u = x / _scale(x, axis)
     u_min = np.min(u, axis=axis, keepdims=True)
     span = np.max(u, axis=axis, keepdims=True) - u_min
     t = (u - u_min) / np.where(span > 0, span, 1)       # a constant slice: 0 / 1

@@ -1294,3 +1294,98 @@ def test_huge_inputs_neither_overflow_nor_warn(rng, dtype, scale):
     if dtype == np.float64:   # dx shrinks like 1 / scale: compare with the unscaled gradient
         dx_v, _, _ = group_norm_backward(v, dy, 2, eps=1e-300)
         np.testing.assert_allclose(backward[3] * scale, dx_v, rtol=1e-9, atol=1e-12)
+
+
+# ==================================================================================================
+# edge cases found by mutation testing (mutmut): each test below fails for a mutant that the
+# tests above let through
+
+
+def test_min_max_and_standardize_of_one_value_no_values_and_an_all_zero_column():
+    np.testing.assert_array_equal(min_max_scale([5.0], feature_range=(-1, 1)), [-1.0])
+    np.testing.assert_array_equal(standardize([5.0]), [0.0])
+    assert min_max_scale(np.zeros((0, 3))).shape == (0, 3)
+    zeros = np.array([[0.0, 1.0], [0.0, 3.0]])        # the first column has no scale at all
+    np.testing.assert_array_equal(min_max_scale(zeros), [[0.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_array_equal(standardize(zeros), [[0.0, -1.0], [0.0, 1.0]])
+
+
+def test_each_slice_is_scaled_by_its_own_largest_value():
+    # scaling a column of tiny values by its huge neighbour's size would flush it to zero
+    x = np.array([[1e-310, 1e300], [3e-310, -1e300], [2e-310, 0.0]])
+    np.testing.assert_allclose(min_max_scale(x)[:, 0], [0.0, 1.0, 0.5], rtol=1e-3)
+    np.testing.assert_allclose(standardize(x)[:, 0], [-np.sqrt(1.5), np.sqrt(1.5), 0.0], rtol=1e-3)
+    rows = np.array([[1.0, 2.0, 4.0], [1e300, 0.0, -1e300]])
+    np.testing.assert_allclose(layer_norm(rows)[0], layer_norm(rows[0]), rtol=1e-15)
+    np.testing.assert_allclose(rms_norm(rows)[0], rms_norm(rows[0]), rtol=1e-15)
+    columns = rows.T.copy()
+    np.testing.assert_allclose(BatchNorm(2).forward(columns)[:, 0], BatchNorm(1).forward(columns[:, :1])[:, 0],
+                               rtol=1e-15)
+    images = rows.reshape(1, 2, 3)
+    np.testing.assert_allclose(instance_norm(images)[0, 0], layer_norm(rows[0]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_layer_and_rms_norm_of_one_feature_and_of_none(rng, dtype):
+    x = rng.normal(size=(4, 1)).astype(dtype) * 3
+    dy = rng.normal(size=(4, 1)).astype(dtype)
+    # one feature: layer norm has nothing to compare it with, rms norm keeps its sign
+    np.testing.assert_array_equal(layer_norm(x), 0.0)
+    dx, dgamma, dbeta = layer_norm_backward(x, dy)
+    np.testing.assert_array_equal(dx, 0.0)
+    np.testing.assert_array_equal(dgamma, 0.0)
+    np.testing.assert_allclose(dbeta, dy.sum(0), rtol=1e-6)
+    np.testing.assert_allclose(rms_norm(x), x / np.sqrt(x**2 + dtype(1e-6)), rtol=1e-6)
+    dx, dgamma = rms_norm_backward(x, dy)
+    # dx = dy eps / (x^2 + eps)^1.5, computed as r (g - x_hat^2 g): float32 loses it to cancellation
+    atol = 0.0 if dtype == np.float64 else 1e-6 * np.max(np.abs(dy / x))
+    np.testing.assert_allclose(dx, dy * dtype(1e-6) / (x**2 + dtype(1e-6)) ** 1.5, rtol=1e-6, atol=atol)
+    np.testing.assert_allclose(dgamma, np.sum(dy * np.sign(x), axis=0), rtol=1e-4)
+    empty = np.zeros((3, 0), dtype)
+    for out in (layer_norm(empty), *layer_norm_backward(empty, empty), rms_norm(empty),
+                *rms_norm_backward(empty, empty)):
+        assert out.dtype == dtype and out.size == 0
+    assert layer_norm_backward(empty, empty)[1].shape == (0,)
+    assert layer_norm_backward(empty, empty)[2].shape == (0,)
+    assert rms_norm_backward(empty, empty)[1].shape == (0,)
+
+
+def test_the_default_eps_of_each_backward_is_its_forwards(rng):
+    # (a signature check cannot see a changed default inside the function; the values can)
+    x = rng.normal(size=(3, 4)) * 1e-3                 # small, so that eps matters
+    dy = rng.normal(size=(3, 4))
+    for ours, theirs in zip(rms_norm_backward(x, dy), rms_norm_backward(x, dy, eps=1e-6)):
+        np.testing.assert_array_equal(ours, theirs)
+    for ours, theirs in zip(layer_norm_backward(x, dy), layer_norm_backward(x, dy, eps=1e-5)):
+        np.testing.assert_array_equal(ours, theirs)
+    images = x.reshape(3, 2, 2)
+    for ours, theirs in zip(group_norm_backward(images, dy.reshape(3, 2, 2), 1),
+                            group_norm_backward(images, dy.reshape(3, 2, 2), 1, eps=1e-5)):
+        np.testing.assert_array_equal(ours, theirs)
+    for ours, theirs in zip(instance_norm_backward(images, dy.reshape(3, 2, 2)),
+                            instance_norm_backward(images, dy.reshape(3, 2, 2), eps=1e-5)):
+        np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(group_norm(images, 1), group_norm(images, 1, eps=1e-5))
+    np.testing.assert_array_equal(instance_norm(images), instance_norm(images, eps=1e-5))
+    assert not np.allclose(layer_norm(x), layer_norm(x, eps=1e-6), rtol=1e-3)
+
+
+@pytest.mark.parametrize("name", ["gamma", "beta"])
+def test_the_error_names_the_parameter_first(name):
+    x = np.ones((2, 4, 3))
+    calls = [lambda: layer_norm(x, **{name: np.ones(2)}), lambda: group_norm(x, 2, **{name: np.ones(2)}),
+             lambda: instance_norm(x, **{name: np.ones(2)})]
+    if name == "gamma":
+        calls.append(lambda: rms_norm(x, gamma=np.ones(2)))
+    for call in calls:
+        with pytest.raises(ValueError, match=rf"^{name} must have shape \(C,\)"):
+            call()
+
+
+def test_shares_statistics_defaults_and_one_dimensional_input():
+    mask = shares_statistics("layer", (4,), (2,))
+    assert mask.dtype == bool
+    np.testing.assert_array_equal(mask, True)
+    # num_groups defaults to one group: the whole sample
+    np.testing.assert_array_equal(shares_statistics("group", (2, 4, 3), (1, 2, 0))[1], True)
+    np.testing.assert_array_equal(shares_statistics("group", (2, 4, 3), (1, 2, 0))[0], False)

@@ -63,7 +63,7 @@ def _is_int(value):
 
 def _max_abs(x, axes):
     """The largest |x| over ``axes``, kept as axes of length 1 so that it broadcasts against x."""
-    return np.max(np.abs(x), axis=axes, keepdims=True, initial=0)
+    return np.max(np.abs(x), axis=axes, keepdims=True)
 
 
 def _power_of_two_at_most(m):

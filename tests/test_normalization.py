@@ -1389,3 +1389,75 @@ def test_shares_statistics_defaults_and_one_dimensional_input():
     # num_groups defaults to one group: the whole sample
     np.testing.assert_array_equal(shares_statistics("group", (2, 4, 3), (1, 2, 0))[1], True)
     np.testing.assert_array_equal(shares_statistics("group", (2, 4, 3), (1, 2, 0))[0], False)
+
+
+CHAPTER_5_MESSAGE = (  # printed by chapter 5's "batch of one" cell
+    "training needs a batch size N >= 2, got N=1: the variance of a single sample is 0 and its "
+    "unbiased estimate divides by N - 1 = 0. Use a larger batch, or forward(x, training=False) "
+    "to use the running statistics."
+)
+
+
+def test_error_messages_start_with_the_parameter_they_name():
+    x = np.ones((2, 6, 3))
+    with pytest.raises(ValueError) as caught:
+        BatchNorm(3).forward(np.ones((1, 3)))
+    assert str(caught.value) == CHAPTER_5_MESSAGE
+    with pytest.raises(ValueError) as caught:
+        layer_norm(np.ones((4, 5)), gamma=np.ones(4))
+    assert str(caught.value) == ("gamma must have shape (C,) = (5,) to match the last axis of x "
+                                 "(shape (4, 5)), got gamma with shape (4,)")   # chapter 5 prints it
+    expected = {
+        r"^eps must be a positive finite number": lambda: layer_norm(x, eps=0.0),
+        r"^gamma must have shape \(C,\) = \(6,\) to match axis 1": lambda: group_norm(x, 2, gamma=np.ones(3)),
+        r"^gamma must have shape \(C,\) = \(6,\) to match axis 1 ": lambda: group_norm_backward(x, x, 2, gamma=np.ones(3)),
+        r"^gamma must have shape \(C,\) = \(3,\) to match the last": lambda: layer_norm_backward(x, x, gamma=np.ones(6)),
+        r"^gamma must have shape": lambda: instance_norm_backward(x, x, gamma=np.ones(3)),
+        r"^x must have at least one axis": lambda: layer_norm(1.0),
+        r"^x must have shape \(N, C, \*\), at least 2-D": lambda: group_norm(np.ones(3), 1),
+        r"^x must have shape \(N, C, \*\), at least 2-D, got": lambda: group_norm_backward(np.ones(3), np.ones(3), 1),
+        r"^x must have shape \(N, C, L\) or \(N, C, H, W\), at least 3-D": lambda: instance_norm(np.ones((2, 3))),
+        r"^x must have more than one spatial element per channel": lambda: instance_norm(np.ones((2, 3, 1))),
+        r"^num_groups must be a positive integer that divides": lambda: group_norm(x, 4),
+        r"^track_running_stats must be True or False": lambda: BatchNorm(2, track_running_stats=None),
+        r"^x must be 2-D or more": lambda: BatchNorm(2).forward(np.ones(2)),
+        r"^backward called before forward": lambda: BatchNorm(2).backward(np.ones((2, 2))),
+        r"^training needs at least 2 values per channel": lambda: BatchNorm(3).forward(np.ones((1, 3, 1))),
+        r"^a layer with track_running_stats=False needs a batch size N >= 2, got N=1: .* Use a larger "
+        r"batch; this layer keeps no running statistics\.$":
+            lambda: BatchNorm(3, track_running_stats=False).forward(np.ones((1, 3)), training=False),
+        r"^training needs a batch size N >= 2, got N=1: .* this layer keeps no running":
+            lambda: BatchNorm(3, track_running_stats=False).forward(np.ones((1, 3))),
+        r"divides by 0\. Use a larger batch, or forward\(x, training=False\)":
+            lambda: BatchNorm(3).forward(np.ones((1, 3, 1))),
+    }
+    for pattern, call in expected.items():
+        with pytest.raises(ValueError, match=pattern):
+            call()
+
+
+def test_batchnorm_before_any_forward_and_its_dtypes_after_one(rng):
+    bn = BatchNorm(1)                                  # a single feature is allowed
+    assert bn.batch_mean is None and bn.batch_var is None and bn.x_hat is None
+    x = rng.normal(size=(5, 1)).astype(np.float32)
+    bn.forward(x)
+    bn.backward(rng.normal(size=(5, 1)))               # float64 dy, cast to the forward's dtype
+    assert bn.dgamma.dtype == bn.dbeta.dtype == np.float32
+
+
+def test_batchnorm_running_variance_that_overflows_is_inf_without_a_warning():
+    # the unbiased variance of (+-1.3e154) is 3.4e308, beyond the largest float
+    bn = BatchNorm(1)
+    y = bn.forward(np.array([[1.3e154], [-1.3e154]]))
+    np.testing.assert_allclose(y[:, 0], [1.0, -1.0], rtol=1e-15)
+    assert np.isfinite(bn.batch_var[0]) and np.isinf(bn.running_var[0])
+
+
+def test_group_norm_of_a_single_value_and_of_empty_float32_input():
+    np.testing.assert_array_equal(group_norm([[5.0]], 1), [[0.0]])
+    dx, dgamma, dbeta = group_norm_backward([[5.0]], [[2.0]], 1)
+    np.testing.assert_array_equal(dx, [[0.0]])
+    np.testing.assert_array_equal(dbeta, [2.0])
+    empty = np.zeros((0, 4, 3), np.float32)
+    assert group_norm(empty, 2).dtype == np.float32
+    assert all(a.dtype == np.float32 for a in group_norm_backward(empty, empty, 2))

@@ -5,15 +5,28 @@ Data normalization (chapter 5, first half):
 - :func:`standardize` -- z-scores, mean 0 and standard deviation 1 (not a [0, 1] range).
 - :func:`min_max_scale` -- a linear map onto a range, [0, 1] by default.
 
-Normalization layers (chapter 5, second half), each with its backward pass next to it:
+Normalization layers (chapter 5, second half), each with its backward pass next to it. All of
+them compute :math:`\\hat x = (x - \\mu) / \\sqrt{\\sigma^2 + \\epsilon}` (RMS norm leaves out the
+mean) and then :math:`\\gamma \\hat x + \\beta`; they differ in the axes the statistics run over,
+which :func:`statistics_axes` and :func:`shares_statistics` name:
 
-- :class:`BatchNorm` -- per feature, over the batch; running statistics for inference.
+- :class:`BatchNorm` -- per channel, over the batch and any spatial axes of (N, C), (N, C, L) or
+  (N, C, H, W) input; running statistics for inference.
 - :func:`layer_norm`, :func:`layer_norm_backward` -- per sample, over the last axis.
 - :func:`rms_norm`, :func:`rms_norm_backward` -- like layer norm without the centring.
+- :func:`group_norm`, :func:`group_norm_backward` -- per sample, over each group of channels and
+  the spatial axes of (N, C, *) input.
+- :func:`instance_norm`, :func:`instance_norm_backward` -- per sample and channel, over the
+  spatial axes (group norm with one channel per group).
 
 Every function takes array_like input, keeps float32 as float32 (other non-float inputs are
-computed in float64), returns a new array and never modifies the caller's.
+computed in float64), returns a new array and never modifies the caller's. No finite input
+overflows: where the square of a large value could, the arithmetic runs on x divided by a power of
+two near its largest magnitude, which is exact, so the results keep the formula's own digits. NaN
+or +-inf in a slice make that slice NaN (inf with numpy's RuntimeWarning, as ``np.std`` gives).
 """
+
+import functools
 
 import numpy as np
 
@@ -27,6 +40,12 @@ __all__ = [
     "layer_norm_backward",
     "rms_norm",
     "rms_norm_backward",
+    "group_norm",
+    "group_norm_backward",
+    "instance_norm",
+    "instance_norm_backward",
+    "statistics_axes",
+    "shares_statistics",
 ]
 
 
@@ -38,17 +57,78 @@ def _check_eps(eps):
     return positive_finite(eps, "eps")
 
 
-def _power_of_two_scaled(x, axis):
-    """``x`` times a power of two per slice along ``axis``, so the largest magnitude is in [0.5, 1).
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
-    Multiplying by a power of two is exact, and afterwards every value lies in (-1, 1), so sums and
-    squares can neither overflow nor (for the values that matter) underflow. z-scores and min-max
-    scaling do not change when the data are multiplied by a constant, so they can be computed from
-    the scaled values directly.
+
+def _max_abs(x, axes):
+    """The largest |x| over ``axes``, kept as axes of length 1 so that it broadcasts against x."""
+    return np.max(np.abs(x), axis=axes, keepdims=True)
+
+
+def _power_of_two_at_most(m):
+    """2**floor(log2 m) for m > 0: dividing a value of size up to m by it is exact and leaves < 2."""
+    return 2.0 ** np.floor(np.log2(m))
+
+
+def _scale(x, axes):
+    """Per slice, the power of two at or below the largest |x|, or 1 when that is below 1.
+
+    Normalizing u = x / s instead of x, with epsilon / s**2 in place of epsilon, gives the same
+    x-hat digit for digit (a power of two changes no digit), and |u| < 2, so squares of u cannot
+    overflow. Only large slices are scaled: for small ones epsilon / s**2 would overflow.
     """
-    biggest = np.max(np.abs(x), axis=axis, keepdims=True, initial=0)
-    _, exponent = np.frexp(biggest)
-    return np.ldexp(x, -exponent)
+    return _power_of_two_at_most(np.maximum(_max_abs(x, axes), 1))
+
+
+def _normalize(x, axes, eps):
+    """The forward pass of batch, layer, group and instance norm, over ``axes``:
+
+    .. math:: \\hat x = \\frac{x - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}}
+              = \\frac{u - \\mu_u}{\\sqrt{\\sigma_u^2 + \\epsilon / s^2}}, \\qquad u = \\frac{x}{s},
+
+    with :math:`\\mu, \\sigma^2` the mean and biased variance of a slice and s from
+    :func:`_scale`. Returns x_hat and, per slice (``axes`` kept with length 1), mu and sigma2 in
+    float64 (the statistics a layer reports) and sqrt(sigma2 + eps) in x's dtype (what the backward
+    pass divides by). A constant slice gets x_hat = 0 exactly: its rounded mean could leave
+    deviations of one ulp, which a tiny eps / s**2 would not hide.
+    """
+    eps = x.dtype.type(eps)
+    s = _scale(x, axes)
+    u = x / s
+    mu_u = np.mean(u, axis=axes, keepdims=True)
+    constant = np.min(u, axis=axes, keepdims=True) == np.max(u, axis=axes, keepdims=True)
+    centred = np.where(constant, 0, u - mu_u)                  # (x - mu) / s
+    var_u = np.mean(centred**2, axis=axes, keepdims=True)       # sigma2 / s**2
+    std_u = np.sqrt(var_u + eps / s / s)                        # sqrt(sigma2 + eps) / s
+    x_hat = centred / np.where(constant, 1, std_u)              # constant: 0 / 1, never 0 / 0
+    std = np.hypot(s * np.sqrt(var_u), np.sqrt(eps))            # sqrt(sigma2 + eps), no square formed
+    s = s.astype(np.float64)
+    with np.errstate(over="ignore"):                           # a variance above 1.8e308 is inf
+        var = s * (s * var_u)
+    return x_hat, s * mu_u, var, std
+
+
+def _normalize_backward(x_hat, std, g, axes):
+    """dL/dx for x_hat = (x - mu) / sqrt(sigma2 + eps) over ``axes``, given g = dL/dx_hat.
+
+    .. math:: \\frac{\\partial L}{\\partial x}
+              = \\frac{1}{N\\sqrt{\\sigma^2+\\epsilon}}\\Big(N g - \\sum g - \\hat x \\sum g \\hat x\\Big)
+              = \\frac{g - \\overline{g} - \\hat x\\;\\overline{g \\hat x}}{\\sqrt{\\sigma^2+\\epsilon}}
+
+    with N the number of values in a slice, sums and means (bars) over the slice. The second form
+    is the first with N divided into the bracket; computed that way, N times a huge standard
+    deviation cannot overflow.
+    """
+    g_mean = np.mean(g, axis=axes, keepdims=True)
+    gx_mean = np.mean(g * x_hat, axis=axes, keepdims=True)
+    return (g - g_mean - x_hat * gx_mean) / std
+
+
+def _scale_and_shift(x_hat, gamma, beta):
+    """gamma * x_hat + beta, with None meaning gamma = 1 and beta = 0."""
+    y = x_hat if gamma is None else gamma * x_hat
+    return y if beta is None else y + beta
 
 
 def _check_last_axis_param(value, name, x):
@@ -64,6 +144,24 @@ def _check_last_axis_param(value, name, x):
     return value.astype(x.dtype, copy=False)
 
 
+def _per_channel(value, ndim):
+    """A (C,) array shaped (C, 1, ..., 1), to broadcast along axis 1 of an ndim-D (N, C, *) array."""
+    return np.reshape(value, (-1,) + (1,) * (ndim - 2))
+
+
+def _check_channel_param(value, name, x):
+    """``value`` (gamma or beta) of shape (C,), shaped to broadcast along axis 1 of x, or None."""
+    if value is None:
+        return None
+    value = np.asarray(value)
+    if value.shape != x.shape[1:2]:
+        raise ValueError(
+            f"{name} must have shape (C,) = {x.shape[1:2]} to match axis 1 (the channels) of x "
+            f"(shape {x.shape}), got {name} with shape {value.shape}"
+        )
+    return _per_channel(value.astype(x.dtype, copy=False), x.ndim)
+
+
 def _last_axis_input(x, eps):
     """``x`` as a float array with at least one axis (normalized over its last), and a checked eps."""
     x = _as_float(x)
@@ -72,13 +170,18 @@ def _last_axis_input(x, eps):
     return x, _check_eps(eps)
 
 
-def _backward_inputs(x, dy, gamma, eps):
-    """x, eps and gamma checked as the forward pass checks them, and dy with x's shape and dtype."""
-    x, eps = _last_axis_input(x, eps)
+def _check_dy(dy, x):
+    """``dy`` with x's shape and dtype."""
     dy = np.asarray(dy)
     if dy.shape != x.shape:
         raise ValueError(f"dy must have the shape of x {x.shape}, got {dy.shape}")
-    return x, dy.astype(x.dtype, copy=False), _check_last_axis_param(gamma, "gamma", x), eps
+    return dy.astype(x.dtype, copy=False)
+
+
+def _backward_inputs(x, dy, gamma, eps):
+    """x, eps and gamma checked as the forward pass checks them, and dy with x's shape and dtype."""
+    x, eps = _last_axis_input(x, eps)
+    return x, _check_dy(dy, x), _check_last_axis_param(gamma, "gamma", x), eps
 
 
 # --------------------------------------------------------------------------------------------------
@@ -122,13 +225,14 @@ def standardize(x, axis=0):
     x = _as_float(x)
     if x.size == 0:
         return x.copy()
-    u = _power_of_two_scaled(x, axis)
+    # z-scores do not change when x is multiplied by a constant: work on u = x / s, |u| < 2, so
+    # that neither the sum nor the squares can overflow (or, for tiny x, underflow)
+    biggest = _max_abs(x, axis)
+    u = x / _power_of_two_at_most(np.where(biggest > 0, biggest, 1))
     centred = u - np.mean(u, axis=axis, keepdims=True)
-    std = np.sqrt(np.mean(centred * centred, axis=axis, keepdims=True))
+    sigma = np.sqrt(np.mean(centred**2, axis=axis, keepdims=True))
     constant = np.max(x, axis=axis, keepdims=True) == np.min(x, axis=axis, keepdims=True)
-    out = np.zeros_like(centred)
-    np.divide(centred, std, out=out, where=~constant)
-    return out
+    return np.where(constant, 0, centred / np.where(constant, 1, sigma))
 
 
 def min_max_scale(x, axis=0, feature_range=(0, 1)):
@@ -179,11 +283,12 @@ def min_max_scale(x, axis=0, feature_range=(0, 1)):
     x = _as_float(x)
     if x.size == 0:
         return x.copy()
-    u = _power_of_two_scaled(x, axis)
+    # t does not change when x is multiplied by a constant: on u = x / s, |u| < 2, max - min
+    # cannot overflow
+    u = x / _scale(x, axis)
     u_min = np.min(u, axis=axis, keepdims=True)
     span = np.max(u, axis=axis, keepdims=True) - u_min
-    t = np.zeros_like(u)
-    np.divide(u - u_min, span, out=t, where=span > 0)
+    t = (u - u_min) / np.where(span > 0, span, 1)       # a constant slice: 0 / 1
     return lo * (1 - t) + hi * t
 
 
@@ -192,46 +297,66 @@ def min_max_scale(x, axis=0, feature_range=(0, 1)):
 
 
 class BatchNorm:
-    """Batch normalization over the batch axis of an (N, C) array, with a hand-written backward.
+    """Batch normalization per channel, with running statistics and a hand-written backward.
 
-    Training mode (``forward(x, training=True)``) normalizes each feature with the statistics of
-    the current batch, then scales and shifts it:
+    The input is a batch of shape (N, C) -- N samples of C features -- or (N, C, L) or
+    (N, C, H, W), as for PyTorch's ``BatchNorm1d`` and ``BatchNorm2d`` (more spatial axes work
+    too). Training mode (``forward(x, training=True)``) normalizes each feature (channel) c with
+    the statistics of the current batch, then scales and shifts it; for (N, C) input:
 
     .. math:: \\mu_c = \\frac{1}{N}\\sum_n x_{nc}, \\quad
               \\sigma_c^2 = \\frac{1}{N}\\sum_n (x_{nc} - \\mu_c)^2, \\quad
               \\hat x_{nc} = \\frac{x_{nc} - \\mu_c}{\\sqrt{\\sigma_c^2 + \\epsilon}}, \\quad
               y_{nc} = \\gamma_c \\hat x_{nc} + \\beta_c
 
-    and updates the running statistics, with the new batch weighted by ``momentum`` (PyTorch's
+    With spatial axes the sums run over the batch *and* every position: channel c of an
+    (N, C, H, W) batch is normalized over its :math:`m = N H W` values (every axis but 1, see
+    :func:`statistics_axes`), and N becomes m below.
+
+    It also updates the running statistics, with the new batch weighted by ``momentum`` (PyTorch's
     convention) and the *unbiased* batch variance :math:`\\frac{N}{N-1}\\sigma_c^2`::
 
         running_mean = (1 - momentum) * running_mean + momentum * mu
         running_var  = (1 - momentum) * running_var  + momentum * sigma2 * N / (N - 1)
 
+    ``momentum=None`` weights the t-th training batch by 1/t instead (t counted by
+    ``num_batches_tracked``), so the running statistics are the plain average of the statistics of
+    every batch seen so far, PyTorch's cumulative moving average.
+
     Inference mode (``training=False``) uses ``running_mean`` and ``running_var`` in place of the
     batch statistics, so each sample's output no longer depends on the rest of its batch.
+
+    ``track_running_stats=False`` keeps no running statistics (``running_mean``, ``running_var``
+    and ``num_batches_tracked`` are None) and normalizes with the batch statistics in both modes,
+    as PyTorch does: the output then always depends on the batch.
 
     Parameters
     ----------
     num_features : int
-        C, the number of features (columns), >= 1.
+        C, the number of features (channels, axis 1 of the input), >= 1.
     eps : float, optional
         Added to the variance before the square root, > 0.
-    momentum : float, optional
+    momentum : float or None, optional
         Weight of the new batch in the running statistics, in [0, 1]. 0 freezes them; 1 keeps
-        only the latest batch.
+        only the latest batch; None averages all batches equally (cumulative moving average).
+    track_running_stats : bool, optional
+        False: no running statistics; batch statistics in training and in inference.
 
     Attributes
     ----------
     gamma, beta : ndarray, shape (C,)
         Learnable scale (starts at 1) and shift (starts at 0). Assign new arrays to change them.
-    running_mean, running_var : ndarray, shape (C,)
-        Running statistics (start at 0 and 1), float64.
+    running_mean, running_var : ndarray, shape (C,), or None
+        Running statistics (start at 0 and 1), float64; None when not tracked.
+    num_batches_tracked : int or None
+        Training batches seen (the t of ``momentum=None``); None when not tracked.
     dgamma, dbeta : ndarray, shape (C,) or None
         Gradients of the loss with respect to gamma and beta, set by :meth:`backward`.
     batch_mean, batch_var : ndarray, shape (C,) or None
-        Mean and biased variance of the last training batch (None after an inference forward).
-    x_hat : ndarray, shape (N, C) or None
+        Mean and biased variance of the last batch normalized with its own statistics, float64
+        (None after an inference forward with running statistics). A variance beyond the largest
+        float (data beyond about 1e154) is inf, in ``running_var`` too; x_hat stays exact.
+    x_hat : ndarray, shape of the input, or None
         The normalized input of the last forward pass, before gamma and beta.
 
     Examples
@@ -250,115 +375,175 @@ class BatchNorm:
     >>> dx = bn.backward(np.array([[1.0, 0.0], [0.0, 0.0]]))
     >>> np.round(bn.dgamma, 4), bn.dbeta
     (array([-1.,  0.]), array([1., 0.]))
+
+    Images: one channel of a (N, C, H, W) batch is normalized over N, H and W together.
+
+    >>> images = np.arange(16.0).reshape(2, 2, 2, 2)     # N = 2, C = 2, H = W = 2
+    >>> bn = BatchNorm(2, momentum=None)
+    >>> y = bn.forward(images)
+    >>> bn.batch_mean, bn.num_batches_tracked             # channel 0 holds 0-3 and 8-11
+    (array([5.5, 9.5]), 1)
+    >>> bn.running_mean                                   # momentum=None: the average so far
+    array([5.5, 9.5])
     """
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1):
-        is_int = isinstance(num_features, (int, np.integer)) and not isinstance(num_features, bool)
-        if not is_int or num_features < 1:
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, track_running_stats=True):
+        if not _is_int(num_features) or num_features < 1:
             raise ValueError(
                 f"num_features must be a positive integer, got num_features={num_features!r}"
             )
-        try:
-            momentum = float(momentum)
-        except (TypeError, ValueError):
-            raise ValueError(f"momentum must be a number in [0, 1], got momentum={momentum!r}") from None
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"momentum must lie in [0, 1], got momentum={momentum!r}")
+        if momentum is not None:
+            try:
+                momentum = float(momentum)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"momentum must be a number in [0, 1] or None, got momentum={momentum!r}"
+                ) from None
+            if not 0.0 <= momentum <= 1.0:
+                raise ValueError(f"momentum must lie in [0, 1] (or be None), got momentum={momentum!r}")
+        if not isinstance(track_running_stats, (bool, np.bool_)):
+            raise ValueError(
+                "track_running_stats must be True or False, "
+                f"got track_running_stats={track_running_stats!r}"
+            )
         self.num_features = int(num_features)
         self.eps = _check_eps(eps)
         self.momentum = momentum
+        self.track_running_stats = bool(track_running_stats)
         self.gamma = np.ones(self.num_features)
         self.beta = np.zeros(self.num_features)
-        self.running_mean = np.zeros(self.num_features)
-        self.running_var = np.ones(self.num_features)
+        if self.track_running_stats:
+            self.running_mean = np.zeros(self.num_features)
+            self.running_var = np.ones(self.num_features)
+            self.num_batches_tracked = 0
+        else:
+            self.running_mean = self.running_var = self.num_batches_tracked = None
         self.dgamma = None
         self.dbeta = None
         self.batch_mean = None
         self.batch_var = None
         self.x_hat = None
-        self._inv_std = None
-        self._training = None
+        self._std = None
+        self._batch_statistics = None
 
     def __repr__(self):
+        momentum = "None" if self.momentum is None else f"{self.momentum:g}"
+        tracking = "" if self.track_running_stats else ", track_running_stats=False"
         return (
             f"BatchNorm(num_features={self.num_features}, eps={self.eps:g}, "
-            f"momentum={self.momentum:g})"
+            f"momentum={momentum}{tracking})"
         )
 
     def forward(self, x, training=True):
-        """Normalize ``x`` of shape (N, C); see the class docstring for the formulas.
+        """Normalize ``x`` of shape (N, C, *); see the class docstring for the formulas.
 
         Parameters
         ----------
-        x : array_like, shape (N, C)
-            A batch. C must equal ``num_features``; in training N must be at least 2.
+        x : array_like, shape (N, C), (N, C, L) or (N, C, H, W)
+            A batch. C must equal ``num_features``. With batch statistics (in training, and always
+            when ``track_running_stats=False``) each channel needs at least 2 values: N >= 2 for
+            (N, C) input.
         training : bool, optional
             True: batch statistics, and the running statistics are updated. False: running
-            statistics, nothing is updated.
+            statistics (batch statistics if there are none), nothing is updated.
 
         Returns
         -------
-        ndarray, shape (N, C)
+        ndarray, same shape as ``x``
             ``gamma * x_hat + beta``, in ``x``'s float dtype.
         """
         x = _as_float(x)
-        if x.ndim != 2:
-            raise ValueError(f"x must be 2-D with shape (N, C), got an array of shape {x.shape}")
-        n, c = x.shape
+        if x.ndim < 2:
+            raise ValueError(
+                "x must be 2-D or more, with shape (N, C), (N, C, L) or (N, C, H, W), "
+                f"got an array of shape {x.shape}"
+            )
+        c = x.shape[1]
         if c != self.num_features:
             raise ValueError(
-                f"x has {c} features (columns) but this layer has num_features={self.num_features}"
+                f"x has {c} features (axis 1) but this layer has num_features={self.num_features}"
             )
-        if training:
-            if n < 2:
-                raise ValueError(
-                    f"training needs a batch size N >= 2, got N={n}: the variance of a single "
-                    "sample is 0 and its unbiased estimate divides by N - 1 = 0. "
-                    "Use a larger batch, or forward(x, training=False) to use the running statistics."
-                )
-            mean = np.mean(x, axis=0)
-            centred = x - mean
-            var = np.mean(centred * centred, axis=0)
-            m = self.momentum
-            self.running_mean = (1 - m) * self.running_mean + m * mean.astype(np.float64)
-            unbiased = var.astype(np.float64) * (n / (n - 1))
-            self.running_var = (1 - m) * self.running_var + m * unbiased
-            self.batch_mean, self.batch_var = mean, var
+        axes = (0, *range(2, x.ndim))                       # every axis but the channels
+        batch_statistics = bool(training) or not self.track_running_stats
+        if batch_statistics:
+            m = self._values_per_channel(x, training)
+            x_hat, mean, var, std = _normalize(x, axes, self.eps)
+            self.batch_mean, self.batch_var = mean.reshape(c), var.reshape(c)
+            if training and self.track_running_stats:
+                self._update_running_statistics(m)
         else:
-            mean = self.running_mean.astype(x.dtype)
-            var = self.running_var.astype(x.dtype)
-            centred = x - mean
+            mean = _per_channel(self.running_mean, x.ndim)
+            std = np.sqrt(_per_channel(self.running_var, x.ndim) + self.eps)
+            x_hat = ((x - mean) / std).astype(x.dtype)     # float64 statistics, x's dtype out
             self.batch_mean = self.batch_var = None
-        self._inv_std = 1 / np.sqrt(var + x.dtype.type(self.eps))
-        self.x_hat = centred * self._inv_std
-        self._training = bool(training)
-        gamma = np.asarray(self.gamma).astype(x.dtype, copy=False)
-        beta = np.asarray(self.beta).astype(x.dtype, copy=False)
-        return gamma * self.x_hat + beta
+        self.x_hat, self._std, self._batch_statistics = x_hat, std, batch_statistics
+        gamma = _per_channel(np.asarray(self.gamma).astype(x.dtype, copy=False), x.ndim)
+        beta = _per_channel(np.asarray(self.beta).astype(x.dtype, copy=False), x.ndim)
+        return gamma * x_hat + beta
 
     __call__ = forward
+
+    def _values_per_channel(self, x, training):
+        """m, the number of values each channel's batch statistics average; a ValueError if m < 2."""
+        m = x.size // x.shape[1]
+        if m >= 2:
+            return m
+        who = "training" if training else "a layer with track_running_stats=False"
+        if x.ndim == 2:
+            problem = (
+                f"{who} needs a batch size N >= 2, got N={m}: the variance of a single sample is 0 "
+                "and its unbiased estimate divides by N - 1 = 0."
+            )
+        else:
+            problem = (
+                f"{who} needs at least 2 values per channel (N times the spatial size), got x of "
+                f"shape {x.shape}: the variance of a single value is 0 and its unbiased estimate "
+                "divides by 0."
+            )
+        if self.track_running_stats:
+            remedy = " Use a larger batch, or forward(x, training=False) to use the running statistics."
+        else:
+            remedy = " Use a larger batch; this layer keeps no running statistics."
+        raise ValueError(problem + remedy)
+
+    def _update_running_statistics(self, m):
+        """Move the running statistics towards the last batch's (m values per channel)."""
+        self.num_batches_tracked += 1
+        w = 1 / self.num_batches_tracked if self.momentum is None else self.momentum
+        with np.errstate(over="ignore"):                   # a variance above 1.8e308 stays inf
+            unbiased = self.batch_var * (m / (m - 1))
+            self.running_mean = (1 - w) * self.running_mean + w * self.batch_mean
+            self.running_var = (1 - w) * self.running_var + w * unbiased
 
     def backward(self, dy):
         """Gradient with respect to the input of the last :meth:`forward`; sets ``dgamma``, ``dbeta``.
 
-        In training mode every output of a feature depends on every input of that feature through
-        the batch mean and variance, which gives
+        With batch statistics every output of a feature depends on every input of that feature
+        through the batch mean and variance, which gives
 
         .. math:: \\frac{\\partial L}{\\partial x_{nc}} = \\frac{1}{N\\sqrt{\\sigma_c^2+\\epsilon}}
                   \\Big(N g_{nc} - \\sum_m g_{mc} - \\hat x_{nc} \\sum_m g_{mc}\\hat x_{mc}\\Big),
-                  \\qquad g = \\gamma\\,\\frac{\\partial L}{\\partial y}.
+                  \\qquad g = \\gamma\\,\\frac{\\partial L}{\\partial y},
+
+        computed as :math:`(g - \\overline{g} - \\hat x\\,\\overline{g \\hat x}) / \\sqrt{\\sigma^2 +
+        \\epsilon}`, N divided into the bracket. With spatial axes the sums and the N run over
+        all m values of the channel. The parameter gradients are
+
+        .. math:: \\frac{\\partial L}{\\partial \\gamma_c} = \\sum_n \\frac{\\partial L}{\\partial
+                  y_{nc}} \\hat x_{nc}, \\qquad \\frac{\\partial L}{\\partial \\beta_c} = \\sum_n
+                  \\frac{\\partial L}{\\partial y_{nc}}.
 
         After an inference forward the statistics are constants and the gradient is simply
         ``gamma / sqrt(running_var + eps) * dy``.
 
         Parameters
         ----------
-        dy : array_like, shape (N, C)
+        dy : array_like, shape of the last forward's input
             Gradient of the loss with respect to the output of the last forward pass.
 
         Returns
         -------
-        ndarray, shape (N, C)
+        ndarray, shape of the last forward's input
             Gradient of the loss with respect to ``x``.
         """
         if self.x_hat is None:
@@ -370,38 +555,19 @@ class BatchNorm:
                 f"dy must have the shape of the last forward's output {x_hat.shape}, got {dy.shape}"
             )
         dy = dy.astype(x_hat.dtype, copy=False)
-        self.dbeta = np.sum(dy, axis=0)
-        self.dgamma = np.sum(dy * x_hat, axis=0)
-        g = dy * np.asarray(self.gamma).astype(x_hat.dtype, copy=False)
-        if not self._training:
-            return g * self._inv_std
-        n = x_hat.shape[0]
-        return (self._inv_std / n) * (n * g - np.sum(g, axis=0) - x_hat * np.sum(g * x_hat, axis=0))
+        axes = (0, *range(2, x_hat.ndim))
+        self.dbeta = np.sum(dy, axis=axes)
+        self.dgamma = np.sum(dy * x_hat, axis=axes)
+        g = dy * _per_channel(np.asarray(self.gamma).astype(x_hat.dtype, copy=False), x_hat.ndim)
+        if self._batch_statistics:
+            dx = _normalize_backward(x_hat, self._std, g, axes)
+        else:
+            dx = g / self._std
+        return dx.astype(x_hat.dtype, copy=False)
 
 
 # --------------------------------------------------------------------------------------------------
 # layer normalization and RMS normalization
-
-
-def _scaled_down(x, eps):
-    """``x`` times 2**-k per sample (last axis) with k >= 0 chosen so every value is below 1, and
-    ``eps`` times 4**-k to match, so that squares cannot overflow; k is returned too.
-
-    Only large samples are scaled (k = 0 otherwise): normalizing ``u = x / 2**k`` with ``eps / 4**k``
-    gives exactly the same x-hat, and the exact power of two changes no digit.
-    """
-    biggest = np.max(np.abs(x), axis=-1, keepdims=True, initial=0)
-    _, exponent = np.frexp(np.where(np.isfinite(biggest), biggest, 0))
-    k = np.maximum(exponent, 0)
-    return np.ldexp(x, -k), np.ldexp(x.dtype.type(eps), -2 * k).astype(x.dtype), k
-
-
-def _layer_norm_parts(x, eps):
-    """x-hat and 1/sqrt(var + eps) over the last axis, without overflow for any finite x."""
-    u, eps_u, k = _scaled_down(x, eps)
-    centred = u - np.mean(u, axis=-1, keepdims=True)
-    inv_std = 1 / np.sqrt(np.mean(centred * centred, axis=-1, keepdims=True) + eps_u)
-    return centred * inv_std, np.ldexp(inv_std, -k).astype(x.dtype)
 
 
 def layer_norm(x, gamma=None, beta=None, eps=1e-5):
@@ -413,6 +579,7 @@ def layer_norm(x, gamma=None, beta=None, eps=1e-5):
     with the mean and biased variance taken over the last axis of each sample separately, so
     unlike batch normalization it behaves the same in training and inference and with a batch of
     one. Transformers use it (and :func:`rms_norm`) around every attention and feed-forward block.
+    (Layer norm of images over (C, H, W), as in the group-norm paper, is ``group_norm(x, 1)``.)
 
     Parameters
     ----------
@@ -442,12 +609,8 @@ def layer_norm(x, gamma=None, beta=None, eps=1e-5):
     beta = _check_last_axis_param(beta, "beta", x)
     if x.shape[-1] == 0:
         return x.copy()
-    y, _ = _layer_norm_parts(x, eps)
-    if gamma is not None:
-        y *= gamma
-    if beta is not None:
-        y += beta
-    return y
+    x_hat, _, _, _ = _normalize(x, -1, eps)
+    return _scale_and_shift(x_hat, gamma, beta)
 
 
 def layer_norm_backward(x, dy, gamma=None, eps=1e-5):
@@ -456,7 +619,8 @@ def layer_norm_backward(x, dy, gamma=None, eps=1e-5):
     With :math:`g = \\gamma\\,dy` and C the length of the last axis,
 
     .. math:: dx = \\frac{1}{C\\sqrt{\\sigma^2+\\epsilon}}
-              \\Big(C g - \\sum_j g_j - \\hat x \\sum_j g_j \\hat x_j\\Big),
+              \\Big(C g - \\sum_j g_j - \\hat x \\sum_j g_j \\hat x_j\\Big)
+              = \\frac{g - \\overline{g} - \\hat x\\,\\overline{g \\hat x}}{\\sqrt{\\sigma^2+\\epsilon}},
 
     the same formula as batch normalization's, taken over the last axis instead of the batch.
     ``beta`` does not appear: it shifts the output and has no influence on ``dx``.
@@ -489,25 +653,30 @@ def layer_norm_backward(x, dy, gamma=None, eps=1e-5):
     (array([-1.2247,  0.    ,  0.    ]), array([1., 0., 0.]))
     """
     x, dy, gamma, eps = _backward_inputs(x, dy, gamma, eps)
-    c = x.shape[-1]
-    if c == 0:
+    if x.shape[-1] == 0:
         return x.copy(), np.zeros(0, x.dtype), np.zeros(0, x.dtype)
-    x_hat, inv_std = _layer_norm_parts(x, eps)
+    x_hat, _, _, std = _normalize(x, -1, eps)
     batch_axes = tuple(range(x.ndim - 1))
-    dgamma = np.sum(dy * x_hat, axis=batch_axes)
-    dbeta = np.sum(dy, axis=batch_axes)
-    g = dy if gamma is None else dy * gamma
-    dx = (inv_std / c) * (
-        c * g - np.sum(g, axis=-1, keepdims=True) - x_hat * np.sum(g * x_hat, axis=-1, keepdims=True)
-    )
-    return dx, dgamma, dbeta
+    g = dy if gamma is None else gamma * dy
+    dx = _normalize_backward(x_hat, std, g, -1)
+    return dx, np.sum(dy * x_hat, axis=batch_axes), np.sum(dy, axis=batch_axes)
 
 
-def _rms_norm_parts(x, eps):
-    """x-hat and 1/sqrt(mean(x^2) + eps) over the last axis, without overflow for any finite x."""
-    u, eps_u, k = _scaled_down(x, eps)
-    inv_rms = 1 / np.sqrt(np.mean(u * u, axis=-1, keepdims=True) + eps_u)
-    return u * inv_rms, np.ldexp(inv_rms, -k).astype(x.dtype)
+def _rms_eps(eps, x):
+    """``eps`` checked, or for None the machine epsilon of x's dtype (PyTorch's default)."""
+    return np.finfo(x.dtype).eps if eps is None else _check_eps(eps)
+
+
+def _rms_normalize(x, eps):
+    """x / sqrt(mean(x**2) + eps) over the last axis, and sqrt(mean(x**2) + eps), for any finite x.
+
+    As in :func:`_normalize`, the arithmetic runs on u = x / s (see :func:`_scale`).
+    """
+    eps = x.dtype.type(eps)
+    s = _scale(x, -1)
+    u = x / s
+    rms_u = np.sqrt(np.mean(u**2, axis=-1, keepdims=True) + eps / s / s)   # sqrt(mean x^2 + eps) / s
+    return u / rms_u, s * rms_u
 
 
 def rms_norm(x, gamma=None, eps=1e-6):
@@ -518,14 +687,19 @@ def rms_norm(x, gamma=None, eps=1e-6):
     Layer normalization without subtracting the mean and without a shift: cheaper, and in
     practice about as good, which is why many recent transformers (LLaMA, for one) use it.
 
+    The defaults for epsilon differ: ``lib`` uses 1e-6, while PyTorch's
+    ``torch.nn.functional.rms_norm`` and ``torch.nn.RMSNorm`` default to ``eps=None``, meaning the
+    machine epsilon of the input's dtype (2.2e-16 in float64, 1.2e-7 in float32). ``eps=None``
+    here means the same, ``np.finfo(x.dtype).eps``.
+
     Parameters
     ----------
     x : array_like, shape (..., C)
         Input, at least 1-D.
     gamma : array_like, shape (C,), optional
         Per-element scale of the last axis; None means 1.
-    eps : float, optional
-        Added to the mean square, > 0.
+    eps : float or None, optional
+        Added to the mean square, > 0; None: the machine epsilon of x's dtype, as in PyTorch.
 
     Returns
     -------
@@ -540,15 +714,16 @@ def rms_norm(x, gamma=None, eps=1e-6):
     >>> rms_norm([[1.0, 1.0], [2.0, -2.0]], gamma=[1.0, 3.0], eps=1e-12)
     array([[ 1.,  3.],
            [ 1., -3.]])
+    >>> rms_norm([1e-3, 1e-3]), rms_norm([1e-3, 1e-3], eps=None)   # the two defaults
+    (array([0.70710678, 0.70710678]), array([1., 1.]))
     """
-    x, eps = _last_axis_input(x, eps)
+    x = _as_float(x)
+    x, eps = _last_axis_input(x, _rms_eps(eps, x))
     gamma = _check_last_axis_param(gamma, "gamma", x)
     if x.shape[-1] == 0:
         return x.copy()
-    y, _ = _rms_norm_parts(x, eps)
-    if gamma is not None:
-        y *= gamma
-    return y
+    x_hat, _ = _rms_normalize(x, eps)
+    return _scale_and_shift(x_hat, gamma, None)
 
 
 def rms_norm_backward(x, dy, gamma=None, eps=1e-6):
@@ -567,8 +742,8 @@ def rms_norm_backward(x, dy, gamma=None, eps=1e-6):
         Gradient of the loss with respect to the output.
     gamma : array_like, shape (C,), optional
         The scale used in the forward pass (None means 1).
-    eps : float, optional
-        The ``eps`` used in the forward pass.
+    eps : float or None, optional
+        The ``eps`` used in the forward pass (None: the machine epsilon of x's dtype).
 
     Returns
     -------
@@ -583,11 +758,347 @@ def rms_norm_backward(x, dy, gamma=None, eps=1e-6):
     >>> dx, dgamma
     (array([[ 1., -1.]]), array([ 1., -1.]))
     """
-    x, dy, gamma, eps = _backward_inputs(x, dy, gamma, eps)
+    x = _as_float(x)
+    x, dy, gamma, eps = _backward_inputs(x, dy, gamma, _rms_eps(eps, x))
     if x.shape[-1] == 0:
         return x.copy(), np.zeros(0, x.dtype)
-    x_hat, inv_rms = _rms_norm_parts(x, eps)
-    dgamma = np.sum(dy * x_hat, axis=tuple(range(x.ndim - 1)))
-    g = dy if gamma is None else dy * gamma
-    dx = inv_rms * (g - x_hat * np.mean(g * x_hat, axis=-1, keepdims=True))
-    return dx, dgamma
+    x_hat, rms = _rms_normalize(x, eps)
+    g = dy if gamma is None else gamma * dy
+    dx = (g - x_hat * np.mean(g * x_hat, axis=-1, keepdims=True)) / rms
+    return dx, np.sum(dy * x_hat, axis=tuple(range(x.ndim - 1)))
+
+
+# --------------------------------------------------------------------------------------------------
+# group normalization and instance normalization, for (N, C, *) input
+
+
+def _channel_input(x, eps, min_ndim, shape):
+    """``x`` as a float array with at least ``min_ndim`` axes (described by ``shape``), and eps."""
+    x = _as_float(x)
+    if x.ndim < min_ndim:
+        raise ValueError(f"x must have shape {shape}, at least {min_ndim}-D, got shape {x.shape}")
+    return x, _check_eps(eps)
+
+
+def _check_num_groups(num_groups, channels):
+    if not _is_int(num_groups) or num_groups < 1 or channels % num_groups:
+        raise ValueError(
+            "num_groups must be a positive integer that divides the number of channels "
+            f"C = {channels}, got num_groups={num_groups!r}"
+        )
+    return int(num_groups)
+
+
+def _group_axes(x, num_groups):
+    """x of shape (N, C, *) viewed as (N, G, C/G, *), and the axes of one group in that view."""
+    n, c = x.shape[:2]
+    groups = x.reshape(n, num_groups, c // num_groups, *x.shape[2:])
+    return groups, tuple(range(2, groups.ndim))
+
+
+def _group_forward(x, num_groups, gamma, beta, eps):
+    if x.size == 0:
+        return x.copy()
+    groups, axes = _group_axes(x, num_groups)
+    x_hat, _, _, _ = _normalize(groups, axes, eps)
+    return _scale_and_shift(x_hat.reshape(x.shape), gamma, beta)
+
+
+def _group_backward(x, dy, num_groups, gamma, eps):
+    other = (0, *range(2, x.ndim))          # dgamma, dbeta: summed over every axis but the channels
+    if x.size == 0:
+        return x.copy(), np.zeros(x.shape[1], x.dtype), np.zeros(x.shape[1], x.dtype)
+    groups, axes = _group_axes(x, num_groups)
+    x_hat, _, _, std = _normalize(groups, axes, eps)
+    g = (dy if gamma is None else gamma * dy).reshape(groups.shape)
+    dx = _normalize_backward(x_hat, std, g, axes).reshape(x.shape)
+    x_hat = x_hat.reshape(x.shape)
+    return dx, np.sum(dy * x_hat, axis=other), np.sum(dy, axis=other)
+
+
+def group_norm(x, num_groups, gamma=None, beta=None, eps=1e-5):
+    """Group normalization: per sample, normalize each group of channels with its spatial positions.
+
+    The C channels of an (N, C, *) input are split into ``num_groups`` groups G of C/G consecutive
+    channels; for sample n and group g the statistics run over the group's channels and every
+    spatial position i:
+
+    .. math:: \\mu_{ng} = \\frac{1}{|g|}\\sum_{c \\in g,\\, i} x_{nci}, \\quad
+              \\sigma_{ng}^2 = \\frac{1}{|g|}\\sum_{c \\in g,\\, i} (x_{nci} - \\mu_{ng})^2, \\quad
+              y_{nci} = \\gamma_c \\frac{x_{nci} - \\mu_{ng}}{\\sqrt{\\sigma_{ng}^2 + \\epsilon}}
+              + \\beta_c
+
+    with :math:`|g|` the number of values in a group (C/G times the spatial size). As layer norm, it
+    does not depend on the batch. ``num_groups=1`` is layer norm over (C, *), ``num_groups=C``
+    :func:`instance_norm`. Same as ``torch.nn.functional.group_norm``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C, *)
+        Input, at least 2-D: a batch of N samples with C channels and any spatial axes.
+    num_groups : int
+        G, >= 1, must divide C.
+    gamma, beta : array_like, shape (C,), optional
+        Per-channel scale and shift (not per group); None means 1 and 0.
+    eps : float, optional
+        Added to the variance, > 0.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lib.normalization import group_norm
+    >>> x = np.array([[[1.0, 3.0], [5.0, 7.0], [0.0, 0.0], [2.0, 2.0]]])    # N = 1, C = 4, L = 2
+    >>> group_norm(x, num_groups=2, eps=1e-12)       # channels 0-1 together, 2-3 together
+    array([[[-1.34164079, -0.4472136 ],
+            [ 0.4472136 ,  1.34164079],
+            [-1.        , -1.        ],
+            [ 1.        ,  1.        ]]])
+    """
+    x, eps = _channel_input(x, eps, 2, "(N, C, *)")
+    num_groups = _check_num_groups(num_groups, x.shape[1])
+    gamma = _check_channel_param(gamma, "gamma", x)
+    beta = _check_channel_param(beta, "beta", x)
+    return _group_forward(x, num_groups, gamma, beta, eps)
+
+
+def group_norm_backward(x, dy, num_groups, gamma=None, eps=1e-5):
+    """Gradients of :func:`group_norm` given the upstream gradient ``dy``.
+
+    Within each group (sample n, group g, its :math:`|g|` values) the formula is batch
+    normalization's, with :math:`g = \\gamma_c\\,dy`:
+
+    .. math:: dx = \\frac{g - \\overline{g} - \\hat x\\,\\overline{g \\hat x}}
+              {\\sqrt{\\sigma_{ng}^2+\\epsilon}},
+              \\qquad d\\gamma_c = \\sum_{n, i} dy_{nci}\\,\\hat x_{nci}, \\qquad
+              d\\beta_c = \\sum_{n, i} dy_{nci}
+
+    (bars: means over the group).
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C, *)
+        The input of the forward pass.
+    dy : array_like, same shape as ``x``
+        Gradient of the loss with respect to the output.
+    num_groups : int
+        The ``num_groups`` of the forward pass.
+    gamma : array_like, shape (C,), optional
+        The scale used in the forward pass (None means 1).
+    eps : float, optional
+        The ``eps`` used in the forward pass.
+
+    Returns
+    -------
+    dx : ndarray, same shape as ``x``
+    dgamma, dbeta : ndarray, shape (C,)
+        Summed over every axis but axis 1 (returned even when ``gamma`` is None).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lib.normalization import group_norm_backward
+    >>> x = np.array([[[1.0, 3.0], [5.0, 7.0]]])
+    >>> dx, dgamma, dbeta = group_norm_backward(x, np.ones_like(x), num_groups=1)
+    >>> bool(np.abs(dx).max() < 1e-15), dbeta        # dy = 1: the loss sum(y) does not depend on x
+    (True, array([2., 2.]))
+    """
+    x, eps = _channel_input(x, eps, 2, "(N, C, *)")
+    num_groups = _check_num_groups(num_groups, x.shape[1])
+    gamma = _check_channel_param(gamma, "gamma", x)
+    return _group_backward(x, _check_dy(dy, x), num_groups, gamma, eps)
+
+
+def _instance_input(x, eps):
+    x, eps = _channel_input(x, eps, 3, "(N, C, L) or (N, C, H, W)")
+    if x.size and x[0, 0].size < 2:
+        raise ValueError(
+            "x must have more than one spatial element per channel: instance norm averages over "
+            f"the spatial axes, got shape {x.shape}"
+        )
+    return x, eps
+
+
+def instance_norm(x, gamma=None, beta=None, eps=1e-5):
+    """Instance normalization: normalize each channel of each sample over its spatial positions.
+
+    .. math:: \\mu_{nc} = \\frac{1}{M}\\sum_i x_{nci}, \\quad
+              \\sigma_{nc}^2 = \\frac{1}{M}\\sum_i (x_{nci} - \\mu_{nc})^2, \\quad
+              y_{nci} = \\gamma_c \\frac{x_{nci} - \\mu_{nc}}{\\sqrt{\\sigma_{nc}^2 + \\epsilon}}
+              + \\beta_c
+
+    with i running over the M spatial positions (L, or H times W). It is :func:`group_norm` with
+    one channel per group. As ``torch.nn.functional.instance_norm`` with its defaults (statistics
+    of the input itself, no running statistics); PyTorch's ``InstanceNorm1d/2d`` layers default to
+    no ``gamma`` and ``beta`` (``affine=False``), here None. PyTorch refuses a spatial size of 1,
+    and so does this function.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C, L) or (N, C, H, W)
+        Input, at least 3-D, with more than one spatial position.
+    gamma, beta : array_like, shape (C,), optional
+        Per-channel scale and shift; None means 1 and 0.
+    eps : float, optional
+        Added to the variance, > 0.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``x``.
+
+    Examples
+    --------
+    >>> from lib.normalization import instance_norm
+    >>> instance_norm([[[1.0, 3.0], [10.0, 50.0]]], eps=1e-12)       # N = 1, C = 2, L = 2
+    array([[[-1.,  1.],
+            [-1.,  1.]]])
+    """
+    x, eps = _instance_input(x, eps)
+    gamma = _check_channel_param(gamma, "gamma", x)
+    beta = _check_channel_param(beta, "beta", x)
+    return _group_forward(x, x.shape[1], gamma, beta, eps)
+
+
+def instance_norm_backward(x, dy, gamma=None, eps=1e-5):
+    """Gradients of :func:`instance_norm` given the upstream gradient ``dy``.
+
+    The formula of :func:`group_norm_backward` with one channel per group: the bars are means
+    over the spatial positions of one channel of one sample.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C, L) or (N, C, H, W)
+        The input of the forward pass.
+    dy : array_like, same shape as ``x``
+        Gradient of the loss with respect to the output.
+    gamma : array_like, shape (C,), optional
+        The scale used in the forward pass (None means 1).
+    eps : float, optional
+        The ``eps`` used in the forward pass.
+
+    Returns
+    -------
+    dx : ndarray, same shape as ``x``
+    dgamma, dbeta : ndarray, shape (C,)
+        Summed over every axis but axis 1 (returned even when ``gamma`` is None).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lib.normalization import instance_norm_backward
+    >>> dx, dgamma, dbeta = instance_norm_backward([[[1.0, 3.0]]], [[[1.0, 0.0]]], eps=1e-12)
+    >>> np.round(dx, 6) + 0.0, dgamma, dbeta       # two values always normalize to (-1, 1)
+    (array([[[0., 0.]]]), array([-1.]), array([1.]))
+    """
+    x, eps = _instance_input(x, eps)
+    gamma = _check_channel_param(gamma, "gamma", x)
+    return _group_backward(x, _check_dy(dy, x), x.shape[1], gamma, eps)
+
+
+# --------------------------------------------------------------------------------------------------
+# which axes: for a figure of all of them
+
+_MIN_NDIM = {"batch": 2, "layer": 1, "rms": 1, "instance": 3, "group": 2}
+
+
+def statistics_axes(method, ndim):
+    """The axes that a normalization's mean and variance run over, for input with ``ndim`` axes.
+
+    ==========  =================================  ==========================================
+    method      axes                               for (N, C, H, W) input
+    ==========  =================================  ==========================================
+    "batch"     every axis but 1                   (0, 2, 3): each channel over N, H and W
+    "layer"     the last axis                      (3,): ``layer_norm`` normalizes W only
+    "rms"       the last axis                      (3,)
+    "instance"  every axis after 1                 (2, 3): each sample's channel over H, W
+    "group"     axis 1 and every axis after it     (1, 2, 3): but along axis 1 only within a
+                                                   group of C/G channels
+    ==========  =================================  ==========================================
+
+    For (N, C) input batch norm runs over axis 0, layer and RMS norm over axis 1.
+    :func:`shares_statistics` marks the elements of one slice, group boundaries included.
+
+    Parameters
+    ----------
+    method : {"batch", "layer", "rms", "instance", "group"}
+    ndim : int
+        Number of axes of the input: at least 2 for batch and group norm, 3 for instance norm, 1
+        for layer and RMS norm.
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> from lib.normalization import statistics_axes
+    >>> [statistics_axes(m, 4) for m in ("batch", "layer", "instance", "group")]
+    [(0, 2, 3), (3,), (2, 3), (1, 2, 3)]
+    >>> statistics_axes("batch", 2), statistics_axes("layer", 2)
+    ((0,), (1,))
+    """
+    if method not in _MIN_NDIM:
+        raise ValueError(f"method must be one of {sorted(_MIN_NDIM)}, got method={method!r}")
+    if not _is_int(ndim) or ndim < _MIN_NDIM[method]:
+        raise ValueError(
+            f"ndim must be an integer >= {_MIN_NDIM[method]} for {method} norm, got ndim={ndim!r}"
+        )
+    ndim = int(ndim)
+    return {
+        "batch": (0, *range(2, ndim)),
+        "layer": (ndim - 1,),
+        "rms": (ndim - 1,),
+        "instance": tuple(range(2, ndim)),
+        "group": tuple(range(1, ndim)),
+    }[method]
+
+
+def shares_statistics(method, shape, index, num_groups=1):
+    """Boolean array of ``shape``: True where an element shares its mean and variance with x[index].
+
+    The elements marked are those whose outputs move when x[index] moves: one slice of
+    :func:`statistics_axes`, cut at the group boundaries for group norm.
+
+    Parameters
+    ----------
+    method : {"batch", "layer", "rms", "instance", "group"}
+    shape : tuple of int
+        Shape of the input.
+    index : tuple of int
+        One element of the input, one index per axis.
+    num_groups : int, optional
+        G, for group norm only; must divide ``shape[1]``.
+
+    Returns
+    -------
+    ndarray of bool, shape ``shape``
+
+    Examples
+    --------
+    >>> from lib.normalization import shares_statistics
+    >>> shares_statistics("batch", (3, 2), (0, 1)).astype(int)        # one column
+    array([[0, 1],
+           [0, 1],
+           [0, 1]])
+    >>> shares_statistics("group", (1, 4, 2), (0, 1, 0), num_groups=2).astype(int)[0]
+    array([[1, 1],
+           [1, 1],
+           [0, 0],
+           [0, 0]])
+    """
+    shape = tuple(shape)
+    axes = statistics_axes(method, len(shape))
+    index = tuple(index)
+    if len(index) != len(shape) or not all(0 <= i < n for i, n in zip(index, shape)):
+        raise ValueError(f"index must name one element of shape {shape}, got index={index!r}")
+    position = np.indices(shape, sparse=True)
+    same = [position[a] == index[a] for a in range(len(shape)) if a not in axes]
+    if method == "group":
+        size = shape[1] // _check_num_groups(num_groups, shape[1])      # channels per group
+        same.append(position[1] // size == index[1] // size)
+    return functools.reduce(np.logical_and, same, np.ones(shape, bool))

@@ -1,6 +1,7 @@
-"""Tests for lib.normalization: data scaling, batch norm, layer norm, RMS norm."""
+"""Tests for lib.normalization: data scaling, batch, layer, RMS, group and instance norm."""
 
 import copy
+import inspect
 import doctest
 import warnings
 
@@ -11,12 +12,18 @@ import lib.normalization
 from lib.derivatives import numerical_gradient
 from lib.normalization import (
     BatchNorm,
+    group_norm,
+    group_norm_backward,
+    instance_norm,
+    instance_norm_backward,
     layer_norm,
     layer_norm_backward,
     min_max_scale,
     rms_norm,
     rms_norm_backward,
+    shares_statistics,
     standardize,
+    statistics_axes,
 )
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
@@ -362,7 +369,7 @@ def test_batchnorm_bad_eps(eps):
         BatchNorm(3, eps=eps)
 
 
-@pytest.mark.parametrize("momentum", [-0.1, 1.5, np.nan, None])
+@pytest.mark.parametrize("momentum", [-0.1, 1.5, np.nan, "fast", [0.1]])
 def test_batchnorm_bad_momentum(momentum):
     with pytest.raises(ValueError, match="momentum"):
         BatchNorm(3, momentum=momentum)
@@ -386,10 +393,21 @@ def test_batchnorm_width_mismatch_names_num_features():
         BatchNorm(3).forward(np.ones((4, 2)))
 
 
-@pytest.mark.parametrize("shape", [(4,), (2, 3, 3), ()])
+@pytest.mark.parametrize("shape", [(4,), ()])
 def test_batchnorm_non_2d_input_raises(shape):
     with pytest.raises(ValueError, match="2-D"):
         BatchNorm(3).forward(np.ones(shape))
+
+
+def test_batchnorm_3d_input_is_n_c_l():
+    # (2, 3, 3) used to be refused; it is now a batch of 2 samples, 3 channels, length 3
+    x = np.arange(18.0).reshape(2, 3, 3)
+    bn = BatchNorm(3)
+    y = bn.forward(x)
+    assert y.shape == (2, 3, 3)
+    np.testing.assert_array_equal(bn.batch_mean, x.mean(axis=(0, 2)))
+    with pytest.raises(ValueError, match="num_features"):
+        BatchNorm(2).forward(x)
 
 
 def test_batchnorm_backward_errors(rng):
@@ -603,3 +621,843 @@ def test_layer_norm_of_ordinary_inputs_is_unchanged_by_the_overflow_guard():
     np.testing.assert_allclose(layer_norm(x), (x - mean) / np.sqrt(var + 1e-5), rtol=1e-12)
     np.testing.assert_allclose(rms_norm(x), x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + 1e-6),
                                rtol=1e-12)
+
+
+# ==================================================================================================
+# formula-first: the overflow guard changes no digit; constant slices; non-finite input; float16
+
+
+def textbook_normalize(x, axes, eps):
+    """(x - mu) / sqrt(var + eps) over ``axes``, the chapter's formula as written, with no guard."""
+    mu = np.mean(x, axis=axes, keepdims=True)
+    var = np.mean((x - mu) ** 2, axis=axes, keepdims=True)
+    return (x - mu) / np.sqrt(var + x.dtype.type(eps))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_overflow_guard_changes_no_digit(rng, dtype):
+    # dividing by a power of two is exact: ordinary inputs get the textbook formula's own bits
+    x = rng.normal(3.0, 40.0, size=(6, 4, 5)).astype(dtype)
+    eps = 1e-3
+    np.testing.assert_array_equal(layer_norm(x, eps=eps), textbook_normalize(x, -1, eps))
+    rms = x / np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + dtype(eps))
+    np.testing.assert_array_equal(rms_norm(x, eps=eps), rms)
+    np.testing.assert_array_equal(instance_norm(x, eps=eps), textbook_normalize(x, (2,), eps))
+    bn = BatchNorm(4, eps=eps)
+    np.testing.assert_array_equal(bn.forward(x), textbook_normalize(x, (0, 2), eps))
+    mu = np.mean(x, axis=(0, 2), keepdims=True)
+    np.testing.assert_array_equal(bn.batch_mean, mu.ravel())
+    np.testing.assert_array_equal(bn.batch_var, np.mean((x - mu) ** 2, axis=(0, 2)))
+    standardized = (x - x.mean(0)) / np.sqrt(np.mean((x - x.mean(0)) ** 2, axis=0))
+    np.testing.assert_array_equal(standardize(x), standardized)
+
+
+@pytest.mark.parametrize("value", [0.1, -7.3, 1e300, -3e307])
+def test_a_constant_slice_normalizes_to_exactly_zero(value):
+    # the rounded mean of three copies of 0.1 is not 0.1; with a tiny eps the textbook formula
+    # would turn that rounding into x_hat of about 0.01 (and for 1e300, eps / s**2 underflows)
+    x = np.full((2, 3), value)
+    dy = np.array([[0.5, -1.0, 2.0], [1.0, 0.0, -3.0]])
+    eps = 1e-30
+    np.testing.assert_array_equal(layer_norm(x, eps=eps), 0.0)
+    dx, _, _ = layer_norm_backward(x, dy, eps=eps)
+    # at a constant sample x_hat = 0 and the variance has zero slope: dx = (dy - mean dy) / sqrt(eps)
+    np.testing.assert_allclose(dx, (dy - dy.mean(-1, keepdims=True)) / np.sqrt(eps), rtol=1e-12)
+    images = np.full((2, 4, 3), value)
+    np.testing.assert_array_equal(group_norm(images, 2, eps=eps), 0.0)
+    np.testing.assert_array_equal(instance_norm(images, eps=eps), 0.0)
+    bn = BatchNorm(2, eps=eps)
+    column = np.array([[value, 1.0], [value, 2.0], [value, 4.0]])
+    y = bn.forward(column)
+    np.testing.assert_array_equal(y[:, 0], 0.0)
+    assert bn.batch_var[0] == 0.0
+    np.testing.assert_allclose(bn.batch_mean[0], value, rtol=1e-15)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_or_inf_makes_its_slice_nan_and_leaves_the_others(bad):
+    x = np.array([[1.0, bad, 2.0, 0.5], [1.0, 2.0, 4.0, -1.0]])
+    with np.errstate(invalid="ignore"):  # inf - inf, inf / inf: numpy warns, as np.std does
+        outputs = [standardize(x, axis=1), min_max_scale(x, axis=1), layer_norm(x), rms_norm(x),
+                   group_norm(x[:, :, None], 1)[:, :, 0]]
+    for y in outputs:
+        assert np.all(np.isnan(y[0]))
+        assert np.all(np.isfinite(y[1]))
+    np.testing.assert_allclose(outputs[2][1], layer_norm(x[1]), rtol=1e-15)
+
+
+def test_float16_is_kept_and_squares_do_not_overflow():
+    # 300**2 is beyond float16's largest value, 65504
+    v = np.array([[300.0, -200.0, 60000.0, 1.0], [-60000.0, 5.0, 2.0, 700.0]])
+    x = v.astype(np.float16)
+    results = {
+        "layer": (layer_norm(x), textbook_normalize(v, -1, 1e-5)),
+        "rms": (rms_norm(x), v / np.sqrt(np.mean(v**2, axis=-1, keepdims=True))),
+        "standardize": (standardize(x, axis=1), textbook_normalize(v, 1, 0.0)),
+        "group": (group_norm(x, 2), textbook_normalize(v.reshape(2, 2, 2), (2,), 0).reshape(2, 4)),
+        "batch": (BatchNorm(4).forward(x), textbook_normalize(v, 0, 1e-5)),
+    }
+    for name, (ours, expected) in results.items():
+        assert ours.dtype == np.float16, name
+        np.testing.assert_allclose(ours, expected, rtol=3e-3, atol=3e-3, err_msg=name)
+
+
+# ==================================================================================================
+# BatchNorm on (N, C, L) and (N, C, H, W)
+
+
+def batch_norm_reference(x, gamma, beta, eps):
+    """The batch-norm formula per channel over every axis but 1, in float64."""
+    axes = (0, *range(2, x.ndim))
+    shape = (-1,) + (1,) * (x.ndim - 2)
+    mu = x.mean(axis=axes, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=axes, keepdims=True)
+    return gamma.reshape(shape) * (x - mu) / np.sqrt(var + eps) + beta.reshape(shape)
+
+
+SPATIAL_SHAPES = [(5, 3, 4), (4, 3, 2, 3), (2, 3, 2, 2, 2)]
+
+
+@pytest.mark.parametrize("shape", SPATIAL_SHAPES)
+def test_batchnorm_spatial_forward_and_running_stats_by_hand(rng, shape):
+    x = rng.normal(1.0, 3.0, size=shape) + np.arange(3).reshape((-1,) + (1,) * (len(shape) - 2))
+    gamma, beta = rng.normal(size=3), rng.normal(size=3)
+    bn = BatchNorm(3, eps=1e-3)
+    bn.gamma, bn.beta = gamma, beta
+    y = bn.forward(x)
+    assert y.shape == shape and bn.x_hat.shape == shape
+    np.testing.assert_allclose(y, batch_norm_reference(x, gamma, beta, 1e-3), rtol=1e-13, atol=1e-14)
+    axes = (0, *range(2, len(shape)))
+    m = x.size // 3                                   # values per channel: N times the spatial size
+    np.testing.assert_allclose(bn.batch_mean, x.mean(axis=axes), rtol=1e-14)
+    np.testing.assert_allclose(bn.batch_var, x.var(axis=axes), rtol=1e-13)
+    np.testing.assert_allclose(bn.running_mean, 0.1 * x.mean(axis=axes), rtol=1e-14)
+    np.testing.assert_allclose(bn.running_var, 0.9 + 0.1 * x.var(axis=axes) * m / (m - 1), rtol=1e-14)
+    np.testing.assert_allclose(bn.running_var, 0.9 + 0.1 * x.var(axis=axes, ddof=1), rtol=1e-14)
+    # inference: the running statistics, per channel
+    x2 = rng.normal(size=shape)
+    sh = (-1,) + (1,) * (len(shape) - 2)
+    expected = (gamma.reshape(sh) * (x2 - bn.running_mean.reshape(sh))
+                / np.sqrt(bn.running_var.reshape(sh) + 1e-3) + beta.reshape(sh))
+    np.testing.assert_allclose(bn.forward(x2, training=False), expected, rtol=1e-13, atol=1e-14)
+
+
+@pytest.mark.parametrize("shape", SPATIAL_SHAPES[:2])
+@pytest.mark.parametrize("training", [True, False])
+def test_batchnorm_spatial_backward_against_central_differences(rng, shape, training):
+    x = rng.normal(1.0, 2.0, size=shape)
+    dy = rng.normal(size=shape)
+    bn = BatchNorm(3, eps=1e-2)
+    bn.gamma, bn.beta = rng.normal(size=3), rng.normal(size=3)
+    bn.running_mean, bn.running_var = rng.normal(size=3), rng.uniform(0.5, 2.0, size=3)
+    bn.forward(x, training=training)
+    dx = bn.backward(dy)
+    assert dx.shape == shape and bn.dgamma.shape == bn.dbeta.shape == (3,)
+    assert_batchnorm_grads(bn, dx, x, dy, training=training)
+
+
+def test_batchnorm_without_running_stats_backward_in_eval_against_central_differences(rng):
+    x = rng.normal(size=(4, 3, 5))
+    dy = rng.normal(size=(4, 3, 5))
+    bn = BatchNorm(3, eps=1e-2, track_running_stats=False)
+    bn.gamma = rng.normal(size=3)
+    bn.forward(x, training=False)                 # batch statistics: dx has the batch terms
+    dx = bn.backward(dy)
+    assert_batchnorm_grads(bn, dx, x, dy, training=False)
+    bn.forward(x, training=True)
+    np.testing.assert_array_equal(bn.backward(dy), dx)
+
+
+def test_batchnorm_momentum_none_is_the_average_of_all_batches(rng):
+    bn = BatchNorm(2, momentum=None)
+    means, variances = [], []
+    for step in range(5):
+        x = rng.normal(step, 1 + step, size=(4, 2, 3))
+        bn.forward(x)
+        means.append(x.mean(axis=(0, 2)))
+        variances.append(x.var(axis=(0, 2), ddof=1))
+        assert bn.num_batches_tracked == step + 1
+        np.testing.assert_allclose(bn.running_mean, np.mean(means, axis=0), rtol=1e-13)
+        np.testing.assert_allclose(bn.running_var, np.mean(variances, axis=0), rtol=1e-13)
+    bn.forward(x, training=False)                 # inference neither counts nor moves anything
+    assert bn.num_batches_tracked == 5
+    np.testing.assert_allclose(bn.running_mean, np.mean(means, axis=0), rtol=1e-13)
+
+
+def test_batchnorm_counts_batches_with_a_momentum_too(rng):
+    bn = BatchNorm(2)
+    assert bn.num_batches_tracked == 0
+    for _ in range(3):
+        bn.forward(rng.normal(size=(3, 2)))
+    assert bn.num_batches_tracked == 3
+    bn.forward(rng.normal(size=(3, 2)), training=False)
+    assert bn.num_batches_tracked == 3
+
+
+def test_batchnorm_without_running_stats_uses_batch_statistics_in_both_modes(rng):
+    bn = BatchNorm(3, track_running_stats=False)
+    assert bn.running_mean is None and bn.running_var is None and bn.num_batches_tracked is None
+    bn.gamma, bn.beta = rng.normal(size=3), rng.normal(size=3)
+    x = rng.normal(2.0, 3.0, size=(5, 3, 2))
+    y_train = bn.forward(x, training=True)
+    y_eval = bn.forward(x, training=False)
+    np.testing.assert_array_equal(y_eval, y_train)
+    np.testing.assert_allclose(y_eval, batch_norm_reference(x, bn.gamma, bn.beta, 1e-5), rtol=1e-13)
+    np.testing.assert_allclose(bn.batch_mean, x.mean(axis=(0, 2)), rtol=1e-14)
+    assert bn.running_mean is None and bn.num_batches_tracked is None
+    # and so a single value per channel cannot be normalized even in inference mode
+    with pytest.raises(ValueError, match="track_running_stats=False"):
+        bn.forward(np.ones((1, 3)), training=False)
+
+
+def test_batchnorm_repr_names_the_non_default_settings():
+    assert repr(BatchNorm(3)) == "BatchNorm(num_features=3, eps=1e-05, momentum=0.1)"
+    assert repr(BatchNorm(2, momentum=None)) == "BatchNorm(num_features=2, eps=1e-05, momentum=None)"
+    assert repr(BatchNorm(2, eps=1e-3, track_running_stats=False)) == (
+        "BatchNorm(num_features=2, eps=0.001, momentum=0.1, track_running_stats=False)"
+    )
+
+
+@pytest.mark.parametrize("value", [None, 1, 0, "yes"])
+def test_batchnorm_bad_track_running_stats(value):
+    with pytest.raises(ValueError, match="track_running_stats"):
+        BatchNorm(3, track_running_stats=value)
+
+
+def test_batchnorm_needs_two_values_per_channel_not_two_samples():
+    bn = BatchNorm(3)
+    with pytest.raises(ValueError, match="values per channel"):
+        bn.forward(np.ones((1, 3, 1, 1)))
+    assert bn.num_batches_tracked == 0
+    y = bn.forward(np.arange(6.0).reshape(1, 3, 2))      # N = 1 but two positions: fine (as PyTorch)
+    np.testing.assert_allclose(y, np.tile([-1.0, 1.0], (1, 3, 1)), rtol=1e-4)
+
+
+def test_batchnorm_spatial_float32_and_no_mutation(rng):
+    x = rng.normal(size=(3, 2, 4, 4)).astype(np.float32)
+    before = x.copy()
+    bn = BatchNorm(2)
+    y = bn.forward(x)
+    assert y.dtype == np.float32 and bn.x_hat.dtype == np.float32
+    assert bn.batch_var.dtype == bn.batch_mean.dtype == bn.running_var.dtype == np.float64
+    assert bn.backward(rng.normal(size=x.shape).astype(np.float32)).dtype == np.float32
+    assert bn.forward(x, training=False).dtype == np.float32
+    assert bn.backward(np.ones(x.shape, np.float32)).dtype == np.float32
+    np.testing.assert_allclose(y, BatchNorm(2).forward(x.astype(np.float64)), rtol=1e-4, atol=1e-5)
+    np.testing.assert_array_equal(x, before)
+
+
+TORCH_BATCHNORM = {2: "BatchNorm1d", 3: "BatchNorm1d", 4: "BatchNorm2d", 5: "BatchNorm3d"}
+
+
+@pytest.mark.parametrize("shape", [(7, 4), (5, 4, 3), (3, 4, 2, 3), (2, 4, 2, 2, 2)])
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batchnorm_running_statistics_over_several_batches_against_torch(rng, shape, momentum):
+    torch = pytest.importorskip("torch")
+    c = shape[1]
+    ours = BatchNorm(c, eps=1e-3, momentum=momentum)
+    theirs = getattr(torch.nn, TORCH_BATCHNORM[len(shape)])(c, eps=1e-3, momentum=momentum,
+                                                             dtype=torch.float64)
+    gamma, beta = rng.normal(size=c), rng.normal(size=c)
+    ours.gamma, ours.beta = gamma.copy(), beta.copy()
+    with torch.no_grad():
+        theirs.weight.copy_(torch.from_numpy(gamma))
+        theirs.bias.copy_(torch.from_numpy(beta))
+    theirs.train()
+    for step in range(5):
+        x = rng.normal(step, 1.0 + step, size=shape)
+        dy = rng.normal(size=shape)
+        xt = torch.tensor(x, requires_grad=True)
+        theirs.zero_grad()
+        yt = theirs(xt)
+        yt.backward(torch.from_numpy(dy))
+        np.testing.assert_allclose(ours.forward(x), yt.detach().numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(ours.backward(dy), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.dgamma, theirs.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.dbeta, theirs.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.running_mean, theirs.running_mean.numpy(), rtol=1e-13)
+        np.testing.assert_allclose(ours.running_var, theirs.running_var.numpy(), rtol=1e-13)
+        assert ours.num_batches_tracked == int(theirs.num_batches_tracked)
+    theirs.eval()
+    x = rng.normal(size=shape)
+    dy = rng.normal(size=shape)
+    xt = torch.tensor(x, requires_grad=True)
+    theirs(xt).backward(torch.from_numpy(dy))
+    np.testing.assert_allclose(ours.forward(x, training=False), theirs(xt).detach().numpy(),
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ours.backward(dy), xt.grad.numpy(), rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("shape", [(6, 3), (4, 3, 5), (3, 3, 2, 4)])
+def test_batchnorm_without_running_stats_against_torch(rng, shape):
+    torch = pytest.importorskip("torch")
+    c = shape[1]
+    ours = BatchNorm(c, eps=1e-4, track_running_stats=False)
+    theirs = getattr(torch.nn, TORCH_BATCHNORM[len(shape)])(c, eps=1e-4, track_running_stats=False,
+                                                             dtype=torch.float64)
+    assert theirs.running_mean is None and ours.running_mean is None
+    for training in (True, False, True):
+        theirs.train(training)
+        x = rng.normal(1.0, 2.0, size=shape)
+        dy = rng.normal(size=shape)
+        xt = torch.tensor(x, requires_grad=True)
+        theirs.zero_grad()
+        yt = theirs(xt)
+        yt.backward(torch.from_numpy(dy))
+        np.testing.assert_allclose(ours.forward(x, training=training), yt.detach().numpy(),
+                                   rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(ours.backward(dy), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.dgamma, theirs.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_batchnorm_of_huge_inputs(rng):
+    v = rng.uniform(-1.0, 1.0, size=(4, 3, 5))
+    expected = textbook_normalize(v, (0, 2), 0.0)
+    dy = rng.normal(size=v.shape)
+    bn = BatchNorm(3)
+    np.testing.assert_allclose(bn.forward(v * 1e300), expected, rtol=1e-12, atol=1e-13)
+    assert np.all(np.isinf(bn.batch_var)) and np.all(np.isinf(bn.running_var))  # beyond 1.8e308
+    np.testing.assert_allclose(bn.batch_mean, 1e300 * v.mean(axis=(0, 2)), rtol=1e-13)
+    dx = bn.backward(dy)
+    reference = BatchNorm(3, eps=1e-300)
+    reference.forward(v)
+    np.testing.assert_allclose(dx * 1e300, reference.backward(dy), rtol=1e-10, atol=1e-12)
+
+    bn32 = BatchNorm(3)
+    x32 = (v * 3e38).astype(np.float32)
+    y32 = bn32.forward(x32)
+    assert y32.dtype == np.float32
+    np.testing.assert_allclose(y32, expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(bn32.batch_var, 9e76 * v.var(axis=(0, 2)), rtol=1e-5)  # float64
+    assert np.all(np.isfinite(bn32.backward(dy.astype(np.float32))))
+    y_eval = bn32.forward(x32, training=False)
+    assert y_eval.dtype == np.float32 and np.all(np.isfinite(y_eval))
+
+
+# ==================================================================================================
+# group_norm and instance_norm
+
+
+def group_norm_reference(x, num_groups, gamma, beta, eps):
+    """One group of one sample at a time, straight from the formula, in float64."""
+    y = np.empty_like(x)
+    k = x.shape[1] // num_groups
+    for n in range(x.shape[0]):
+        for g in range(num_groups):
+            block = x[n, g * k:(g + 1) * k]
+            y[n, g * k:(g + 1) * k] = (block - block.mean()) / np.sqrt(block.var() + eps)
+    shape = (-1,) + (1,) * (x.ndim - 2)
+    return gamma.reshape(shape) * y + beta.reshape(shape)
+
+
+GROUP_CASES = [((3, 6), 2), ((3, 6, 4), 1), ((3, 6, 4), 3), ((2, 6, 3, 2), 2), ((2, 6, 3, 2), 6)]
+
+
+@pytest.mark.parametrize("shape, num_groups", GROUP_CASES)
+def test_group_norm_values(rng, shape, num_groups):
+    x = rng.normal(2.0, 3.0, size=shape)
+    gamma, beta = rng.normal(size=6), rng.normal(size=6)
+    expected = group_norm_reference(x, num_groups, gamma, beta, 1e-3)
+    np.testing.assert_allclose(group_norm(x, num_groups, gamma, beta, eps=1e-3), expected,
+                               rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(group_norm(x, num_groups),
+                               group_norm_reference(x, num_groups, np.ones(6), np.zeros(6), 1e-5),
+                               rtol=1e-13, atol=1e-14)
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (2, 4, 3, 2)])
+def test_instance_norm_values(rng, shape):
+    x = rng.normal(-1.0, 4.0, size=shape)
+    gamma, beta = rng.normal(size=4), rng.normal(size=4)
+    expected = group_norm_reference(x, 4, gamma, beta, 1e-3)   # one channel per group
+    np.testing.assert_allclose(instance_norm(x, gamma, beta, eps=1e-3), expected, rtol=1e-13,
+                               atol=1e-14)
+    y = instance_norm(x, eps=1e-12)
+    axes = tuple(range(2, len(shape)))
+    np.testing.assert_allclose(y.mean(axis=axes), 0.0, atol=1e-12)
+    np.testing.assert_allclose(y.var(axis=axes), 1.0, rtol=1e-10)
+
+
+def test_group_norm_with_one_group_is_layer_norm_over_c_and_space(rng):
+    x = rng.normal(size=(3, 4, 5))
+    flat = layer_norm(x.reshape(3, 20)).reshape(3, 4, 5)
+    np.testing.assert_allclose(group_norm(x, 1), flat, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(group_norm(x, 4), instance_norm(x), rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("shape, num_groups", GROUP_CASES[:4])
+@pytest.mark.parametrize("with_gamma", [True, False])
+def test_group_norm_backward_against_central_differences(rng, shape, num_groups, with_gamma):
+    x = rng.normal(1.0, 2.0, size=shape)
+    dy = rng.normal(size=shape)
+    gamma = rng.normal(size=6) if with_gamma else None
+    beta = rng.normal(size=6)
+    dx, dgamma, dbeta = group_norm_backward(x, dy, num_groups, gamma, eps=1e-3)
+    assert dx.shape == shape and dgamma.shape == dbeta.shape == (6,)
+    g = np.ones(6) if gamma is None else gamma.copy()
+
+    def loss():
+        return np.sum(dy * group_norm(x, num_groups, g, beta, eps=1e-3))
+
+    assert_grad_close(dx, numeric_grad(loss, x))
+    assert_grad_close(dgamma, numeric_grad(loss, g))
+    assert_grad_close(dbeta, numeric_grad(loss, beta))
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (2, 4, 3, 2)])
+@pytest.mark.parametrize("with_gamma", [True, False])
+def test_instance_norm_backward_against_central_differences(rng, shape, with_gamma):
+    x = rng.normal(1.0, 2.0, size=shape)
+    dy = rng.normal(size=shape)
+    gamma = rng.normal(size=4) if with_gamma else None
+    beta = rng.normal(size=4)
+    dx, dgamma, dbeta = instance_norm_backward(x, dy, gamma, eps=1e-3)
+    g = np.ones(4) if gamma is None else gamma.copy()
+
+    def loss():
+        return np.sum(dy * instance_norm(x, g, beta, eps=1e-3))
+
+    assert_grad_close(dx, numeric_grad(loss, x))
+    assert_grad_close(dgamma, numeric_grad(loss, g))
+    assert_grad_close(dbeta, numeric_grad(loss, beta))
+
+
+@pytest.mark.parametrize("shape, num_groups", GROUP_CASES)
+def test_group_norm_forward_and_backward_against_torch(rng, shape, num_groups):
+    torch = pytest.importorskip("torch")
+    x, dy = rng.normal(1.0, 2.0, size=shape), rng.normal(size=shape)
+    gamma, beta = rng.normal(size=6), rng.normal(size=6)
+    xt, gt, bt = (torch.tensor(a, requires_grad=True) for a in (x, gamma, beta))
+    yt = torch.nn.functional.group_norm(xt, num_groups, gt, bt, eps=1e-4)
+    yt.backward(torch.from_numpy(dy))
+    np.testing.assert_allclose(group_norm(x, num_groups, gamma, beta, eps=1e-4),
+                               yt.detach().numpy(), rtol=1e-12, atol=1e-13)
+    dx, dgamma, dbeta = group_norm_backward(x, dy, num_groups, gamma, eps=1e-4)
+    for ours, theirs in ((dx, xt), (dgamma, gt), (dbeta, bt)):
+        np.testing.assert_allclose(ours, theirs.grad.numpy(), rtol=1e-10, atol=1e-12)
+    default = torch.nn.functional.group_norm(torch.from_numpy(x), num_groups)   # eps 1e-5 both
+    np.testing.assert_allclose(group_norm(x, num_groups), default.numpy(), rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (2, 4, 3, 2)])
+def test_instance_norm_forward_and_backward_against_torch(rng, shape):
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    x, dy = rng.normal(1.0, 2.0, size=shape), rng.normal(size=shape)
+    gamma, beta = rng.normal(size=4), rng.normal(size=4)
+    xt, gt, bt = (torch.tensor(a, requires_grad=True) for a in (x, gamma, beta))
+    yt = functional.instance_norm(xt, weight=gt, bias=bt, eps=1e-4)
+    yt.backward(torch.from_numpy(dy))
+    np.testing.assert_allclose(instance_norm(x, gamma, beta, eps=1e-4), yt.detach().numpy(),
+                               rtol=1e-12, atol=1e-13)
+    dx, dgamma, dbeta = instance_norm_backward(x, dy, gamma, eps=1e-4)
+    for ours, theirs in ((dx, xt), (dgamma, gt), (dbeta, bt)):
+        np.testing.assert_allclose(ours, theirs.grad.numpy(), rtol=1e-10, atol=1e-12)
+    # PyTorch's defaults: no running statistics, no affine parameters, eps 1e-5
+    np.testing.assert_allclose(instance_norm(x), functional.instance_norm(torch.from_numpy(x)).numpy(),
+                               rtol=1e-12, atol=1e-13)
+    layer = getattr(torch.nn, f"InstanceNorm{len(shape) - 2}d")(4, dtype=torch.float64)
+    np.testing.assert_allclose(instance_norm(x), layer(torch.from_numpy(x)).detach().numpy(),
+                               rtol=1e-12, atol=1e-13)
+
+
+def test_group_and_instance_norm_each_parameter_changes_the_output(rng):
+    x = rng.normal(0.0, 0.05, size=(2, 4, 3))
+    gamma, beta = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.5, 0.0, -0.5, 1.0])
+    per_channel = (-1, 1)
+    for f in (lambda **kw: group_norm(x, 2, **kw), lambda **kw: instance_norm(x, **kw)):
+        base = f()
+        assert not np.allclose(f(eps=1e-2), base)
+        np.testing.assert_allclose(f(gamma=gamma), base * gamma.reshape(per_channel), rtol=1e-14)
+        np.testing.assert_allclose(f(beta=beta), base + beta.reshape(per_channel), rtol=1e-14,
+                                   atol=1e-15)
+    assert not np.allclose(group_norm(x, 1), group_norm(x, 2))
+    assert not np.allclose(group_norm(x, 2), group_norm(x, 4))
+    # dgamma and dbeta do not depend on gamma, dx does (linearly)
+    dy = rng.normal(size=x.shape)
+    plain, scaled = group_norm_backward(x, dy, 2), group_norm_backward(x, dy, 2, gamma)
+    np.testing.assert_allclose(plain[1:], scaled[1:], rtol=1e-14)
+    np.testing.assert_allclose(
+        scaled[0], group_norm_backward(x, dy * gamma.reshape(per_channel), 2)[0], rtol=1e-12
+    )
+
+
+def test_group_and_instance_norm_dtypes_and_no_mutation(rng):
+    x = rng.normal(size=(2, 4, 3)).astype(np.float32)
+    before = x.copy()
+    gamma = np.linspace(0.5, 2.0, 4)
+    assert group_norm(x, 2, gamma, gamma).dtype == np.float32
+    assert instance_norm(x, gamma, gamma).dtype == np.float32
+    assert all(a.dtype == np.float32 for a in group_norm_backward(x, x, 2, gamma))
+    assert all(a.dtype == np.float32 for a in instance_norm_backward(x, x, gamma))
+    np.testing.assert_array_equal(x, before)
+    assert group_norm([[1, 2], [3, 5]], 1).dtype == np.float64
+    assert instance_norm([[[1, 2, 4]]]).dtype == np.float64
+    assert group_norm(np.zeros((0, 4, 3)), 2).shape == (0, 4, 3)
+    dx, dgamma, dbeta = group_norm_backward(np.zeros((0, 4)), np.zeros((0, 4)), 2)
+    assert dx.shape == (0, 4)
+    np.testing.assert_array_equal(dgamma, np.zeros(4))
+    np.testing.assert_array_equal(dbeta, np.zeros(4))
+
+
+@pytest.mark.parametrize("num_groups", [0, -2, 4, 2.0, True, "2", None])
+def test_group_norm_bad_num_groups(num_groups):
+    x = np.ones((2, 6, 3))
+    with pytest.raises(ValueError, match="num_groups"):
+        group_norm(x, num_groups)
+    with pytest.raises(ValueError, match="num_groups"):
+        group_norm_backward(x, x, num_groups)
+
+
+@pytest.mark.parametrize("name", ["gamma", "beta"])
+@pytest.mark.parametrize("shape", [(3,), (2, 6), (), (6, 1)])
+def test_group_and_instance_norm_bad_param_shape(name, shape):
+    x = np.ones((2, 6, 3))
+    with pytest.raises(ValueError, match=name):
+        group_norm(x, 2, **{name: np.ones(shape)})
+    with pytest.raises(ValueError, match=name):
+        instance_norm(x, **{name: np.ones(shape)})
+    if name == "gamma":
+        with pytest.raises(ValueError, match=name):
+            group_norm_backward(x, x, 2, gamma=np.ones(shape))
+        with pytest.raises(ValueError, match=name):
+            instance_norm_backward(x, x, gamma=np.ones(shape))
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-5, np.nan, np.inf, None])
+def test_group_and_instance_norm_bad_eps(eps):
+    x = np.ones((2, 4, 3))
+    for call in (lambda: group_norm(x, 2, eps=eps), lambda: instance_norm(x, eps=eps),
+                 lambda: group_norm_backward(x, x, 2, eps=eps),
+                 lambda: instance_norm_backward(x, x, eps=eps)):
+        with pytest.raises(ValueError, match="eps"):
+            call()
+
+
+def test_group_and_instance_norm_bad_shapes():
+    with pytest.raises(ValueError, match="x"):
+        group_norm(np.ones(4), 2)                       # no channel axis
+    with pytest.raises(ValueError, match="x"):
+        group_norm(3.0, 1)
+    with pytest.raises(ValueError, match="x"):
+        instance_norm(np.ones((2, 4)))                  # no spatial axis
+    with pytest.raises(ValueError, match="spatial"):
+        instance_norm(np.ones((2, 4, 1)))               # one position: PyTorch refuses it too
+    with pytest.raises(ValueError, match="spatial"):
+        instance_norm_backward(np.ones((2, 4, 1, 1)), np.ones((2, 4, 1, 1)))
+    with pytest.raises(ValueError, match="dy"):
+        group_norm_backward(np.ones((2, 4, 3)), np.ones((2, 4)), 2)
+    with pytest.raises(ValueError, match="dy"):
+        instance_norm_backward(np.ones((2, 4, 3)), np.ones((2, 3, 4)))
+
+
+# ==================================================================================================
+# rms_norm's eps=None, PyTorch's default
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_rms_norm_eps_none_is_the_machine_epsilon(rng, dtype):
+    x = (rng.normal(size=(3, 5)) * 1e-4).astype(dtype)   # small, so that eps shows
+    dy = rng.normal(size=(3, 5)).astype(dtype)
+    machine = np.finfo(dtype).eps
+    np.testing.assert_array_equal(rms_norm(x, eps=None), rms_norm(x, eps=float(machine)))
+    for ours, theirs in zip(rms_norm_backward(x, dy, eps=None), rms_norm_backward(x, dy, eps=machine)):
+        np.testing.assert_array_equal(ours, theirs)
+    assert not np.allclose(rms_norm(x), rms_norm(x, eps=None), rtol=1e-3)   # lib's 1e-6 differs
+    assert inspect.signature(rms_norm).parameters["eps"].default == 1e-6
+    assert inspect.signature(rms_norm_backward).parameters["eps"].default == 1e-6
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_rms_norm_eps_none_against_torch_default(rng, dtype):
+    torch = pytest.importorskip("torch")
+    x = (rng.normal(size=(4, 6)) * 1e-4).astype(dtype)
+    dy = rng.normal(size=(4, 6)).astype(dtype)
+    gamma = rng.normal(size=6).astype(dtype)
+    xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gamma, requires_grad=True)
+    yt = torch.nn.functional.rms_norm(xt, (6,), gt)              # eps=None: finfo(dtype).eps
+    yt.backward(torch.from_numpy(dy))
+    rtol = 1e-12 if dtype == "float64" else 1e-5
+    np.testing.assert_allclose(rms_norm(x, gamma, eps=None), yt.detach().numpy(), rtol=rtol)
+    dx, dgamma = rms_norm_backward(x, dy, gamma, eps=None)
+    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=100 * rtol, atol=1e-12)
+    np.testing.assert_allclose(dgamma, gt.grad.numpy(), rtol=100 * rtol, atol=1e-12)
+
+
+def test_eps_none_is_only_rms_norms():
+    with pytest.raises(ValueError, match="eps"):
+        layer_norm(np.ones((2, 3)), eps=None)
+    with pytest.raises(ValueError, match="eps"):
+        rms_norm(np.ones((2, 3)), eps=-1.0)
+
+
+# ==================================================================================================
+# statistics_axes and shares_statistics
+
+
+def test_statistics_axes_for_every_method():
+    assert statistics_axes("batch", 2) == (0,)
+    assert statistics_axes("batch", 3) == (0, 2)
+    assert statistics_axes("batch", 4) == (0, 2, 3)
+    assert statistics_axes("layer", 1) == (0,)
+    assert statistics_axes("layer", 4) == (3,)
+    assert statistics_axes("rms", 2) == (1,)
+    assert statistics_axes("instance", 3) == (2,)
+    assert statistics_axes("instance", 4) == (2, 3)
+    assert statistics_axes("group", 2) == (1,)
+    assert statistics_axes("group", 4) == (1, 2, 3)
+    assert statistics_axes("batch", np.int64(3)) == (0, 2)
+
+
+@pytest.mark.parametrize("method, ndim", [("batch", 1), ("group", 1), ("instance", 2),
+                                          ("layer", 0), ("rms", 0), ("batch", 2.0), ("layer", True)])
+def test_statistics_axes_bad_ndim(method, ndim):
+    with pytest.raises(ValueError, match="ndim"):
+        statistics_axes(method, ndim)
+
+
+@pytest.mark.parametrize("method", ["Batch", "weight", None])
+def test_statistics_axes_bad_method(method):
+    with pytest.raises(ValueError, match="method"):
+        statistics_axes(method, 4)
+    with pytest.raises(ValueError, match="method"):
+        shares_statistics(method, (2, 2), (0, 0))
+
+
+NORMALIZE = {
+    "batch": lambda x: BatchNorm(x.shape[1]).forward(x),
+    "layer": layer_norm,
+    "rms": rms_norm,
+    "instance": instance_norm,
+    "group": lambda x: group_norm(x, 2),
+}
+
+
+@pytest.mark.parametrize("method", sorted(NORMALIZE))
+@pytest.mark.parametrize("index", [(0, 0, 0, 0), (2, 3, 1, 2), (1, 2, 0, 1)])
+def test_shares_statistics_marks_the_outputs_that_move_with_one_input(rng, method, index):
+    x = rng.normal(size=(3, 4, 2, 3))
+    moved = x.copy()
+    moved[index] += 0.5
+    changed = NORMALIZE[method](moved) != NORMALIZE[method](x)
+    mask = shares_statistics(method, x.shape, index, num_groups=2)
+    assert mask.shape == x.shape and mask.dtype == bool
+    np.testing.assert_array_equal(mask, changed)
+    # the slice is what statistics_axes names (for group norm, cut at the group boundary)
+    others = [a for a in range(4) if a not in statistics_axes(method, 4)]
+    slices = np.prod([x.shape[a] for a in others]) * (2 if method == "group" else 1)
+    assert mask.sum() * slices == x.size
+
+
+def test_shares_statistics_2d_and_its_errors():
+    np.testing.assert_array_equal(shares_statistics("layer", (2, 3), (1, 0)),
+                                  [[False, False, False], [True, True, True]])
+    np.testing.assert_array_equal(shares_statistics("group", (1, 4), (0, 3), num_groups=4),
+                                  [[False, False, False, True]])
+    with pytest.raises(ValueError, match="index"):
+        shares_statistics("batch", (2, 3), (2, 0))
+    with pytest.raises(ValueError, match="index"):
+        shares_statistics("batch", (2, 3), (0,))
+    with pytest.raises(ValueError, match="num_groups"):
+        shares_statistics("group", (2, 6), (0, 0), num_groups=4)
+    with pytest.raises(ValueError, match="ndim"):
+        shares_statistics("instance", (2, 6), (0, 0))
+
+
+# ==================================================================================================
+# huge inputs: no RuntimeWarning (pytestmark makes one an error), and the right values
+
+
+@pytest.mark.parametrize("dtype, scale", [(np.float64, 1e300), (np.float32, 3e38),
+                                          (np.float64, np.finfo(np.float64).max / 1.01)])
+def test_huge_inputs_neither_overflow_nor_warn(rng, dtype, scale):
+    v = rng.uniform(-1.0, 1.0, size=(2, 4, 6))
+    v[0, 0, 0] = 1.0                       # one value at the scale itself
+    x = (v * scale).astype(dtype)
+    dy = rng.normal(size=v.shape).astype(dtype)
+    rtol = 1e-12 if dtype == np.float64 else 2e-5
+    cases = {
+        "layer": (layer_norm(x), textbook_normalize(v, -1, 0.0)),
+        "rms": (rms_norm(x), v / np.sqrt(np.mean(v**2, axis=-1, keepdims=True))),
+        "instance": (instance_norm(x), textbook_normalize(v, -1, 0.0)),
+        "group": (group_norm(x, 2), textbook_normalize(v.reshape(2, 2, 12), -1, 0.0).reshape(v.shape)),
+        "standardize": (standardize(x, axis=2), textbook_normalize(v, 2, 0.0)),
+        "min_max": (min_max_scale(x, axis=2), (v - v.min(2, keepdims=True)) / np.ptp(v, 2, keepdims=True)),
+    }
+    for name, (ours, expected) in cases.items():
+        assert ours.dtype == dtype, name
+        np.testing.assert_allclose(ours, expected, rtol=rtol, atol=rtol, err_msg=name)
+    backward = [layer_norm_backward(x, dy)[0], rms_norm_backward(x, dy)[0],
+                instance_norm_backward(x, dy)[0], group_norm_backward(x, dy, 2)[0]]
+    for dx in backward:
+        assert dx.dtype == dtype and np.all(np.isfinite(dx))
+    if dtype == np.float64:   # dx shrinks like 1 / scale: compare with the unscaled gradient
+        dx_v, _, _ = group_norm_backward(v, dy, 2, eps=1e-300)
+        np.testing.assert_allclose(backward[3] * scale, dx_v, rtol=1e-9, atol=1e-12)
+
+
+# ==================================================================================================
+# edge cases found by mutation testing (mutmut): each test below fails for a mutant that the
+# tests above let through
+
+
+def test_min_max_and_standardize_of_one_value_no_values_and_an_all_zero_column():
+    np.testing.assert_array_equal(min_max_scale([5.0], feature_range=(-1, 1)), [-1.0])
+    np.testing.assert_array_equal(standardize([5.0]), [0.0])
+    assert min_max_scale(np.zeros((0, 3))).shape == (0, 3)
+    zeros = np.array([[0.0, 1.0], [0.0, 3.0]])        # the first column has no scale at all
+    np.testing.assert_array_equal(min_max_scale(zeros), [[0.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_array_equal(standardize(zeros), [[0.0, -1.0], [0.0, 1.0]])
+
+
+def test_each_slice_is_scaled_by_its_own_largest_value():
+    # scaling a column of tiny values by its huge neighbour's size would flush it to zero
+    x = np.array([[1e-310, 1e300], [3e-310, -1e300], [2e-310, 0.0]])
+    np.testing.assert_allclose(min_max_scale(x)[:, 0], [0.0, 1.0, 0.5], rtol=1e-3)
+    np.testing.assert_allclose(standardize(x)[:, 0], [-np.sqrt(1.5), np.sqrt(1.5), 0.0], rtol=1e-3)
+    rows = np.array([[1.0, 2.0, 4.0], [1e300, 0.0, -1e300]])
+    np.testing.assert_allclose(layer_norm(rows)[0], layer_norm(rows[0]), rtol=1e-15)
+    np.testing.assert_allclose(rms_norm(rows)[0], rms_norm(rows[0]), rtol=1e-15)
+    columns = rows.T.copy()
+    np.testing.assert_allclose(BatchNorm(2).forward(columns)[:, 0], BatchNorm(1).forward(columns[:, :1])[:, 0],
+                               rtol=1e-15)
+    images = rows.reshape(1, 2, 3)
+    np.testing.assert_allclose(instance_norm(images)[0, 0], layer_norm(rows[0]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_layer_and_rms_norm_of_one_feature_and_of_none(rng, dtype):
+    x = rng.normal(size=(4, 1)).astype(dtype) * 3
+    dy = rng.normal(size=(4, 1)).astype(dtype)
+    # one feature: layer norm has nothing to compare it with, rms norm keeps its sign
+    np.testing.assert_array_equal(layer_norm(x), 0.0)
+    dx, dgamma, dbeta = layer_norm_backward(x, dy)
+    np.testing.assert_array_equal(dx, 0.0)
+    np.testing.assert_array_equal(dgamma, 0.0)
+    np.testing.assert_allclose(dbeta, dy.sum(0), rtol=1e-6)
+    np.testing.assert_allclose(rms_norm(x), x / np.sqrt(x**2 + dtype(1e-6)), rtol=1e-6)
+    dx, dgamma = rms_norm_backward(x, dy)
+    # dx = dy eps / (x^2 + eps)^1.5, computed as r (g - x_hat^2 g): float32 loses it to cancellation
+    atol = 0.0 if dtype == np.float64 else 1e-6 * np.max(np.abs(dy / x))
+    np.testing.assert_allclose(dx, dy * dtype(1e-6) / (x**2 + dtype(1e-6)) ** 1.5, rtol=1e-6, atol=atol)
+    np.testing.assert_allclose(dgamma, np.sum(dy * np.sign(x), axis=0), rtol=1e-4)
+    empty = np.zeros((3, 0), dtype)
+    for out in (layer_norm(empty), *layer_norm_backward(empty, empty), rms_norm(empty),
+                *rms_norm_backward(empty, empty)):
+        assert out.dtype == dtype and out.size == 0
+    assert layer_norm_backward(empty, empty)[1].shape == (0,)
+    assert layer_norm_backward(empty, empty)[2].shape == (0,)
+    assert rms_norm_backward(empty, empty)[1].shape == (0,)
+
+
+def test_the_default_eps_of_each_backward_is_its_forwards(rng):
+    # (a signature check cannot see a changed default inside the function; the values can)
+    x = rng.normal(size=(3, 4)) * 1e-3                 # small, so that eps matters
+    dy = rng.normal(size=(3, 4))
+    for ours, theirs in zip(rms_norm_backward(x, dy), rms_norm_backward(x, dy, eps=1e-6)):
+        np.testing.assert_array_equal(ours, theirs)
+    for ours, theirs in zip(layer_norm_backward(x, dy), layer_norm_backward(x, dy, eps=1e-5)):
+        np.testing.assert_array_equal(ours, theirs)
+    images = x.reshape(3, 2, 2)
+    for ours, theirs in zip(group_norm_backward(images, dy.reshape(3, 2, 2), 1),
+                            group_norm_backward(images, dy.reshape(3, 2, 2), 1, eps=1e-5)):
+        np.testing.assert_array_equal(ours, theirs)
+    for ours, theirs in zip(instance_norm_backward(images, dy.reshape(3, 2, 2)),
+                            instance_norm_backward(images, dy.reshape(3, 2, 2), eps=1e-5)):
+        np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(group_norm(images, 1), group_norm(images, 1, eps=1e-5))
+    np.testing.assert_array_equal(instance_norm(images), instance_norm(images, eps=1e-5))
+    assert not np.allclose(layer_norm(x), layer_norm(x, eps=1e-6), rtol=1e-3)
+
+
+@pytest.mark.parametrize("name", ["gamma", "beta"])
+def test_the_error_names_the_parameter_first(name):
+    x = np.ones((2, 4, 3))
+    calls = [lambda: layer_norm(x, **{name: np.ones(2)}), lambda: group_norm(x, 2, **{name: np.ones(2)}),
+             lambda: instance_norm(x, **{name: np.ones(2)})]
+    if name == "gamma":
+        calls.append(lambda: rms_norm(x, gamma=np.ones(2)))
+    for call in calls:
+        with pytest.raises(ValueError, match=rf"^{name} must have shape \(C,\)"):
+            call()
+
+
+def test_shares_statistics_defaults_and_one_dimensional_input():
+    mask = shares_statistics("layer", (4,), (2,))
+    assert mask.dtype == bool
+    np.testing.assert_array_equal(mask, True)
+    # num_groups defaults to one group: the whole sample
+    np.testing.assert_array_equal(shares_statistics("group", (2, 4, 3), (1, 2, 0))[1], True)
+    np.testing.assert_array_equal(shares_statistics("group", (2, 4, 3), (1, 2, 0))[0], False)
+
+
+CHAPTER_5_MESSAGE = (  # printed by chapter 5's "batch of one" cell
+    "training needs a batch size N >= 2, got N=1: the variance of a single sample is 0 and its "
+    "unbiased estimate divides by N - 1 = 0. Use a larger batch, or forward(x, training=False) "
+    "to use the running statistics."
+)
+
+
+def test_error_messages_start_with_the_parameter_they_name():
+    x = np.ones((2, 6, 3))
+    with pytest.raises(ValueError) as caught:
+        BatchNorm(3).forward(np.ones((1, 3)))
+    assert str(caught.value) == CHAPTER_5_MESSAGE
+    with pytest.raises(ValueError) as caught:
+        layer_norm(np.ones((4, 5)), gamma=np.ones(4))
+    assert str(caught.value) == ("gamma must have shape (C,) = (5,) to match the last axis of x "
+                                 "(shape (4, 5)), got gamma with shape (4,)")   # chapter 5 prints it
+    expected = {
+        r"^eps must be a positive finite number": lambda: layer_norm(x, eps=0.0),
+        r"^gamma must have shape \(C,\) = \(6,\) to match axis 1": lambda: group_norm(x, 2, gamma=np.ones(3)),
+        r"^gamma must have shape \(C,\) = \(6,\) to match axis 1 ": lambda: group_norm_backward(x, x, 2, gamma=np.ones(3)),
+        r"^gamma must have shape \(C,\) = \(3,\) to match the last": lambda: layer_norm_backward(x, x, gamma=np.ones(6)),
+        r"^gamma must have shape": lambda: instance_norm_backward(x, x, gamma=np.ones(3)),
+        r"^x must have at least one axis": lambda: layer_norm(1.0),
+        r"^x must have shape \(N, C, \*\), at least 2-D": lambda: group_norm(np.ones(3), 1),
+        r"^x must have shape \(N, C, \*\), at least 2-D, got": lambda: group_norm_backward(np.ones(3), np.ones(3), 1),
+        r"^x must have shape \(N, C, L\) or \(N, C, H, W\), at least 3-D": lambda: instance_norm(np.ones((2, 3))),
+        r"^x must have more than one spatial element per channel": lambda: instance_norm(np.ones((2, 3, 1))),
+        r"^num_groups must be a positive integer that divides": lambda: group_norm(x, 4),
+        r"^track_running_stats must be True or False": lambda: BatchNorm(2, track_running_stats=None),
+        r"^x must be 2-D or more": lambda: BatchNorm(2).forward(np.ones(2)),
+        r"^backward called before forward": lambda: BatchNorm(2).backward(np.ones((2, 2))),
+        r"^training needs at least 2 values per channel": lambda: BatchNorm(3).forward(np.ones((1, 3, 1))),
+        r"^a layer with track_running_stats=False needs a batch size N >= 2, got N=1: .* Use a larger "
+        r"batch; this layer keeps no running statistics\.$":
+            lambda: BatchNorm(3, track_running_stats=False).forward(np.ones((1, 3)), training=False),
+        r"^training needs a batch size N >= 2, got N=1: .* this layer keeps no running":
+            lambda: BatchNorm(3, track_running_stats=False).forward(np.ones((1, 3))),
+        r"divides by 0\. Use a larger batch, or forward\(x, training=False\)":
+            lambda: BatchNorm(3).forward(np.ones((1, 3, 1))),
+    }
+    for pattern, call in expected.items():
+        with pytest.raises(ValueError, match=pattern):
+            call()
+
+
+def test_batchnorm_before_any_forward_and_its_dtypes_after_one(rng):
+    bn = BatchNorm(1)                                  # a single feature is allowed
+    assert bn.batch_mean is None and bn.batch_var is None and bn.x_hat is None
+    x = rng.normal(size=(5, 1)).astype(np.float32)
+    bn.forward(x)
+    bn.backward(rng.normal(size=(5, 1)))               # float64 dy, cast to the forward's dtype
+    assert bn.dgamma.dtype == bn.dbeta.dtype == np.float32
+
+
+def test_batchnorm_running_variance_that_overflows_is_inf_without_a_warning():
+    # the unbiased variance of (+-1.3e154) is 3.4e308, beyond the largest float
+    bn = BatchNorm(1)
+    y = bn.forward(np.array([[1.3e154], [-1.3e154]]))
+    np.testing.assert_allclose(y[:, 0], [1.0, -1.0], rtol=1e-15)
+    assert np.isfinite(bn.batch_var[0]) and np.isinf(bn.running_var[0])
+
+
+def test_group_norm_of_a_single_value_and_of_empty_float32_input():
+    np.testing.assert_array_equal(group_norm([[5.0]], 1), [[0.0]])
+    dx, dgamma, dbeta = group_norm_backward([[5.0]], [[2.0]], 1)
+    np.testing.assert_array_equal(dx, [[0.0]])
+    np.testing.assert_array_equal(dbeta, [2.0])
+    empty = np.zeros((0, 4, 3), np.float32)
+    assert group_norm(empty, 2).dtype == np.float32
+    assert all(a.dtype == np.float32 for a in group_norm_backward(empty, empty, 2))

@@ -100,7 +100,7 @@ def test_appendix_metadata_is_filled_in(f):
     assert len(f.used_in) <= 90  # one short phrase
     assert f.torch_name == "none" or f.torch_name.startswith("torch.")
     assert f.keras_name == "none" or f.keras_name.startswith(("keras.activations.", "keras.layers."))
-    assert f.range[0] in "([{" and f.range.count("inf") >= 0
+    assert f.range[0] in "([{" and f.range.split(",")[0][1:].strip()  # an interval (or a set) first
 
 
 # What PyTorch and Keras 3 call each function, checked against torch 2.13 below (Keras is not installed:
@@ -238,6 +238,19 @@ def test_prelu_derivative_with_respect_to_a():
         numeric[j] = (np.sum(g * prelu(x, a=a + e)) - np.sum(g * prelu(x, a=a - e))) / 2e-5
     np.testing.assert_allclose(analytic, numeric, rtol=1e-7, atol=1e-9)
     np.testing.assert_array_equal(prelu.derivative_a([-2.0, 0.0, 3.0, np.nan]), [-2.0, 0.0, 0.0, np.nan])
+
+
+def test_prelu_slope_as_0d_array_and_zero_slopes():
+    x = np.array([-2.0, -0.5, 0.0, 1.5])
+    np.testing.assert_array_equal(prelu(x, a=np.array(0.3)), prelu(x, a=0.3))
+    np.testing.assert_array_equal(prelu.derivative(x, a=np.array(0.3)), [0.3, 0.3, 0.3, 1.0])
+    a = np.array([[0.0], [0.5]])  # a zero slope: df/da is still min(x, 0)
+    np.testing.assert_array_equal(prelu.derivative_a(x, a=a), [[-2.0, -0.5, 0.0, 0.0]] * 2)
+    np.testing.assert_array_equal(prelu(np.array([-np.inf, 1.0]), a=a), [[0.0, 1.0], [-np.inf, 1.0]])
+    # a float32 input with an array slope is computed in float32: the slope rounded to float32 first
+    x32 = np.linspace(-3, 3, 601, dtype=np.float32)
+    a64 = np.full(601, 0.1)
+    np.testing.assert_array_equal(prelu(x32, a=a64), np.where(x32 >= 0, x32, np.float32(0.1) * x32))
 
 
 def test_prelu_broadcasts_an_array_slope():
@@ -515,6 +528,16 @@ def test_every_parameter_changes_the_output(name, params):
     (lambda: softmax([1.0, 2.0], temperature=-1.0), "temperature"),
     (lambda: softmax.jacobian([1.0, 2.0], temperature=0.0), "temperature"),
     (lambda: log_softmax([1.0, 2.0], temperature=-2.0), "temperature"),
+    (lambda: log_softmax(2.0, temperature=0.0), "temperature"),  # a 0-d input is checked too
+    (lambda: softmax(2.0, temperature=-1.0), "temperature"),
+    (lambda: ALL_ACTIVATIONS["celu"](1.0, alpha=0.0), r"alpha must be positive, got 0\.0"),
+    (lambda: ALL_ACTIVATIONS["celu"].derivative(1.0, alpha=-1.0), r"alpha must be positive, got -1\.0"),
+    (lambda: ALL_ACTIVATIONS["hardtanh"](1.0, min_val=2.0, max_val=1.0),
+     r"min_val must not exceed max_val, got min_val=2\.0 and max_val=1\.0"),
+    (lambda: ALL_ACTIVATIONS["softshrink"](1.0, lambd=-0.1), r"lambd must be >= 0, got -0\.1"),
+    (lambda: ALL_ACTIVATIONS["hardshrink"].derivative(1.0, lambd=-2.0), r"lambd must be >= 0, got -2\.0"),
+    (lambda: prelu(1.0, a=["x"]), "a must be a number or an array of numbers"),
+    (lambda: prelu(1.0, a=np.array([0.1, np.inf])), "^a must be finite$"),
 ])
 def test_bad_parameters_raise_value_error_naming_them(call, word):
     with pytest.raises(ValueError, match=word):
@@ -524,6 +547,36 @@ def test_bad_parameters_raise_value_error_naming_them(call, word):
 def test_unknown_parameter_is_a_type_error():
     with pytest.raises(TypeError, match="beta"):
         ALL_ACTIVATIONS["sigmoid"](1.0, beta=2.0)
+    with pytest.raises(TypeError, match=r"sigmoid\(\) got unknown parameter\(s\) \['beta'\]; it takes none"):
+        ALL_ACTIVATIONS["sigmoid"].derivative(1.0, beta=2.0)
+    with pytest.raises(TypeError, match=r"it takes \['max_value', 'threshold'\]"):
+        ALL_ACTIVATIONS["relu"](1.0, alpha=2.0)
+
+
+def test_edge_parameters_are_accepted():
+    x = np.linspace(-3, 3, 13)
+    np.testing.assert_array_equal(ALL_ACTIVATIONS["hardtanh"](x, min_val=0.5, max_val=0.5), 0.5)  # a constant
+    np.testing.assert_array_equal(ALL_ACTIVATIONS["hardtanh"].derivative(x, min_val=0.5, max_val=0.5), 0.0)
+    np.testing.assert_array_equal(ALL_ACTIVATIONS["softshrink"](x, lambd=0.0), x)
+    np.testing.assert_array_equal(ALL_ACTIVATIONS["hardshrink"](x, lambd=0.0), x)
+    np.testing.assert_array_equal(ALL_ACTIVATIONS["relu"]([0.5, 1.0, 1.5], threshold=1.0), [0.0, 0.0, 1.5])
+    np.testing.assert_array_equal(ALL_ACTIVATIONS["relu"]([-0.5, 0.5], threshold=-1.0), [-0.5, 0.5])
+
+
+def test_reprs_show_the_defaults():
+    assert repr(ALL_ACTIVATIONS["relu"]) == "<activation relu(threshold=0.0, max_value=None)>"
+    assert repr(ALL_ACTIVATIONS["hardtanh"]) == "<activation hardtanh(min_val=-1.0, max_val=1.0)>"
+    assert repr(ALL_ACTIVATIONS["sigmoid"]) == "<activation sigmoid()>"
+    assert repr(softmax) == "<softmax(z, axis=-1, temperature=1.0)>"
+
+
+@pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
+def test_shapes_with_parameters(name, params):
+    # every parameter setting keeps the shape of x, for a 0-d, an empty and a 3-d input
+    f = ALL_ACTIVATIONS[name]
+    for x in (np.array(0.5), np.zeros((0, 3)), np.linspace(-2, 2, 24).reshape(2, 3, 4)):
+        for y in (f(x, **params), f.derivative(x, **params)):
+            assert isinstance(y, np.ndarray) and y.shape == x.shape and y.dtype == np.float64
 
 
 # -- softmax and log_softmax -----------------------------------------------------------------------------
@@ -566,10 +619,25 @@ def test_softmax_and_log_softmax_of_a_0d_array():
         assert np.isnan(softmax(z)) and np.isnan(log_softmax(z))
     with pytest.raises(ValueError, match="axis"):
         softmax(np.array(1.0), axis=1)
+    with pytest.raises(ValueError, match="axis"):
+        log_softmax(np.array(1.0), axis=1)
     with pytest.raises(ValueError, match="temperature"):
         softmax(1.0, temperature=0.0)
     for z in ([1.0, 2.0], [[0.5]], np.zeros((2, 0))):
         assert isinstance(softmax(z), np.ndarray) and isinstance(log_softmax(z), np.ndarray)
+
+
+def test_softmax_jacobian_and_vjp_keep_float32_and_default_temperature():
+    rng = np.random.default_rng(11)
+    z = rng.normal(size=(2, 4))
+    dp = rng.normal(size=(2, 4))
+    z32 = z.astype(np.float32)
+    assert softmax.jacobian(z32).dtype == np.float32
+    assert softmax.vjp(z32, dp.tolist()).dtype == np.float32  # dp takes the dtype of p
+    p = softmax(z)
+    expected = p * (dp - (dp * p).sum(axis=-1, keepdims=True))  # temperature 1
+    np.testing.assert_allclose(softmax.vjp(z, dp), expected, rtol=1e-14)
+    np.testing.assert_allclose(np.einsum("bi,bij->bj", dp, softmax.jacobian(z)), expected, rtol=1e-13, atol=1e-16)
 
 
 def test_log_softmax_is_finite_where_log_of_softmax_is_not():

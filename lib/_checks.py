@@ -1,11 +1,21 @@
-"""Argument handling shared by the numeric modules (derivatives, normalization, optim)."""
+"""Argument handling shared by the numeric modules (activations, derivatives, normalization, optim)."""
 
 import numpy as np
 
 
 def as_float(x):
-    """``x`` as a float ndarray: floating dtypes kept, everything else in float64."""
+    """``x`` as a float ndarray: floating dtypes kept, everything else in float64 (complex is refused).
+
+    >>> as_float([1, 2]).dtype, as_float(np.float32(1)).dtype
+    (dtype('float64'), dtype('float32'))
+    >>> as_float([1j])
+    Traceback (most recent call last):
+    ...
+    TypeError: complex input is not supported
+    """
     x = np.asarray(x)
+    if x.dtype.kind == "c":
+        raise TypeError("complex input is not supported")
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float64)
     return x

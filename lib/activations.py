@@ -3,15 +3,21 @@ r"""Activation functions, their derivatives, softmax and log-softmax.
 Every elementwise activation is one object ``f``:
 
 * ``f(x, **params)`` is the value and ``f.derivative(x, **params)`` is df/dx, elementwise;
-* ``f.name``, ``f.params`` (the defaults), ``f.formula`` and ``f.derivative_formula`` (LaTeX) describe it.
+* ``f.name``, ``f.params`` (the defaults), ``f.formula`` and ``f.derivative_formula`` (LaTeX) describe it;
+* ``f.range`` (its output range for the default parameters, as text), ``f.used_in`` (where it is used),
+  ``f.torch_name`` and ``f.keras_name`` (the same function in PyTorch and Keras 3, or ``"none"``) and
+  ``f.taught`` (whether chapter 1's catalogue teaches it) are what the appendix's table is made of.
 
-``ACTIVATIONS`` maps each name to its object, so explorers, tests and the network can loop over all of
-them.
+``ACTIVATIONS`` maps each name of chapter 1's catalogue (the twelve and ``silu``) to its object, so
+explorers, tests and the network can loop over them. ``ALL_ACTIVATIONS`` holds every elementwise
+activation here: the catalogue and the rest of the functions a learner meets in PyTorch and Keras
+(hardtanh, relu6, hardsigmoid, hardswish, mish, celu, softsign, logsigmoid, tanhshrink, softshrink,
+hardshrink).
 
 How numbers behave
 ------------------
 * ``x`` is array_like. Float inputs keep their dtype (float16 and float32 stay); int and bool inputs are
-  computed in float64. The result is always a new ``ndarray`` with the shape of ``x`` (a 0-d array for a
+  computed in float64, float16 inputs in float32 (rounded to float16 once, at the end). The result is always a new ``ndarray`` with the shape of ``x`` (a 0-d array for a
   scalar); the caller's array is never modified.
 * No RuntimeWarning for any finite input, up to the largest float of the dtype, unless the true result
   itself overflows (``linear(x, c=2)`` at the largest float). NaN gives NaN, in values and derivatives;
@@ -19,131 +25,104 @@ How numbers behave
   ``swish(-inf) = 0``, ``relu.derivative(inf) = 1``).
 * At a kink the derivative is the one PyTorch's autograd uses: ``relu'(0) = 0``,
   ``leaky_relu'(0) = negative_slope``, ``prelu'(0) = a``, ``elu'(0) = alpha``,
-  ``selu'(0) = scale * alpha``.
+  ``selu'(0) = scale * alpha``, and 0 at both ends of a clipped piece (``hardtanh``, ``relu6``,
+  ``hardsigmoid``, ``softshrink``, ``hardshrink``); each class says its own.
 * A bad parameter raises ``ValueError`` naming the parameter; an unknown one raises ``TypeError``.
 
 How the code is written
 -----------------------
-Each formula is written so that no step can overflow: ``exp`` only ever sees ``-|x|`` (never a large
-positive number), and the few places where an infinity would meet a zero (``-inf * 0`` in
-``x * sigmoid(x)``) say so next to the line. The work is done in place, block by block (see
-``Activation.__call__``), so that a call on ten million numbers does a handful of fast passes over data
-that sits in the processor's cache instead of allocating one big temporary per operation. Exact GELU,
-whose blocks cost far more arithmetic than memory traffic, hands large inputs' blocks to a few threads
-(``lib._parallel``); each block is computed exactly as in one thread, so the result is the same to the
-bit.
+Each value and derivative is one short whole-array numpy expression that reads like its formula, next to
+the formula. Stability comes from the way a formula is written, not from special cases: ``exp`` only
+ever sees ``-|x|`` (``e = exp(-|x|)`` lies in (0, 1] and cannot overflow), ``expm1`` only
+``min(x, 0)``, and where an infinity would meet a zero (``-inf * 0`` in ``x * sigmoid(x)``) the zero
+wins (``_x_times``). A piecewise formula picks its pieces with comparisons, whose True and False
+count as 1 and 0: ``(x > 0) + (x <= 0) * a`` is 1 for x > 0 and a otherwise, like
+``np.where(x > 0, 1, a)``, without the branch per element that makes ``np.where`` several times slower
+on inputs of random sign. Speed on huge arrays is not this module's job, but apart from exact GELU in
+float32 (scipy's double-precision ``ndtr``) nothing here is more than 10x slower than the fastest
+equivalent in numpy, scipy or PyTorch at a million elements (see ``bench/``).
 """
 
 import numpy as np
 from scipy.special import ndtr  # Phi(x), the standard normal CDF (numpy has no erf)
 
-from lib import _normal_cdf  # exact GELU for float16/float32 without ndtr's double-only loop
-from lib import _parallel  # large inputs of compute-bound kernels split over a few threads
+from lib._checks import as_float
 
 __all__ = [
-    "Activation", "ACTIVATIONS", "softmax", "log_softmax",
+    "Activation", "ACTIVATIONS", "ALL_ACTIVATIONS", "softmax", "log_softmax",
     "step", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softplus",
     "elu", "selu", "swish", "silu", "gelu",
+    "hardtanh", "relu6", "hardsigmoid", "hardswish", "mish", "celu", "softsign", "logsigmoid",
+    "tanhshrink", "softshrink", "hardshrink",
 ]
 
-_BLOCK = 1 << 16  # elements per block: a few of these fit in the processor's cache
 
+# -- the pieces several formulas share ---------------------------------------------------------------
 
-def _as_float(x):
-    """``x`` as an array of floats: float dtypes kept, int and bool promoted to float64."""
-    x = np.asarray(x)
-    if x.dtype.kind == "f":
-        return x
-    if x.dtype.kind in "biu":
-        return x.astype(np.float64)
-    if x.dtype.kind == "c":
-        raise TypeError("complex input is not supported")
-    return x.astype(np.float64)
+def _x_times(x, s):
+    """x * s, taken as 0 wherever s is 0: the limit 0, where x = -inf would give -inf * 0 = NaN.
 
-
-def _propagate_nan(x, out):
-    """Write NaN into ``out`` wherever ``x`` is NaN (for formulas built from comparisons)."""
-    nan = np.isnan(x)
-    if nan.any():
-        out[np.broadcast_to(nan, out.shape)] = np.nan
-
-
-def _neg_abs_exp(z, out):
-    """out = exp(-|z|), which lies in [0, 1] and can never overflow."""
-    np.abs(z, out=out)
-    np.negative(out, out=out)
-    return np.exp(out, out=out)
-
-
-def _sigmoid_from(z, e, out):
-    """out = 1 / (1 + exp(-z)), given e = exp(-|z|).
-
-    For z > 0 this is 1 / (1 + e); for z <= 0 it is e / (1 + e). The numerator, 1 or e, is
-    max(z > 0, e) because e <= 1; NaN in e carries through ``maximum``.
+    ``s`` is a factor that goes to 0 as x goes to an infinity (sigmoid(x) in swish, Phi(x) in GELU, a
+    slope of 0), so 0 is the right value of the product there.
     """
-    num = np.greater(z, 0, out=np.empty_like(e))
-    np.maximum(num, e, out=num)
-    np.add(e, 1, out=out)
-    return np.divide(num, out, out=out)
-
-
-def _sigmoid_slope_from(e, out):
-    """out = sigmoid(z) * sigmoid(-z) = e / (1 + e)**2, given e = exp(-|z|) (no cancellation)."""
-    den = np.add(e, 1)
-    np.multiply(den, den, out=den)
-    return np.divide(e, den, out=out)
+    if np.ndim(s) == 0:  # a number: 0 gives 0 everywhere, even at x = +-inf
+        return x * s if s != 0 else np.zeros_like(x)
+    return np.where(s == 0, 0, x) * s
 
 
 def _scaled(x, beta):
-    """beta * x. Beyond the dtype's maximum it becomes +-inf, which gives the right limits below."""
-    if beta == 1:
-        return x
-    if beta == 0:  # 0 * inf would be NaN; the product is 0 for every number
-        return np.where(np.isnan(x), x, x.dtype.type(0))
-    with np.errstate(over="ignore"):
-        return np.multiply(x, beta)
+    """beta * x for the argument of a sigmoid or softplus (beta = 0 gives 0, even at x = +-inf).
 
-
-def _one_where_positive(x, rest, out):
-    """out = 1 where x > 0, else ``rest`` (finite); NaN where x is NaN.
-
-    Written as H + (1 - H) * rest with H = (x > 0), which is exact: 1 * 1 + 0 or 0 + 1 * rest.
+    Past the dtype's largest number the product becomes +-inf; that is not silenced by accident: every
+    formula that takes it (e^{-|beta x|} = 0, sigmoid = 0 or 1) then gives the true limit.
     """
-    h = np.greater(x, 0, out=np.empty(out.shape, out.dtype))
-    np.multiply(rest, 1 - h, out=out)  # rest may be out itself: elementwise, so that is safe
-    np.add(out, h, out=out)
-    _propagate_nan(x, out)
-    return out
+    if beta == 0:
+        return np.zeros_like(x)
+    with np.errstate(over="ignore"):  # beta x beyond the largest float: +-inf, whose limits are right
+        return beta * x
+
+
+def _working(x):
+    """The array a formula works on: float16 is computed in float32 (and rounded once, at the end)."""
+    return x.astype(np.float32) if x.dtype == np.float16 else x
 
 
 class Activation:
     """An elementwise activation function together with its derivative.
 
     Subclasses set ``name``, ``params`` (parameter defaults), ``formula`` and ``derivative_formula``
-    (LaTeX), and write ``_value(x, out, **params)`` and ``_derivative(x, out, **params)``, which fill
-    ``out`` for a block of ``x``. ``_check(params)`` raises ``ValueError`` for a bad parameter.
-    ``_threaded(params)`` is true where the kernels are compute-bound enough for large inputs to be
-    worth spreading over a few threads (``lib._parallel``), the blocks being the same either way.
+    (LaTeX), the appendix's ``range``, ``used_in``, ``torch_name``, ``keras_name`` and ``taught``, and
+    write the two formulas ``_f(x, **params)`` and ``_df(x, **params)`` as numpy expressions.
+    ``_check(params)`` raises ``ValueError`` for a bad parameter. This class does the rest: unknown and
+    non-finite parameters, ``x`` as a float array, NaN in -> NaN out, and the dtype and type of the result.
     """
 
     name = ""
     params = {}
     formula = ""
     derivative_formula = ""
+    range = ""  # the output range for the default parameters, e.g. "(0, 1)"
+    used_in = ""  # where the function is used, one phrase
+    torch_name = "none"  # the same function in PyTorch
+    keras_name = "none"  # the same function in Keras 3
+    taught = False  # True for the catalogue of chapter 1 (the functions in ACTIVATIONS)
 
     def __call__(self, x, **params):
         """The activation of ``x``: a new array with the shape of ``x`` (0-d for a scalar)."""
-        return self._apply(self._value, x, params)
+        x, params = self._inputs(x, params)
+        return self._output(self._f(_working(x), **params), x)
 
     def derivative(self, x, **params):
         """The derivative df/dx at ``x``, elementwise: a new array with the shape of ``x``."""
-        return self._apply(self._derivative, x, params)
+        x, params = self._inputs(x, params)
+        return self._output(self._df(_working(x), **params), x)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"<activation {self.name}({args})>"
 
-    def _parameters(self, given):
+    def _inputs(self, x, given):
+        """``x`` as a float array, and the parameters: the defaults updated by ``given``, checked."""
         unknown = set(given) - set(self.params)
         if unknown:
             raise TypeError(f"{self.name}() got unknown parameter(s) {sorted(unknown)}; "
@@ -155,40 +134,22 @@ class Activation:
                     raise ValueError(f"{key} must be finite, got {value!r}")
                 params[key] = float(value)  # a Python float keeps float32 input float32
         self._check(params)
-        return params
+        return as_float(x), params
 
     def _check(self, params):
         """Raise ValueError naming a bad parameter (nothing to check by default)."""
 
-    def _apply(self, kernel, x, params):
-        """Run ``kernel`` block by block over x (and over any array parameter broadcast with it)."""
-        params = self._parameters(params)
-        x = _as_float(x)
-        arrays = {k: v for k, v in params.items() if isinstance(v, np.ndarray)}
-        if arrays:
-            shape = np.broadcast_shapes(x.shape, *(v.shape for v in arrays.values()))
-            x = np.broadcast_to(x, shape)
-            arrays = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in arrays.items()}
-        out = np.empty(x.shape, x.dtype)
-        flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+    @staticmethod
+    def _output(y, x):
+        """``y`` as an ndarray of the dtype of ``x`` (a comparison's bool becomes 0 or 1), NaN wherever
+        ``x`` is NaN: the comparisons of a piecewise formula (``x > 0``) are False for NaN and would
+        pick a piece."""
+        y = np.asarray(y).astype(x.dtype, copy=False)  # every formula returns a new array: ours to keep
+        nan = np.isnan(x)
+        return np.where(nan, x, y) if nan.any() else y
 
-        def run(start, stop):  # the blocks from start to stop (both multiples of _BLOCK, or the end)
-            block_params = dict(params)
-            for begin in range(start, stop, _BLOCK):
-                block = slice(begin, min(begin + _BLOCK, stop))
-                block_params.update({k: v[block] for k, v in arrays.items()})
-                kernel(flat_x[block], flat_out[block], **block_params)
 
-        if self._threaded(params):
-            _parallel.run_chunked(run, flat_x.size, grain=_BLOCK)  # the same blocks, on a few threads
-        else:
-            run(0, flat_x.size)
-        return out
-
-    def _threaded(self, params):
-        """Whether large inputs are worth splitting over threads (compute-bound kernels only)."""
-        return False
-
+# -- chapter 1's catalogue ---------------------------------------------------------------------------
 
 class Step(Activation):
     r"""Heaviside step: 1 where x >= threshold, else 0; derivative 0 everywhere.
@@ -209,18 +170,22 @@ class Step(Activation):
     params = {"threshold": 0.0}
     formula = r"f(x) = \begin{cases} 1 & x \ge \theta \\ 0 & x < \theta \end{cases}"
     derivative_formula = r"f'(x) = 0"
+    range = "{0, 1}"
+    used_in = "the first perceptrons; not trainable by gradient descent"
+    torch_name = "torch.heaviside"
+    taught = True
 
-    def _value(self, x, out, threshold):
-        np.greater_equal(x, threshold, out=out)
-        _propagate_nan(x, out)
+    def _f(self, x, threshold):
+        return x >= threshold  # True and False become 1 and 0
 
-    def _derivative(self, x, out, threshold):
-        out.fill(0)
-        _propagate_nan(x, out)
+    def _df(self, x, threshold):
+        return np.zeros_like(x)
 
 
 class Linear(Activation):
     r"""Linear (identity when c = 1): f(x) = c x, f'(x) = c.
+
+    .. math:: f(x) = c\,x, \qquad f'(x) = c
 
     Examples
     --------
@@ -234,21 +199,27 @@ class Linear(Activation):
     params = {"c": 1.0}
     formula = r"f(x) = c\,x"
     derivative_formula = r"f'(x) = c"
+    range = "(-inf, inf)"
+    used_in = "the output layer of a regression"
+    torch_name = "torch.nn.Identity"
+    keras_name = "keras.activations.linear"
+    taught = True
 
-    def _value(self, x, out, c):
-        np.multiply(x, c, out=out)
+    def _f(self, x, c):
+        return c * x
 
-    def _derivative(self, x, out, c):
-        out.fill(c)
-        _propagate_nan(x, out)
+    def _df(self, x, c):
+        return np.full_like(x, c)
 
 
 class Sigmoid(Activation):
     r"""Logistic sigmoid: f(x) = 1 / (1 + e^{-x}), f'(x) = f(x) (1 - f(x)).
 
-    Computed from e = exp(-|x|), which cannot overflow: f(x) = 1 / (1 + e) for x > 0 and
-    e / (1 + e) otherwise; the derivative is e / (1 + e)^2, which keeps its accuracy where
-    1 - f(x) would cancel.
+    .. math:: \sigma(x) = \frac{1}{1 + e^{-x}}, \qquad \sigma'(x) = \sigma(x)\bigl(1 - \sigma(x)\bigr)
+
+    Computed from e = exp(-|x|), which never overflows: sigma(x) = 1 / (1 + e) for x >= 0 and
+    e / (1 + e) for x < 0 (top and bottom multiplied by e^x). The derivative is e / (1 + e)^2, which
+    keeps its accuracy where 1 - sigma(x) would cancel.
 
     Examples
     --------
@@ -263,18 +234,33 @@ class Sigmoid(Activation):
     name = "sigmoid"
     formula = r"\sigma(x) = \frac{1}{1 + e^{-x}}"
     derivative_formula = r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)"
+    range = "(0, 1)"
+    used_in = "binary outputs, and the gates of LSTM and GRU cells"
+    torch_name = "torch.sigmoid"
+    keras_name = "keras.activations.sigmoid"
+    taught = True
 
-    def _value(self, x, out):
-        _sigmoid_from(x, _neg_abs_exp(x, out), out)
+    @staticmethod
+    def _f(x):
+        e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
+        return ((x >= 0) + (x < 0) * e) / (1 + e)  # numerator: 1 for x >= 0, e for x < 0
 
-    def _derivative(self, x, out):
-        _sigmoid_slope_from(_neg_abs_exp(x, out), out)
+    @staticmethod
+    def _df(x):
+        e = np.exp(-np.abs(x))
+        return e / (1 + e) ** 2
+
+
+_sigmoid, _sigmoid_slope = Sigmoid._f, Sigmoid._df  # for the formulas below that contain a sigmoid
 
 
 class Tanh(Activation):
-    r"""Hyperbolic tangent: f(x) = tanh x, f'(x) = 1 - tanh^2 x = 4 e / (1 + e)^2 with e = exp(-2|x|).
+    r"""Hyperbolic tangent: f(x) = tanh x, f'(x) = 1 - tanh^2 x = sech^2 x.
 
-    The second form of the derivative keeps its accuracy for large |x|, where 1 - tanh^2 x cancels.
+    .. math:: \tanh'(x) = 1 - \tanh^2(x) = \operatorname{sech}^2(x)
+              = \Bigl(\frac{2e}{1 + e^2}\Bigr)^2, \quad e = e^{-|x|}
+
+    The last form keeps its accuracy for large |x|, where 1 - tanh^2 x cancels, and cannot overflow.
 
     Examples
     --------
@@ -287,15 +273,18 @@ class Tanh(Activation):
     name = "tanh"
     formula = r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}"
     derivative_formula = r"\tanh'(x) = 1 - \tanh^2(x)"
+    range = "(-1, 1)"
+    used_in = "recurrent cells (LSTM, GRU) and bounded hidden states"
+    torch_name = "torch.tanh"
+    keras_name = "keras.activations.tanh"
+    taught = True
 
-    def _value(self, x, out):
-        np.tanh(x, out=out)
+    def _f(self, x):
+        return np.tanh(x)
 
-    def _derivative(self, x, out):
-        e = _neg_abs_exp(x, out)
-        np.multiply(e, e, out=e)  # exp(-2|x|)
-        _sigmoid_slope_from(e, out)
-        np.multiply(out, 4, out=out)
+    def _df(self, x):
+        e = np.exp(-np.abs(x))
+        return (2 * e / (1 + e * e)) ** 2  # sech(x) = 2 / (e^x + e^-x), written with e = e^{-|x|}
 
 
 class ReLU(Activation):
@@ -303,6 +292,8 @@ class ReLU(Activation):
 
     f(x) = x where x > threshold, else 0; then capped at ``max_value`` when it is given.
     f'(x) = 1 where threshold < x < max_value, else 0 (so f'(0) = 0, as in PyTorch).
+
+    .. math:: f(x) = \begin{cases} \min(x, m) & x > \theta \\ 0 & x \le \theta \end{cases}
 
     Raises ``ValueError`` when ``max_value <= threshold`` (the linear piece would be empty).
 
@@ -320,32 +311,36 @@ class ReLU(Activation):
     params = {"threshold": 0.0, "max_value": None}
     formula = (r"f(x) = \begin{cases} \min(x, m) & x > \theta \\ 0 & x \le \theta \end{cases}")
     derivative_formula = r"f'(x) = \begin{cases} 1 & \theta < x < m \\ 0 & \text{otherwise} \end{cases}"
+    range = "[0, inf)"
+    used_in = "hidden layers of most networks, convolutional networks (ResNet)"
+    torch_name = "torch.nn.functional.relu"
+    keras_name = "keras.activations.relu"
+    taught = True
 
     def _check(self, params):
         if params["max_value"] is not None and params["max_value"] <= params["threshold"]:
             raise ValueError(f"max_value must be greater than threshold, got max_value="
                              f"{params['max_value']!r} and threshold={params['threshold']!r}")
 
-    def _value(self, x, out, threshold, max_value):
-        if threshold == 0:
-            np.maximum(x, 0, out=out)
-        else:
-            np.copyto(out, x)
-            out[x <= threshold] = 0
-        if max_value is not None:
-            np.minimum(out, max_value, out=out)
+    def _f(self, x, threshold, max_value):
+        y = np.maximum(x, 0) if threshold == 0 else np.where(x > threshold, x, 0)
+        return y if max_value is None else np.minimum(y, max_value)
 
-    def _derivative(self, x, out, threshold, max_value):
-        np.greater(x, threshold, out=out)
+    def _df(self, x, threshold, max_value):
+        linear_piece = x > threshold  # True and False become 1 and 0
         if max_value is not None:
-            out[x >= max_value] = 0
-        _propagate_nan(x, out)
+            linear_piece &= x < max_value
+        return linear_piece
 
 
 class LeakyReLU(Activation):
     r"""Leaky ReLU: f(x) = x for x >= 0, negative_slope * x otherwise.
 
-    f'(x) = 1 for x > 0, negative_slope for x <= 0 (at 0 as in PyTorch).
+    f'(x) = 1 for x > 0, negative_slope for x <= 0 (at 0 as in PyTorch). A slope of 0 gives
+    f(-inf) = 0 (the limit), not -inf * 0.
+
+    .. math:: f(x) = \begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}
+              = \max(x, 0) + \alpha \min(x, 0)
 
     Examples
     --------
@@ -359,42 +354,32 @@ class LeakyReLU(Activation):
     params = {"negative_slope": 0.01}
     formula = r"f(x) = \begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}"
     derivative_formula = r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}"
+    range = "(-inf, inf)"
+    used_in = "GANs, and networks whose ReLU units die"
+    torch_name = "torch.nn.functional.leaky_relu"
+    keras_name = "keras.activations.leaky_relu"
+    taught = True
 
-    def _value(self, x, out, negative_slope):
-        _leaky(x, negative_slope, out)
+    def _f(self, x, negative_slope):
+        return np.maximum(x, 0) + _x_times(np.minimum(x, 0), negative_slope)
 
-    def _derivative(self, x, out, negative_slope):
-        _one_where_positive(x, negative_slope, out)
-
-
-def _leaky(x, slope, out):
-    """out = x for x >= 0, slope * x for x < 0 (slope a number or an array shaped like x)."""
-    if np.ndim(slope) == 0 and 0 < slope <= 1:
-        # max(x, slope * x) picks x for x >= 0 and slope * x for x < 0
-        np.multiply(x, slope, out=out)
-        np.maximum(out, x, out=out)
-        return
-    np.minimum(x, 0, out=out)
-    nonzero = np.not_equal(slope, 0)  # slope 0 must give 0 even at x = -inf (not -inf * 0)
-    np.multiply(out, slope, out=out, where=nonzero)
-    np.copyto(out, 0, where=~nonzero)
-    out += np.maximum(x, 0)
+    def _df(self, x, negative_slope):
+        return (x > 0) + (x <= 0) * negative_slope
 
 
 class PReLU(Activation):
     r"""Parametric ReLU: leaky ReLU whose slope ``a`` is learned.
 
-    f(x) = x for x >= 0, a x otherwise; ``a`` is a number or an array broadcastable to ``x`` (the
-    result then has the broadcast shape). f'(x) = 1 for x > 0 and a for x <= 0.
-    ``prelu.derivative_a(x, a)`` is df/da = min(x, 0), to train ``a`` (sum it over the axes
-    that ``a`` is broadcast along).
+    f(x) = x for x >= 0, a x otherwise, that is max(x, 0) + a min(x, 0); f'(x) = 1 for x > 0, a for
+    x <= 0 (PyTorch's convention at 0).
+    ``a`` is a number or an array that broadcasts against x (one slope per channel, as
+    ``torch.nn.PReLU(num_parameters)``); an array slope takes the dtype of x.
+    ``prelu.derivative_a(x, a)`` is df/da = min(x, 0), what a learned slope is trained with.
 
     Examples
     --------
-    >>> prelu([-2.0, 3.0])
-    array([-0.5,  3. ])
-    >>> prelu([[-2.0, -2.0]], a=np.array([0.1, 0.2]))
-    array([[-0.2, -0.4]])
+    >>> prelu([-2.0, 0.0, 3.0])
+    array([-0.5,  0. ,  3. ])
     >>> prelu.derivative([-2.0, 0.0, 3.0], a=0.3)
     array([0.3, 0.3, 1. ])
     >>> prelu.derivative_a([-2.0, 0.0, 3.0], a=0.3)
@@ -406,9 +391,14 @@ class PReLU(Activation):
     formula = r"f(x) = \begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}"
     derivative_formula = r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"
     derivative_a_formula = r"\frac{\partial f}{\partial a} = \min(x, 0)"
+    range = "(-inf, inf)"
+    used_in = "deep convolutional networks that learn the negative slope"
+    torch_name = "torch.nn.functional.prelu"
+    keras_name = "keras.layers.PReLU"
+    taught = True
 
-    def _parameters(self, given):
-        params = super()._parameters(given)
+    def _inputs(self, x, given):
+        x, params = super()._inputs(x, given)
         a = params["a"]
         if not isinstance(a, float):
             a = np.asarray(a)
@@ -416,36 +406,30 @@ class PReLU(Activation):
                 raise ValueError(f"a must be a number or an array of numbers, got {a.dtype}")
             if not np.isfinite(a).all():
                 raise ValueError("a must be finite")
-            params["a"] = float(a) if a.ndim == 0 else a
-        return params
+            params["a"] = float(a) if a.ndim == 0 else a.astype(x.dtype)  # float32 stays float32
+        return x, params
 
-    def _apply(self, kernel, x, params):
-        a = params.get("a")
-        if isinstance(a, np.ndarray) or (a is not None and not np.isscalar(a)):
-            # an array slope takes the dtype of x, so float32 stays float32
-            params = {**params, "a": np.asarray(a, dtype=_as_float(x).dtype)}
-        return super()._apply(kernel, x, params)
+    def _f(self, x, a):
+        return np.maximum(x, 0) + _x_times(np.minimum(x, 0), a)
 
-    def _value(self, x, out, a):
-        _leaky(x, a, out)
-
-    def _derivative(self, x, out, a):
-        _one_where_positive(x, a, out)
+    def _df(self, x, a):
+        return (x > 0) + (x <= 0) * a
 
     def derivative_a(self, x, a=0.25):
         """df/da = min(x, 0): x where x < 0, else 0 (NaN for NaN), in the broadcast shape of x and a."""
-        return self._apply(self._derivative_a, x, {"a": a})
-
-    def _derivative_a(self, x, out, a):
-        np.minimum(x, 0, out=out)
+        x, params = self._inputs(x, {"a": a})
+        return self._output(np.minimum(_working(x), 0 * params["a"]), x)  # 0 * a: zeros shaped like a
 
 
 class Softplus(Activation):
     r"""Softplus: f(x) = (1/beta) log(1 + e^{beta x}), and x itself where beta x > threshold.
 
+    .. math:: f(x) = \frac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr)
+              = \max(x, 0) + \frac{1}{\beta}\log\bigl(1 + e^{-|\beta x|}\bigr)
+
     The switch to x at ``threshold`` is PyTorch's convention (there, the two differ by less than
-    e^{-threshold} / beta). Computed as max(x, 0) + log1p(e^{-|beta x|}) / beta, which never
-    overflows. f'(x) = sigmoid(beta x), and 1 where beta x > threshold. ``beta`` must be positive.
+    e^{-threshold} / beta). The second form, which is computed, never overflows.
+    f'(x) = sigmoid(beta x), and 1 where beta x > threshold. ``beta`` must be positive.
 
     Examples
     --------
@@ -463,39 +447,36 @@ class Softplus(Activation):
     params = {"beta": 1.0, "threshold": 20.0}
     formula = r"f(x) = \frac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr)"
     derivative_formula = r"f'(x) = \sigma(\beta x) = \frac{1}{1 + e^{-\beta x}}"
+    range = "(0, inf)"
+    used_in = "a smooth ReLU, and outputs that must be positive (a variance, a rate)"
+    torch_name = "torch.nn.functional.softplus"
+    keras_name = "keras.activations.softplus"
+    taught = True
 
     def _check(self, params):
         if params["beta"] <= 0:
             raise ValueError(f"beta must be positive, got {params['beta']!r}")
 
-    def _value(self, x, out, beta, threshold):
+    def _f(self, x, beta, threshold):
         z = _scaled(x, beta)
-        e = _neg_abs_exp(z, np.empty_like(x))  # e^{-|beta x|}
-        if threshold >= 0:
-            e *= z <= threshold  # beyond the threshold the log1p term is dropped: f(x) = x exactly
-        np.log1p(e, out=e)
-        if beta != 1:
-            e /= beta
-        np.maximum(x, 0, out=out)
-        out += e
-        if threshold < 0:
-            np.copyto(out, x, where=z > threshold)
+        smooth = np.maximum(x, 0) + np.log1p(np.exp(-np.abs(z))) / beta
+        return np.where(z > threshold, x, smooth)
 
-    def _derivative(self, x, out, beta, threshold):
+    def _df(self, x, beta, threshold):
         z = _scaled(x, beta)
-        e = _neg_abs_exp(z, np.empty_like(x))
-        if threshold >= 0:
-            e *= z <= threshold  # e = 0 gives sigmoid = 1 beyond the threshold
-        _sigmoid_from(z, e, out)
-        if threshold < 0:
-            np.copyto(out, 1, where=z > threshold)
+        return np.where(z > threshold, 1, _sigmoid(z))
 
 
 class ELU(Activation):
     r"""Exponential linear unit: f(x) = x for x > 0, alpha (e^x - 1) otherwise.
 
     f'(x) = 1 for x > 0, alpha e^x for x <= 0 (so f'(0) = alpha, as in PyTorch).
-    Computed as max(x, 0) + alpha expm1(min(x, 0)): no overflow, and f(-inf) = -alpha.
+
+    .. math:: f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}
+              = \max(x, 0) + \alpha\,\bigl(e^{\min(x, 0)} - 1\bigr)
+
+    The second form is the one computed: ``expm1`` and ``exp`` only see min(x, 0), so nothing can
+    overflow, and f(-inf) = -alpha.
 
     Examples
     --------
@@ -509,26 +490,17 @@ class ELU(Activation):
     params = {"alpha": 1.0}
     formula = r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
     derivative_formula = r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"
+    range = "(-alpha, inf)"
+    used_in = "deep networks that train faster with outputs centred near 0"
+    torch_name = "torch.nn.functional.elu"
+    keras_name = "keras.activations.elu"
+    taught = True
 
-    def _value(self, x, out, alpha, scale=1.0):
-        np.minimum(x, 0, out=out)
-        np.expm1(out, out=out)
-        np.multiply(out, alpha * scale, out=out)
-        pos = np.maximum(x, 0)
-        if scale != 1:
-            pos *= scale
-        out += pos
+    def _f(self, x, alpha):
+        return np.maximum(x, 0) + alpha * np.expm1(np.minimum(x, 0))
 
-    def _derivative(self, x, out, alpha, scale=1.0):
-        np.minimum(x, 0, out=out)
-        np.exp(out, out=out)
-        if alpha == 1:  # exp(min(x, 0)) is already 1 for x > 0
-            _propagate_nan(x, out)
-        else:
-            np.multiply(out, alpha, out=out)
-            _one_where_positive(x, out, out)
-        if scale != 1:
-            out *= scale
+    def _df(self, x, alpha):
+        return (x > 0) + (x <= 0) * (alpha * np.exp(np.minimum(x, 0)))
 
 
 class SELU(ELU):
@@ -536,6 +508,8 @@ class SELU(ELU):
 
     alpha = 1.6732632423543772848170429916717 and scale = 1.0507009873554804934193349852946
     (Klambauer et al., 2017); f'(0) = scale * alpha, as in PyTorch.
+
+    .. math:: f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}
 
     Examples
     --------
@@ -551,19 +525,27 @@ class SELU(ELU):
     scale = 1.0507009873554804934193349852946
     formula = r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
     derivative_formula = r"f'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"
+    range = "(-1.7581, inf), that is (-scale * alpha, inf)"
+    used_in = "self-normalizing fully connected networks"
+    torch_name = "torch.nn.functional.selu"
+    keras_name = "keras.activations.selu"
+    taught = True
 
-    def _value(self, x, out):
-        super()._value(x, out, self.alpha, self.scale)
+    def _f(self, x):
+        return self.scale * super()._f(x, self.alpha)
 
-    def _derivative(self, x, out):
-        super()._derivative(x, out, self.alpha, self.scale)
+    def _df(self, x):
+        return self.scale * super()._df(x, self.alpha)
 
 
 class Swish(Activation):
     r"""Swish: f(x) = x sigmoid(beta x); ``silu`` is swish with beta = 1.
 
-    f'(x) = s + beta x s (1 - s) with s = sigmoid(beta x). ``beta`` may be any real number
-    (beta = 0 gives x / 2; a negative beta mirrors the curve). The limits are taken at +-inf:
+    .. math:: f(x) = x\,\sigma(\beta x), \qquad
+              f'(x) = \sigma(\beta x) + \beta x\,\sigma'(\beta x)
+
+    ``beta`` may be any real number (beta = 0 gives x / 2; a negative beta mirrors the curve).
+    PyTorch's ``silu`` and Keras's ``swish`` have beta = 1 only. The limits are taken at +-inf:
     f(-inf) = 0 and f'(-inf) = 0 for beta > 0.
 
     Examples
@@ -582,24 +564,27 @@ class Swish(Activation):
     params = {"beta": 1.0}
     formula = r"f(x) = x\,\sigma(\beta x) = \frac{x}{1 + e^{-\beta x}}"
     derivative_formula = r"f'(x) = \sigma(\beta x) + \beta x\,\sigma(\beta x)\bigl(1 - \sigma(\beta x)\bigr)"
+    range = "[-0.2785, inf) for beta = 1 (the minimum -0.2785 / beta at x = -1.2785 / beta)"
+    used_in = "EfficientNet; found by an automated search (Ramachandran et al., 2017)"
+    torch_name = "torch.nn.functional.silu"
+    keras_name = "keras.activations.swish"
+    taught = True
 
-    def _value(self, x, out, beta=1.0):
-        z = _scaled(x, beta)
-        s = _sigmoid_from(z, _neg_abs_exp(z, out), out)
-        # x * s, except where s == 0: there the value is 0 (x may be -inf, and -inf * 0 is NaN)
-        np.multiply(x, s, out=out, where=s != 0)
+    def _f(self, x, beta=1.0):
+        return _x_times(x, _sigmoid(_scaled(x, beta)))
 
-    def _derivative(self, x, out, beta=1.0):
+    def _df(self, x, beta=1.0):
         z = _scaled(x, beta)
-        e = _neg_abs_exp(z, np.empty_like(x))
-        _sigmoid_from(z, e, out)
-        g = _sigmoid_slope_from(e, e)  # s (1 - s)
-        np.multiply(g, z, out=g, where=g != 0)  # z * s (1 - s); 0 where s (1 - s) == 0, even at z = +-inf
-        out += g
+        # z sigma'(z) is 0 in every dtype once |z| > 800, so clipping z there changes nothing and
+        # keeps +-inf * 0 out
+        z_clipped = np.clip(z, -800, 800)
+        return _sigmoid(z) + z_clipped * _sigmoid_slope(z_clipped)
 
 
 class SiLU(Swish):
     r"""Sigmoid linear unit: f(x) = x sigmoid(x), which is swish with beta = 1.
+
+    .. math:: f(x) = x\,\sigma(x), \qquad f'(x) = \sigma(x)\bigl(1 + x\,(1 - \sigma(x))\bigr)
 
     Examples
     --------
@@ -611,14 +596,27 @@ class SiLU(Swish):
     params = {}
     formula = r"f(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}}"
     derivative_formula = r"f'(x) = \sigma(x)\bigl(1 + x\,(1 - \sigma(x))\bigr)"
+    range = "[-0.2785, inf)"
+    used_in = "EfficientNet, and the SwiGLU blocks of large language models (LLaMA)"
+    torch_name = "torch.nn.functional.silu"
+    keras_name = "keras.activations.silu"
 
 
 class GELU(Activation):
     r"""Gaussian error linear unit: f(x) = x Phi(x), Phi the standard normal CDF.
 
+    .. math:: f(x) = x\,\Phi(x), \qquad f'(x) = \Phi(x) + x\,\varphi(x), \quad
+              \varphi(x) = \frac{e^{-x^2/2}}{\sqrt{2\pi}}
+
+    Phi is scipy's ``ndtr``, which computes in double precision: float16 and float32 inputs are
+    computed in float64 and rounded once at the end, so they are within one ulp of the exact value.
+    Beyond |x| = 40, x phi(x) is 0 in every dtype, so x is clipped there in that term (which keeps x^2
+    finite and +-inf * 0 away).
+
     With ``approximate="tanh"``: f(x) = x/2 (1 + tanh(k (x + 0.044715 x^3))), k = sqrt(2/pi),
-    computed as x sigmoid(2 k (x + 0.044715 x^3)), which is the same function without cancellation.
-    f'(x) = Phi(x) + x phi(x) (exact), and the derivative of the tanh form for "tanh".
+    computed as x sigmoid(v) with v = 2 k (x + 0.044715 x^3), which is the same function without the
+    cancellation of 1 + tanh; f'(x) = sigmoid(v) + x sigmoid'(v) v'(x). Beyond |x| = 30, sigmoid(v) is
+    exactly 0 or 1 in every dtype, so x is clipped there inside v (x^3 cannot overflow, even in float16).
 
     Examples
     --------
@@ -634,68 +632,423 @@ class GELU(Activation):
     params = {"approximate": "none"}
     formula = r"f(x) = x\,\Phi(x) = \frac{x}{2}\Bigl(1 + \operatorname{erf}\bigl(x/\sqrt{2}\bigr)\Bigr)"
     derivative_formula = r"f'(x) = \Phi(x) + x\,\varphi(x), \quad \varphi(x) = \frac{e^{-x^2/2}}{\sqrt{2\pi}}"
+    range = "[-0.1700, inf) (the minimum at x = -0.7518)"
+    used_in = "transformers (BERT, GPT-2, vision transformers)"
+    torch_name = "torch.nn.functional.gelu"
+    keras_name = "keras.activations.gelu"
+    taught = True
 
-    _K = float(np.sqrt(2 / np.pi))
-    _INV_SQRT_2PI = float(1 / np.sqrt(2 * np.pi))
+    _K = float(np.sqrt(2 / np.pi))  # a Python float, so float32 stays float32
     _C = 0.044715
-    _CLIP = 30.0  # beyond |x| = 30 the tanh form's sigmoid is exactly 0 or 1 in every dtype
-
-    def _threaded(self, params):
-        return params["approximate"] == "none"  # ndtr, or exp and a rational function: compute-bound
 
     def _check(self, params):
         if params["approximate"] not in ("none", "tanh"):
             raise ValueError(f'approximate must be "none" or "tanh", got {params["approximate"]!r}')
 
-    def _value(self, x, out, approximate):
-        if approximate == "none" and x.dtype.itemsize <= 4:
-            _normal_cdf.gelu(x, out)  # float16/float32: a rational tail in float64, ~1 ulp
-            return
-        if approximate == "none":
-            s = ndtr(x, out=out)
-        else:
-            v = self._tanh_argument(x)
-            s = _sigmoid_from(v, _neg_abs_exp(v, out), out)
-        np.multiply(x, s, out=out, where=s != 0)  # 0 where Phi == 0, even at x = -inf
+    def _f(self, x, approximate):
+        if approximate == "tanh":
+            return _x_times(x, _sigmoid(self._v(x)))
+        x = x.astype(np.float64)  # ndtr computes in double anyway; rounded to x's dtype once, at the end
+        return _x_times(x, ndtr(x))
 
-    def _derivative(self, x, out, approximate):
-        if approximate == "none" and x.dtype.itemsize <= 4:
-            _normal_cdf.gelu_derivative(x, out)
-            return
-        if approximate == "none":
-            # phi(x) = exp(-x^2 / 2) / sqrt(2 pi); |x| capped at 64 so x^2 cannot overflow
-            # (exp(-64^2 / 2) is 0 in every dtype)
-            t = np.minimum(np.abs(x), 64)
-            np.multiply(t, t, out=t)
-            np.multiply(t, -0.5, out=t)
-            np.exp(t, out=t)
-            np.multiply(t, self._INV_SQRT_2PI, out=t)
-            ndtr(x, out=out)
-        else:
-            # v = 2 k (x + c x^3); f = x sigmoid(v); f' = sigmoid(v) + x sigmoid'(v) 2 k (1 + 3 c x^2)
-            v = self._tanh_argument(x)
-            t = _neg_abs_exp(v, np.empty_like(x))
-            _sigmoid_from(v, t, out)
-            _sigmoid_slope_from(t, t)
-            xc = np.clip(x, -self._CLIP, self._CLIP)
-            np.multiply(xc, xc, out=xc)
-            np.multiply(xc, 3 * self._C, out=xc)
-            np.add(xc, 1, out=xc)
-            np.multiply(xc, 2 * self._K, out=xc)
-            t *= xc
-        np.multiply(t, x, out=t, where=t != 0)  # x * phi(x): 0 where phi == 0, even at x = +-inf
-        out += t
+    def _df(self, x, approximate):
+        if approximate == "tanh":
+            v, x_clipped = self._v(x), np.clip(x, -30, 30)
+            dv = 2 * self._K * (1 + 3 * self._C * x_clipped**2)  # v'(x)
+            return _sigmoid(v) + x_clipped * _sigmoid_slope(v) * dv
+        x = x.astype(np.float64)
+        x_clipped = np.clip(x, -40, 40)
+        phi = np.exp(-x_clipped**2 / 2) / np.sqrt(2 * np.pi)
+        return ndtr(x) + x_clipped * phi
 
-    def _tanh_argument(self, x):
-        """v = 2 k (x + c x^3) with x clipped to +-30 (so x^3 cannot overflow, even in float16)."""
-        v = np.clip(x, -self._CLIP, self._CLIP)
-        cube = np.multiply(v, v)
-        np.multiply(cube, self._C, out=cube)
-        np.add(cube, 1, out=cube)
-        np.multiply(v, cube, out=v)
-        np.multiply(v, 2 * self._K, out=v)
-        return v
+    def _v(self, x):
+        """v = 2 k (x + 0.044715 x^3), with x clipped to +-30, where sigmoid(v) is already 0 or 1."""
+        x = np.clip(x, -30, 30)
+        return 2 * self._K * (x + self._C * x * x * x)  # x * x * x: numpy's x**3 is a slow pow
 
+
+# -- the rest of the zoo: PyTorch's and Keras's other elementwise activations ---------------------------
+
+class Hardtanh(Activation):
+    r"""Hard tanh: x clipped to [min_val, max_val].
+
+    .. math:: f(x) = \min\bigl(\max(x, a), b\bigr), \qquad
+              f'(x) = \begin{cases} 1 & a < x < b \\ 0 & \text{otherwise} \end{cases}
+
+    At the kinks x = min_val and x = max_val the derivative is 0, as in PyTorch's autograd.
+    ``min_val`` may not exceed ``max_val`` (equal gives a constant).
+
+    Examples
+    --------
+    >>> hardtanh([-2.0, -1.0, 0.5, 1.0, 2.0])
+    array([-1. , -1. ,  0.5,  1. ,  1. ])
+    >>> hardtanh.derivative([-2.0, -1.0, 0.5, 1.0, 2.0])
+    array([0., 0., 1., 0., 0.])
+    """
+
+    name = "hardtanh"
+    params = {"min_val": -1.0, "max_val": 1.0}
+    formula = r"f(x) = \min\bigl(\max(x, a), b\bigr)"
+    derivative_formula = r"f'(x) = \begin{cases} 1 & a < x < b \\ 0 & \text{otherwise} \end{cases}"
+    range = "[min_val, max_val]"
+    used_in = "a cheap bounded tanh, in quantized and early speech networks"
+    torch_name = "torch.nn.functional.hardtanh"
+    keras_name = "keras.activations.hard_tanh"
+
+    def _check(self, params):
+        if params["min_val"] > params["max_val"]:
+            raise ValueError(f"min_val must not exceed max_val, got min_val={params['min_val']!r} "
+                             f"and max_val={params['max_val']!r}")
+
+    def _f(self, x, min_val, max_val):
+        return np.clip(x, min_val, max_val)
+
+    def _df(self, x, min_val, max_val):
+        return (x > min_val) & (x < max_val)
+
+
+class ReLU6(Activation):
+    r"""ReLU capped at 6: x clipped to [0, 6] (``relu(x, max_value=6)``, ``hardtanh(x, 0, 6)``).
+
+    .. math:: f(x) = \min\bigl(\max(x, 0), 6\bigr), \qquad
+              f'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}
+
+    At the kinks x = 0 and x = 6 the derivative is 0, as in PyTorch's autograd.
+
+    Examples
+    --------
+    >>> relu6([-1.0, 0.0, 3.0, 6.0, 8.0])
+    array([0., 0., 3., 6., 6.])
+    >>> relu6.derivative([-1.0, 0.0, 3.0, 6.0, 8.0])
+    array([0., 0., 1., 0., 0.])
+    """
+
+    name = "relu6"
+    formula = r"f(x) = \min\bigl(\max(x, 0), 6\bigr)"
+    derivative_formula = r"f'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}"
+    range = "[0, 6]"
+    used_in = "mobile networks (MobileNetV2), where a bounded range quantizes well"
+    torch_name = "torch.nn.functional.relu6"
+    keras_name = "keras.activations.relu6"
+
+    def _f(self, x):
+        return np.clip(x, 0, 6)
+
+    def _df(self, x):
+        return (x > 0) & (x < 6)
+
+
+class Hardsigmoid(Activation):
+    r"""Hard sigmoid: a piecewise linear sigmoid, relu6(x + 3) / 6.
+
+    .. math:: f(x) = \frac{\min\bigl(\max(x + 3, 0), 6\bigr)}{6}, \qquad
+              f'(x) = \begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}
+
+    This is PyTorch's and Keras 3's definition (Keras 2 used 0.2 x + 0.5). At the kinks x = -3 and
+    x = 3 the derivative is 0, as in PyTorch's autograd (which, in float64, gives 1/6 rounded to
+    float32 inside; ``lib`` gives 1/6).
+
+    Examples
+    --------
+    >>> hardsigmoid([-4.0, -3.0, 0.0, 1.5, 3.0])
+    array([0.  , 0.  , 0.5 , 0.75, 1.  ])
+    >>> np.round(hardsigmoid.derivative([-4.0, -3.0, 0.0, 3.0]), 4)
+    array([0.    , 0.    , 0.1667, 0.    ])
+    """
+
+    name = "hardsigmoid"
+    formula = r"f(x) = \frac{\min\bigl(\max(x + 3, 0), 6\bigr)}{6}"
+    derivative_formula = r"f'(x) = \begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}"
+    range = "[0, 1]"
+    used_in = "the gates of MobileNetV3's squeeze-and-excitation blocks"
+    torch_name = "torch.nn.functional.hardsigmoid"
+    keras_name = "keras.activations.hard_sigmoid"
+
+    def _f(self, x):
+        return np.clip(x + 3, 0, 6) / 6
+
+    def _df(self, x):
+        return ((x > -3) & (x < 3)) / 6
+
+
+class Hardswish(Activation):
+    r"""Hard swish: x times the hard sigmoid, x relu6(x + 3) / 6.
+
+    .. math:: f(x) = x\,\frac{\min\bigl(\max(x + 3, 0), 6\bigr)}{6}, \qquad
+              f'(x) = \begin{cases} 0 & x \le -3 \\ x/3 + 1/2 & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}
+
+    At the kinks the derivative is PyTorch's: 0 at x = -3 and 1 at x = 3 (the middle piece would give
+    -1/2 and 3/2 there). f(-inf) = 0, the limit.
+
+    Examples
+    --------
+    >>> hardswish([-4.0, -1.5, 0.0, 1.5, 4.0])
+    array([-0.   , -0.375,  0.   ,  1.125,  4.   ])
+    >>> hardswish.derivative([-3.0, 0.0, 1.5, 3.0])
+    array([0. , 0.5, 1. , 1. ])
+    """
+
+    name = "hardswish"
+    formula = r"f(x) = x\,\frac{\min\bigl(\max(x + 3, 0), 6\bigr)}{6}"
+    derivative_formula = (r"f'(x) = \begin{cases} 0 & x \le -3 \\ x/3 + 1/2 & -3 < x < 3 \\ "
+                          r"1 & x \ge 3 \end{cases}")
+    range = "[-0.375, inf) (the minimum at x = -1.5)"
+    used_in = "MobileNetV3, a cheap swish for mobile devices"
+    torch_name = "torch.nn.functional.hardswish"
+    keras_name = "keras.activations.hard_swish"
+
+    def _f(self, x):
+        # x is raised to -3 where relu6(x + 3) is 0 anyway, so -inf * 0 never happens
+        return np.maximum(x, -3) * (np.clip(x + 3, 0, 6) / 6)
+
+    def _df(self, x):
+        middle = (x > -3) & (x < 3)
+        # clip: x / 3 + 1/2 stays finite where it is multiplied by 0 (x = +-inf)
+        return middle * (np.clip(x, -3, 3) / 3 + 0.5) + (x >= 3)
+
+
+class Mish(Activation):
+    r"""Mish: f(x) = x tanh(softplus(x)).
+
+    .. math:: f(x) = x \tanh\bigl(\zeta(x)\bigr), \quad \zeta(x) = \log(1 + e^{x}), \qquad
+              f'(x) = \tanh\bigl(\zeta(x)\bigr) + x\,\sigma(x)\,\operatorname{sech}^2\bigl(\zeta(x)\bigr)
+
+    softplus is computed as max(x, 0) + log1p(e^{-|x|}) (no overflow, and accurate in the negative
+    tail, where mish(x) ~ x e^x). sech(zeta) = 2 s / (1 + s^2) with s = e^{-zeta} = sigmoid(-x), which
+    does not cancel where 1 - tanh^2 would. f(-inf) = 0 and f'(+-inf) = 0, 1 (the limits).
+
+    Examples
+    --------
+    >>> np.round(mish([-1.0, 0.0, 1.0]), 4)
+    array([-0.3034,  0.    ,  0.8651])
+    >>> np.round(mish.derivative([-1.0, 0.0, 1.0]), 4)
+    array([0.0592, 0.6   , 1.049 ])
+    """
+
+    name = "mish"
+    formula = r"f(x) = x \tanh\bigl(\log(1 + e^{x})\bigr)"
+    derivative_formula = (r"f'(x) = \tanh\bigl(\zeta(x)\bigr) + x\,\sigma(x)\,"
+                          r"\operatorname{sech}^2\bigl(\zeta(x)\bigr), \quad \zeta(x) = \log(1 + e^{x})")
+    range = "[-0.3088, inf) (the minimum at x = -1.1924)"
+    used_in = "object detection (YOLOv4)"
+    torch_name = "torch.nn.functional.mish"
+    keras_name = "keras.activations.mish"
+
+    def _f(self, x):
+        softplus_x = np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+        return _x_times(x, np.tanh(softplus_x))
+
+    def _df(self, x):
+        softplus_x = np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+        s = _sigmoid(-x)  # e^{-softplus(x)} = 1 / (1 + e^x)
+        sech_squared = (2 * s / (1 + s * s)) ** 2
+        return np.tanh(softplus_x) + _x_times(x, _sigmoid(x) * sech_squared)
+
+
+class CELU(Activation):
+    r"""Continuously differentiable ELU: f(x) = max(0, x) + min(0, alpha (e^{x/alpha} - 1)).
+
+    .. math:: f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x/\alpha} - 1) & x \le 0 \end{cases}, \qquad
+              f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}
+
+    Its slope at 0 is 1 from both sides for every alpha (ELU's is alpha from the left), and
+    f'(0) = 1, as in PyTorch. ``alpha`` must be positive. x / alpha is computed as x * (1 / alpha),
+    as in PyTorch; f(-inf) = -alpha.
+
+    Examples
+    --------
+    >>> np.round(celu([-1.0, 0.0, 2.0]), 4)
+    array([-0.6321,  0.    ,  2.    ])
+    >>> np.round(celu([-1.0, 0.0, 2.0], alpha=2.0), 4)
+    array([-0.7869,  0.    ,  2.    ])
+    >>> np.round(celu.derivative([-1.0, 0.0, 2.0], alpha=2.0), 4)
+    array([0.6065, 1.    , 1.    ])
+    """
+
+    name = "celu"
+    params = {"alpha": 1.0}
+    formula = r"f(x) = \max(0, x) + \min\bigl(0, \alpha\,(e^{x/\alpha} - 1)\bigr)"
+    derivative_formula = r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}"
+    range = "(-alpha, inf)"
+    used_in = "where ELU is used, when alpha is tuned (the slope at 0 stays 1)"
+    torch_name = "torch.nn.functional.celu"
+    keras_name = "keras.activations.celu"
+
+    def _check(self, params):
+        if params["alpha"] <= 0:
+            raise ValueError(f"alpha must be positive, got {params['alpha']!r}")
+
+    def _f(self, x, alpha):
+        return np.maximum(x, 0) + alpha * np.expm1(_scaled(np.minimum(x, 0), 1 / alpha))
+
+    def _df(self, x, alpha):
+        return (x > 0) + (x <= 0) * np.exp(_scaled(np.minimum(x, 0), 1 / alpha))
+
+
+class Softsign(Activation):
+    r"""Softsign: f(x) = x / (1 + |x|), a tanh-like curve that approaches +-1 slowly.
+
+    .. math:: f(x) = \frac{x}{1 + |x|}, \qquad f'(x) = \frac{1}{(1 + |x|)^2}
+
+    softsign(+-inf) = +-1 = softsign(+-largest float) in floating point, so x is clipped to the
+    largest float first (inf / inf never happens). The derivative is computed as (1 / (1 + |x|))^2,
+    which cannot overflow.
+
+    Examples
+    --------
+    >>> softsign([-3.0, 0.0, 1.0, np.inf])
+    array([-0.75,  0.  ,  0.5 ,  1.  ])
+    >>> softsign.derivative([-3.0, 0.0, 1.0])
+    array([0.0625, 1.    , 0.25  ])
+    """
+
+    name = "softsign"
+    formula = r"f(x) = \frac{x}{1 + |x|}"
+    derivative_formula = r"f'(x) = \frac{1}{(1 + |x|)^2}"
+    range = "(-1, 1)"
+    used_in = "a cheaper tanh; some early deep and recurrent networks"
+    torch_name = "torch.nn.functional.softsign"
+    keras_name = "keras.activations.softsign"
+
+    def _f(self, x):
+        largest = np.finfo(x.dtype).max
+        x = np.clip(x, -largest, largest)
+        return x / (1 + np.abs(x))
+
+    def _df(self, x):
+        return (1 / (1 + np.abs(x))) ** 2
+
+
+class LogSigmoid(Activation):
+    r"""Log-sigmoid: f(x) = log sigmoid(x) = -softplus(-x).
+
+    .. math:: f(x) = \log\sigma(x) = \min(x, 0) - \log\bigl(1 + e^{-|x|}\bigr), \qquad
+              f'(x) = \sigma(-x) = 1 - \sigma(x)
+
+    The second form, which is computed, never overflows and keeps its relative accuracy in both tails
+    (f(x) ~ -e^{-x} for large x, f(x) ~ x for very negative x).
+
+    Examples
+    --------
+    >>> np.round(logsigmoid([-1.0, 0.0, 1.0]), 4)
+    array([-1.3133, -0.6931, -0.3133])
+    >>> np.round(logsigmoid.derivative([-1.0, 0.0, 1.0]), 4)
+    array([0.7311, 0.5   , 0.2689])
+    """
+
+    name = "logsigmoid"
+    formula = r"f(x) = \log \sigma(x) = -\log\bigl(1 + e^{-x}\bigr)"
+    derivative_formula = r"f'(x) = \sigma(-x) = 1 - \sigma(x)"
+    range = "(-inf, 0)"
+    used_in = "log-probabilities of binary outputs, in stable cross-entropy losses"
+    torch_name = "torch.nn.functional.logsigmoid"
+    keras_name = "keras.activations.log_sigmoid"
+
+    def _f(self, x):
+        return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+
+    def _df(self, x):
+        return _sigmoid(-x)
+
+
+class Tanhshrink(Activation):
+    r"""Tanh shrink: f(x) = x - tanh x.
+
+    .. math:: f(x) = x - \tanh(x), \qquad f'(x) = 1 - \tanh'(x) = \tanh^2(x)
+
+    Near 0 the two terms nearly cancel (f(x) ~ x^3 / 3): the value is accurate to a few ulp of x in
+    absolute terms, as PyTorch's, not to a few ulp of x^3 / 3. The derivative has no such cancellation.
+
+    Examples
+    --------
+    >>> np.round(tanhshrink([-2.0, 0.0, 1.0]), 4)
+    array([-1.036 ,  0.    ,  0.2384])
+    >>> np.round(tanhshrink.derivative([-2.0, 0.0, 1.0]), 4)
+    array([0.9293, 0.    , 0.58  ])
+    """
+
+    name = "tanhshrink"
+    formula = r"f(x) = x - \tanh(x)"
+    derivative_formula = r"f'(x) = \tanh^2(x)"
+    range = "(-inf, inf)"
+    used_in = "rarely; sparse coding and denoising models"
+    torch_name = "torch.nn.functional.tanhshrink"
+    keras_name = "keras.activations.tanh_shrink"
+
+    def _f(self, x):
+        return x - np.tanh(x)
+
+    def _df(self, x):
+        return np.tanh(x) ** 2
+
+
+class Softshrink(Activation):
+    r"""Soft shrinkage: moves x towards 0 by lambd, and sets |x| <= lambd to 0.
+
+    .. math:: f(x) = \operatorname{sign}(x)\,\max\bigl(|x| - \lambda, 0\bigr), \qquad
+              f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}
+
+    At the kinks x = +-lambd the derivative is 0, as in PyTorch's autograd. ``lambd`` (PyTorch's name;
+    Keras calls it ``threshold``) must be >= 0.
+
+    Examples
+    --------
+    >>> softshrink([-2.0, -0.5, 0.2, 0.5, 1.5])
+    array([-1.5, -0. ,  0. ,  0. ,  1. ])
+    >>> softshrink.derivative([-2.0, -0.5, 0.2, 0.5, 1.5])
+    array([1., 0., 0., 0., 1.])
+    """
+
+    name = "softshrink"
+    params = {"lambd": 0.5}
+    formula = r"f(x) = \operatorname{sign}(x)\,\max\bigl(|x| - \lambda, 0\bigr)"
+    derivative_formula = r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}"
+    range = "(-inf, inf)"
+    used_in = "sparse coding (ISTA, LISTA) and wavelet denoising"
+    torch_name = "torch.nn.functional.softshrink"
+    keras_name = "keras.activations.soft_shrink"
+
+    def _check(self, params):
+        if params["lambd"] < 0:
+            raise ValueError(f"lambd must be >= 0, got {params['lambd']!r}")
+
+    def _f(self, x, lambd):
+        return np.sign(x) * np.maximum(np.abs(x) - lambd, 0)
+
+    def _df(self, x, lambd):
+        return np.abs(x) > lambd
+
+
+class Hardshrink(Softshrink):
+    r"""Hard shrinkage: x where |x| > lambd, else 0.
+
+    .. math:: f(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}, \qquad
+              f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}
+
+    At the kinks x = +-lambd the derivative is 0, as in PyTorch's autograd. ``lambd`` must be >= 0.
+    Computed as x [|x| > lambd], the comparison counting as 1 or 0, so a negative x inside the band
+    gives -0.0 (a zero that keeps the sign of x).
+
+    Examples
+    --------
+    >>> hardshrink([-2.0, -0.5, 0.2, 0.5, 1.5])
+    array([-2. , -0. ,  0. ,  0. ,  1.5])
+    >>> hardshrink.derivative([-2.0, -0.5, 0.2, 0.5, 1.5])
+    array([1., 0., 0., 0., 1.])
+    """
+
+    name = "hardshrink"
+    formula = r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}"
+    range = "(-inf, inf): 0, or a value beyond +-lambd"
+    used_in = "sparse coding: keeping only the large coefficients"
+    torch_name = "torch.nn.functional.hardshrink"
+    keras_name = "keras.activations.hard_shrink"
+
+    def _f(self, x, lambd):
+        return x * (np.abs(x) > lambd)
+
+
+# -- softmax and log-softmax ------------------------------------------------------------------------------
 
 class _Softmax:
     r"""Softmax along an axis: p_i = exp(z_i / T) / sum_j exp(z_j / T).
@@ -703,9 +1056,11 @@ class _Softmax:
     ``softmax(z, axis=-1, temperature=1.0)``. The largest logit is subtracted first, so logits of any
     magnitude work and ``-inf`` entries get probability 0. A slice whose entries are all ``-inf`` (or
     that holds ``+inf`` or NaN) gives NaN, as in PyTorch and scipy. ``temperature`` must be positive.
+    A 0-d ``z`` is one slice of one logit: its softmax is 1.0, as in PyTorch. The result is always an
+    ndarray.
 
     ``softmax.jacobian(z, temperature=1.0)`` is dp/dz over the last axis, of shape (..., n, n):
-    (diag(p) - p p^T) / T. ``softmax.vjp(z, dp, axis=-1, temperature=1.0)`` is the backward pass
+    p_i (delta_ij - p_j) / T. ``softmax.vjp(z, dp, axis=-1, temperature=1.0)`` is the backward pass
     dp^T J = p * (dp - sum(dp * p)) / T, without forming the matrix.
 
     Examples
@@ -716,6 +1071,8 @@ class _Softmax:
     array([0.3006, 0.3322, 0.3672])
     >>> softmax([1000.0, 0.0, -np.inf])
     array([1., 0., 0.])
+    >>> softmax(3.0)
+    array(1.)
     >>> np.round(softmax.jacobian([0.0, 0.0]), 4)
     array([[ 0.25, -0.25],
            [-0.25,  0.25]])
@@ -724,34 +1081,34 @@ class _Softmax:
     name = "softmax"
     formula = r"\operatorname{softmax}(z)_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}"
     derivative_formula = (r"\frac{\partial p_i}{\partial z_j} = \frac{1}{T}\,p_i\,(\delta_{ij} - p_j)")
+    range = "(0, 1), each slice summing to 1"
+    used_in = "the output layer of multi-class classifiers, and attention weights"
+    torch_name = "torch.nn.functional.softmax"
+    keras_name = "keras.activations.softmax"
+    taught = True
 
     def __repr__(self):
         return "<softmax(z, axis=-1, temperature=1.0)>"
 
     def __call__(self, z, axis=-1, temperature=1.0):
         """Softmax of ``z / temperature`` along ``axis``: a new array shaped like ``z``."""
-        out = _shifted(z, axis, temperature)
-        np.exp(out, out=out)
-        out /= out.sum(axis=axis, keepdims=True)
-        return out
+        z = as_float(z)
+        if z.ndim == 0:  # one logit: a slice of length 1, as in PyTorch
+            return self(z.reshape(1), axis, temperature).reshape(())
+        e = np.exp(_shifted(z, axis, temperature))
+        return e / e.sum(axis=axis, keepdims=True)
 
     def jacobian(self, z, temperature=1.0):
-        """dp/dz over the last axis: an array of shape z.shape + (n,), (diag(p) - p p^T) / T."""
+        """dp/dz over the last axis: an array of shape z.shape + (n,), p_i (delta_ij - p_j) / T."""
         p = self(z, axis=-1, temperature=temperature)
-        jac = -p[..., :, None] * p[..., None, :]
-        diagonal = np.einsum("...ii->...i", jac)  # a writable view of the diagonal
-        diagonal += p
-        jac /= temperature
-        return jac
+        delta = np.eye(p.shape[-1], dtype=p.dtype)
+        return p[..., :, None] * (delta - p[..., None, :]) / temperature
 
     def vjp(self, z, dp, axis=-1, temperature=1.0):
         """The backward pass: dL/dz = p * (dp - sum(dp * p)) / T, given dp = dL/dp."""
         p = self(z, axis=axis, temperature=temperature)
         dp = np.asarray(dp, dtype=p.dtype)
-        dz = dp - (dp * p).sum(axis=axis, keepdims=True)
-        dz *= p
-        dz /= temperature
-        return dz
+        return p * (dp - np.sum(dp * p, axis=axis, keepdims=True)) / temperature
 
 
 def _check_temperature(temperature):
@@ -763,21 +1120,23 @@ def _check_temperature(temperature):
 def _shifted(z, axis, temperature):
     """(z - max(z)) / T along ``axis``, as a new float array (the step that makes softmax stable)."""
     temperature = _check_temperature(temperature)
-    z = _as_float(z)
-    peak = np.max(z, axis=axis, keepdims=True) if z.size else z.max(axis=axis, keepdims=True, initial=0)
-    # -max - max overflows to -inf, whose exp is exactly the 0 it should be; a slice of only -inf
-    # (or holding +inf) gives inf - inf = NaN, which is the documented answer
+    peak = np.max(z, axis=axis, keepdims=True, initial=-np.inf) if z.size == 0 else \
+        np.max(z, axis=axis, keepdims=True)
+    # z - max can pass the largest float (-max - max), and so can (z - max) / T for T < 1: the result
+    # is -inf, whose exp is exactly the 0 it should be. A slice of only -inf (or holding +inf) gives
+    # inf - inf = NaN, which is the documented answer.
     with np.errstate(over="ignore", invalid="ignore"):
-        out = np.subtract(z, peak)
-    if temperature != 1:
-        out /= temperature
-    return out
+        return (z - peak) / temperature
 
 
 def log_softmax(z, axis=-1, temperature=1.0):
     r"""log(softmax(z / T)) along ``axis``, computed as s - log(sum(exp(s))) with s = (z - max z) / T.
 
-    Finite where ``np.log(softmax(z))`` would be ``-inf`` (a logit far below the others).
+    .. math:: \log \operatorname{softmax}(z)_i = s_i - \log \sum_j e^{s_j}, \quad
+              s = \frac{z - \max_j z_j}{T}
+
+    Finite where ``np.log(softmax(z))`` would be ``-inf`` (a logit far below the others). A 0-d ``z``
+    gives 0.0, as in PyTorch; the result is always an ndarray.
 
     Examples
     --------
@@ -785,12 +1144,19 @@ def log_softmax(z, axis=-1, temperature=1.0):
     array([-2.4076, -1.4076, -0.4076])
     >>> log_softmax([0.0, -1000.0])
     array([    0., -1000.])
+    >>> log_softmax(3.0)
+    array(0.)
     """
-    out = _shifted(z, axis, temperature)
-    total = np.exp(out).sum(axis=axis, keepdims=True)
-    out -= np.log(total)
-    return out
+    z = as_float(z)
+    if z.ndim == 0:  # one logit: a slice of length 1, as in PyTorch
+        return log_softmax(z.reshape(1), axis, temperature).reshape(())
+    s = _shifted(z, axis, temperature)
+    if s.size == 0:  # nothing to normalize (and the log of an empty sum would be log 0)
+        return s
+    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
 
+
+# -- the objects and the registries ----------------------------------------------------------------------
 
 step = Step()
 linear = Linear()
@@ -805,8 +1171,25 @@ selu = SELU()
 swish = Swish()
 silu = SiLU()
 gelu = GELU()
+hardtanh = Hardtanh()
+relu6 = ReLU6()
+hardsigmoid = Hardsigmoid()
+hardswish = Hardswish()
+mish = Mish()
+celu = CELU()
+softsign = Softsign()
+logsigmoid = LogSigmoid()
+tanhshrink = Tanhshrink()
+softshrink = Softshrink()
+hardshrink = Hardshrink()
 softmax = _Softmax()
 
+#: Chapter 1's catalogue: the twelve elementwise activations it teaches, and silu.
 ACTIVATIONS = {f.name: f for f in
                (step, linear, sigmoid, tanh, relu, leaky_relu, prelu, softplus, elu, selu, swish, gelu,
                 silu)}
+
+#: Every elementwise activation in this module: the catalogue, then the rest of PyTorch's and Keras's.
+ALL_ACTIVATIONS = {**ACTIVATIONS, **{f.name: f for f in
+                                     (hardtanh, relu6, hardsigmoid, hardswish, mish, celu, softsign,
+                                      logsigmoid, tanhshrink, softshrink, hardshrink)}}

@@ -45,7 +45,13 @@ def test_data_file_is_strict_json(data):
     def refuse(token):
         raise ValueError(f"non-standard JSON constant {token}")
 
-    json.loads(DATA.read_text(encoding="utf-8"), parse_constant=refuse)
+    text = DATA.read_text(encoding="utf-8")
+    parsed = json.loads(text, parse_constant=refuse)
+    assert set(parsed) >= {"about", "frameworks"} and set(parsed["frameworks"]) == {"torch", "keras"}
+    assert parsed == data
+    values = parsed["frameworks"]["torch"]["values"]
+    assert any(v == "nan" for v in values.values() if isinstance(v, str)) or any(
+        "nan" in v for v in values.values() if isinstance(v, list))  # NaN is stored as the string "nan"
 
 
 @pytest.mark.parametrize("framework", ["torch", "keras"])

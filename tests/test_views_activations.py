@@ -34,7 +34,13 @@ def test_activation_params_never_gives_relu_an_invalid_cap():
     for threshold in np.linspace(-2, 2, 9):
         for cap in np.linspace(0.5, 6, 12):
             params = views.activation_params("relu", threshold=threshold, max_value=cap)
-            act.relu(np.zeros(3), **params)  # would raise ValueError for max_value <= threshold
+            assert params["threshold"] == threshold
+            if threshold < cap < 6:
+                assert params["max_value"] == cap        # a valid cap is passed on unchanged
+            else:
+                assert params["max_value"] is None       # 6 means "none"; a cap <= threshold is dropped
+            y = act.relu(np.array([threshold + 0.25, 10.0]), **params)
+            assert y[1] == (10.0 if params["max_value"] is None else cap)
 
 
 # ---- ActivationView ------------------------------------------------------------------------------

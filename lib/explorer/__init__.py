@@ -4,15 +4,15 @@ A *view* is a small class built on a figure: its constructor creates the artists
 ``update(**values)`` method only changes them (``set_data``, ``set_height``, ...) and may return a
 one-line readout. :func:`explore` puts controls around a view. The mechanism is five short modules:
 
-* :mod:`~lib.explorer.controls` -- :class:`Slider`, :class:`Choice`, :class:`Toggle`: the values each
+* ``lib.explorer.controls`` -- :class:`Slider`, :class:`Choice`, :class:`Toggle`: the values each
   control offers and its widgets;
 * this module -- :class:`Explorer`, the one step both forms share: set control values, let the view
   update its artists, render the figure;
-* :mod:`~lib.explorer.render` -- the figure to PNG, blitting: the frame (axes, ticks, labels) is drawn
+* ``lib.explorer.render`` -- the figure to PNG, blitting: the frame (axes, ticks, labels) is drawn
   once, an update repaints only the data;
-* :mod:`~lib.explorer.live` -- in a live kernel, ipywidgets: each change calls ``update`` and shows the
+* ``lib.explorer.live`` -- in a live kernel, ipywidgets: each change calls ``update`` and shows the
   same figure re-rendered, so one step of a slider costs milliseconds, not a new figure;
-* :mod:`~lib.explorer.static` -- when the environment variable ``COURSE_STATIC`` is ``1`` (the site
+* ``lib.explorer.static`` -- when the environment variable ``COURSE_STATIC`` is ``1`` (the site
   build sets it), one frame for every combination of the controls' ``static`` values, behind the same
   kind of controls linked in the browser, so the website still answers the reader without a kernel.
 
@@ -98,7 +98,7 @@ class Explorer:
     warm : bool
         In a live kernel, run the view's ``update`` once for every setting of the static grid
         and each of the view's ``warm_settings`` before showing the controls, drawing each distinct
-        frame once (see :mod:`lib.explorer.live`): for views that cache an expensive computation per
+        frame once (see ``lib.explorer.live``): for views that cache an expensive computation per
         setting, or change their limits with a setting.
 
     Attributes
@@ -107,7 +107,7 @@ class Explorer:
         What ``view(fig, **values)`` returned.
     values : dict
         The current control values.
-    renderer : lib.explorer.render.Renderer
+    renderer : Renderer
         Renders the figure (blitting).
     worker : threading.Thread or None
         In the live form, the thread finishing a view's work with ``advance()`` (None when idle).
@@ -179,11 +179,11 @@ class Explorer:
 
     # -- the two forms -----------------------------------------------------------------------
     def live(self):
-        """ipywidgets controls that redraw the figure on every change (:mod:`lib.explorer.live`)."""
+        """ipywidgets controls that redraw the figure on every change (``lib.explorer.live``)."""
         return live_form(self)
 
     def static(self):
-        """Precomputed frames behind controls linked in the browser (:mod:`lib.explorer.static`)."""
+        """Precomputed frames behind controls linked in the browser (``lib.explorer.static``)."""
         return static_form(self)
 
     def _ipython_display_(self):

@@ -1,6 +1,7 @@
 """Measure what a learner feels: build time, notebook run time, explorer latency and page weight.
 
     python bench/bench_course.py [--skip-build] [--skip-notebooks] [--skip-explorers] [--skip-weight]
+                                 [--no-blit]
 
 Prints one table per measurement with its target (2 cores):
 
@@ -8,7 +9,8 @@ Prints one table per measurement with its target (2 cores):
 * notebooks: each notebook's run time under nbval (target 30 s each);
 * explorers: every explorer of every notebook, each control stepped through its range in a live
   kernel (Agg backend); median and 95th percentile of one update, that is the view's ``update`` plus
-  the render of the frame a reader sees (targets 30 ms and 60 ms);
+  the render of the frame a reader sees (targets 30 ms and 60 ms); ``--no-blit`` draws every frame in
+  full instead, to show what blitting (``lib/explorer/render.py``) buys;
 * page weight: each chapter page's own bytes, its HTML plus the images it references, without the
   shared theme, MathJax and widget scripts (target 2 MB).
 
@@ -148,7 +150,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for part in ("build", "notebooks", "explorers", "weight"):
         parser.add_argument(f"--skip-{part}", action="store_true")
+    parser.add_argument("--no-blit", action="store_true", help="draw every explorer frame in full")
     args = parser.parse_args(argv)
+    if args.no_blit:
+        from lib.explorer.render import Renderer
+
+        Renderer.blit = False
     if not args.skip_build:
         bench_build()
     if not args.skip_notebooks:

@@ -137,7 +137,7 @@ def test_axes_view_frames_match_full_redraws():
     ex = Explorer(views.AxesView, {"method": Choice(["batch", "layer", "rms"]),
                                    "factor": Slider(0.1, 10, 0.1, 1.0)}, alt="axes")
     ex.render()
-    assert ex.view.im_in not in ex._animated and ex.view.txt_in[1][0] not in ex._animated
+    assert ex.view.im_in not in ex.renderer.animated and ex.view.txt_in[1][0] not in ex.renderer.animated
     for values in (dict(factor=10.0), dict(method="rms", factor=0.1)):
         ex.update(**values)
         blitted = pixels(ex.render())

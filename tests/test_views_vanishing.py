@@ -201,7 +201,7 @@ def test_gradient_view_warms_every_axis_length():
                  alt="gradient norms per layer", warm=True)
     assert [s["depth"] for s in e.view.warm_settings] == [5, 10, 20, 30, 40, 50]
     e.live()
-    lengths = {state[0][1] for state in e._backgrounds}  # the x limits of each kept frame
+    lengths = {state[0][1] for state in e.renderer.frames}  # the x limits of each kept frame
     assert lengths == {(0.0, float(n)) for n in (5, 10, 20, 30, 40, 50)}
 
 

@@ -1,0 +1,174 @@
+"""The controls of an explorer: what values each offers, live and on the website.
+
+A control is a small dataclass with an initial ``value`` and an optional ``label``. Each knows:
+
+* ``static_values()``: the values precomputed for the website (the *static grid* of an explorer is
+  every combination of its controls' static values, :func:`static_grid`);
+* ``sweep(n)``: values across its whole range, as a reader moving it would pass them (the benchmark
+  and the tests step through these);
+* ``live_widget(name)``: the ipywidget a live kernel shows, whose ``value`` is what the view receives;
+* ``static_widget(name, values)``: the ipywidget of the website's form, which picks an ``index``
+  among ``values`` (the browser links it to the precomputed frames).
+
+Examples
+--------
+>>> Slider(0, 1, 0.25, value=0.3).static_values()
+[0.0, 0.25, 0.3, 0.5, 0.75, 1.0]
+>>> static_grid({"on": Toggle(), "kind": Choice(["a", "b"])})
+[{'on': False, 'kind': 'a'}, {'on': False, 'kind': 'b'}, {'on': True, 'kind': 'a'}, {'on': True, 'kind': 'b'}]
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+
+def fmt(value: Any) -> str:
+    """A value as a control shows it: ``on``/``off`` for booleans, ``%g`` for floats.
+
+    Examples
+    --------
+    >>> fmt(True), fmt(0.10000), fmt("relu")
+    ('on', '0.1', 'relu')
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return "on" if value else "off"
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):g}"
+    return str(value)
+
+
+def static_grid(controls: dict) -> list[dict]:
+    """Every combination of the controls' static values, the first control varying slowest."""
+    names = list(controls)
+    axes = [controls[n].static_values() for n in names]
+    return [dict(zip(names, combo)) for combo in itertools.product(*axes)]
+
+
+_WIDE = {"description_width": "initial"}  # the label in full, not cut to a fixed width
+
+
+@dataclass
+class Slider:
+    """A numeric control from ``min`` to ``max`` in steps of ``step``.
+
+    ``static`` lists the values precomputed for the website (by default five, evenly spaced, plus
+    ``value``). With ``log=True`` the slider moves in powers of ten between ``min`` and ``max``
+    (both exponents) and the value passed to the view is ``10**exponent``.
+    """
+
+    min: float
+    max: float
+    step: float
+    value: float
+    label: str | None = None
+    static: Sequence[float] | None = None
+    log: bool = False
+
+    def __post_init__(self):
+        if not self.min < self.max:
+            raise ValueError(f"min: must be below max, got min={self.min}, max={self.max}")
+        if self.step <= 0:
+            raise ValueError(f"step: must be positive, got {self.step}")
+        lo, hi = (10.0**self.min, 10.0**self.max) if self.log else (self.min, self.max)
+        if not lo <= self.value <= hi:
+            raise ValueError(f"value: {self.value} lies outside [{lo}, {hi}]")
+
+    def static_values(self) -> list:
+        if self.static is not None:
+            return list(self.static)
+        if self.log:
+            grid = [float(v) for v in np.logspace(self.min, self.max, 5)]
+        else:
+            grid = [float(np.round(v / self.step) * self.step) for v in np.linspace(self.min, self.max, 5)]
+        return sorted(set(grid + [float(self.value)]))
+
+    def sweep(self, n: int = 20) -> list:
+        space = np.logspace if self.log else np.linspace
+        return [float(v) for v in space(self.min, self.max, n)]
+
+    def live_widget(self, name: str):
+        import ipywidgets as w
+
+        common = dict(value=self.value, min=self.min, max=self.max, step=self.step,
+                      description=self.label or name, continuous_update=True, style=_WIDE)
+        if self.log:
+            return w.FloatLogSlider(base=10, readout_format=".2g", **common)
+        return w.FloatSlider(**common)
+
+    def static_widget(self, name: str, values: list):
+        import ipywidgets as w
+
+        index = int(np.argmin([abs(v - self.value) for v in values]))
+        return w.SelectionSlider(options=[fmt(v) for v in values], index=index,
+                                 description=self.label or name, continuous_update=True, style=_WIDE)
+
+
+@dataclass
+class Choice:
+    """A choice among ``options`` (strings, or ``(label, value)`` pairs)."""
+
+    options: Sequence[Any]
+    value: Any = None
+    label: str | None = None
+    static: Sequence[Any] | None = None
+    pairs: list = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.pairs = [o if isinstance(o, tuple) else (fmt(o), o) for o in self.options]
+        if not self.pairs:
+            raise ValueError("options: give at least one option")
+        if self.value is None:
+            self.value = self.pairs[0][1]
+        if self.value not in [v for _, v in self.pairs]:
+            raise ValueError(f"value: {self.value!r} is not among the options")
+
+    def static_values(self) -> list:
+        return list(self.static) if self.static is not None else [v for _, v in self.pairs]
+
+    def sweep(self, n: int = 20) -> list:
+        return [v for _, v in self.pairs]
+
+    def live_widget(self, name: str):
+        import ipywidgets as w
+
+        return w.Dropdown(options=self.pairs, value=self.value, description=self.label or name, style=_WIDE)
+
+    def static_widget(self, name: str, values: list):
+        import ipywidgets as w
+
+        labels = {v: k for k, v in self.pairs}
+        index = values.index(self.value) if self.value in values else 0
+        return w.Dropdown(options=[labels.get(v, fmt(v)) for v in values], index=index,
+                          description=self.label or name, style=_WIDE)
+
+
+@dataclass
+class Toggle:
+    """An on/off control."""
+
+    value: bool = False
+    label: str | None = None
+    static: Sequence[bool] | None = None
+
+    def static_values(self) -> list:
+        return list(self.static) if self.static is not None else [False, True]
+
+    def sweep(self, n: int = 20) -> list:
+        return [not self.value, self.value]
+
+    def live_widget(self, name: str):
+        import ipywidgets as w
+
+        return w.Checkbox(value=self.value, description=self.label or name, indent=False)
+
+    def static_widget(self, name: str, values: list):
+        import ipywidgets as w
+
+        index = values.index(self.value) if self.value in values else 0
+        return w.ToggleButtons(options=[fmt(v) for v in values], index=index,
+                               description=self.label or name, style=_WIDE)

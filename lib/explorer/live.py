@@ -1,0 +1,70 @@
+"""The live form of an explorer: ipywidgets in a running kernel, one redraw per change.
+
+Each change of a control calls the view's ``update`` through :meth:`Explorer.respond` and shows the
+new frame in an ``HTML`` widget (a PNG inline, with its alt text and the readout). The figure is
+never rebuilt, and its frames are blitted (:mod:`lib.explorer.render`).
+
+A view with an ``advance()`` method draws a long computation in pieces. After a change, a worker
+thread keeps calling ``advance`` and showing each piece until the work is done, while the controls
+stay free: a further change takes the lock between two pieces, switches the view to the new setting,
+and the same worker carries on with that. One lock keeps the redraw and the worker from touching
+the figure at once.
+
+``warm=True`` first visits every setting of the static grid, and each of the view's
+``warm_settings``, drawing the background of each distinct frame once, so that afterwards each of
+them answers without a full draw (and a view that caches work per setting answers at once).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+def warm(explorer) -> None:
+    """Run every static setting and each of the view's ``warm_settings``, keeping each frame drawn."""
+    initial = dict(explorer.values)
+    extra = [{**initial, **setting} for setting in getattr(explorer.view, "warm_settings", ())]
+    for setting in explorer.static_grid() + extra:
+        explorer.update(**setting)
+        explorer.renderer.keep_frame()
+    explorer.update(**initial)
+
+
+def live_form(explorer):
+    """The controls and the image, as an ipywidgets ``VBox`` that redraws on every change."""
+    import ipywidgets as w
+
+    if explorer.warm:
+        warm(explorer)
+    widgets = {name: c.live_widget(name) for name, c in explorer.controls.items()}
+    image = w.HTML()
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            with lock:  # the worker leaves (worker = None) only while holding the lock,
+                try:    # so a redraw either sees it running or starts a new one
+                    readout = explorer.advance()
+                    if readout is not None:
+                        image.value = explorer.frame_html(readout)
+                except BaseException:
+                    explorer.worker = None
+                    raise
+                if readout is None:
+                    explorer.worker = None
+                    return
+            time.sleep(0.002)  # let a waiting redraw take the lock between pieces
+
+    def redraw(_change=None):
+        values = {name: wd.value for name, wd in widgets.items()}
+        with lock:
+            image.value = explorer.frame_html(explorer.respond(**values))
+            if hasattr(explorer.view, "advance") and explorer.worker is None:
+                explorer.worker = threading.Thread(target=work, name="explorer", daemon=True)
+                explorer.worker.start()
+
+    for wd in widgets.values():
+        wd.observe(redraw, names="value")
+    image.value = explorer.frame_html(explorer.update(**{name: wd.value for name, wd in widgets.items()}))
+    return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image])

@@ -1,0 +1,235 @@
+"""A figure to PNG, again and again: the frame is drawn once, an update repaints only the data.
+
+Drawing a whole figure costs tens of milliseconds, most of it the *frame*: axes, ticks, tick labels,
+axis labels, grid. An explorer's update seldom changes the frame, only the *data artists* (lines,
+markers, bars, images, texts, titles, legends). :class:`Renderer` therefore *blits*:
+
+1. a full draw, with every data artist marked animated (matplotlib's own flag for "not part of the
+   ordinary draw"), paints the frame alone; the renderer keeps a copy of those pixels, the
+   *background*;
+2. each later frame restores the background and draws the data artists on it
+   (``Figure.draw_artist``), in the order a full draw uses (axes by axes, by z-order);
+3. the background belongs to a *frame signature*, read with public getters: per axes its
+   visibility, limits, scales, axis labels and tick locations (:func:`frame_signature`). A new
+   signature means a new frame: a full draw. The last :attr:`Renderer.keep` backgrounds are kept,
+   so a frame seen before costs no full draw.
+
+A view's ``fixed_artists`` (artists its ``update`` never changes: a legend, the cells of a heatmap
+no control touches) are drawn once instead of on every frame. Most go into the background, under
+every artist that changes. A legend belongs on top, and drawing one costs milliseconds (its texts):
+it is drawn once into a transparent *layer* of its own, which each frame lays over the data with the
+"over" operator, :math:`c = \\alpha\\, c_\\text{layer} + (1 - \\alpha)\\, c_\\text{frame}`.
+
+So a blitted frame stacks the figure in four layers: the frame, the fixed artists, the changing
+ones, the fixed legends. Before its first draw the renderer gives the artists z-orders that say so
+(:func:`stack_as_blitted`; the grid, for one, then lies under bars and images), and a blitted frame
+has the pixels of a full draw of the same figure.
+
+The first full draw also freezes the figure's layout: constrained layout would otherwise move the
+axes as titles and tick labels change, and cost a few milliseconds each time.
+``Renderer.blit = False`` draws every frame in full instead (the benchmark's ``--no-blit``).
+
+Examples
+--------
+>>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+>>> from matplotlib.figure import Figure
+>>> fig = Figure(figsize=(2, 1), dpi=50, layout="constrained")
+>>> canvas = FigureCanvasAgg(fig)
+>>> ax = fig.add_subplot()
+>>> (line,) = ax.plot([0, 1], [0, 1])
+>>> renderer = Renderer(fig)
+>>> renderer.png()[:4], renderer.full_draws
+(b'\\x89PNG', 1)
+>>> line.set_ydata([1, 0])              # data only: the kept frame serves
+>>> _ = renderer.png(); renderer.full_draws
+1
+>>> _ = ax.set_ylim(-1, 2)              # a new frame: a full draw
+>>> _ = renderer.png(); renderer.full_draws
+2
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import NamedTuple
+
+import numpy as np
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.legend import Legend
+from matplotlib.spines import Spine
+
+from .. import plotting
+
+
+def frame_signature(fig) -> tuple:
+    """What the background of ``fig`` depends on besides its data artists, one tuple per axes:
+    visibility, x and y limits, scales, axis labels and tick locations."""
+    return tuple(
+        (ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
+         ax.get_xlabel(), ax.get_ylabel(), tuple(ax.get_xticks()), tuple(ax.get_yticks()))
+        for ax in fig.axes
+    )
+
+
+def _is_frame(ax, artist) -> bool:
+    return artist is ax.patch or isinstance(artist, (Spine, Axis))
+
+
+def data_artists(fig, fixed=()) -> list:
+    """The artists of ``fig`` an update may change, in the order a full draw paints them.
+
+    For each axes, its children (``Axes.get_children``) but the frame (the background patch, the
+    spines, the axis objects with their grid, ticks and labels), by z-order; then the figure's own
+    artists (a figure legend, a suptitle). Artists in ``fixed`` are left out.
+    """
+    fixed = {id(a) for a in fixed}
+    ordered = []
+    for ax in fig.axes:
+        children = [a for a in ax.get_children() if not _is_frame(ax, a) and id(a) not in fixed]
+        ordered += sorted(children, key=lambda a: a.get_zorder())  # stable: as Axes.draw sorts
+    own = [a for a in fig.get_children() if a is not fig.patch and a not in fig.axes]
+    ordered += sorted((a for a in own if id(a) not in fixed), key=lambda a: a.get_zorder())
+    return ordered
+
+
+def stack_as_blitted(fig, fixed=()) -> None:
+    """Give the artists of each axes z-orders in the layers blitting paints: the frame (spines, axis
+    objects with their grid and ticks), then the ``fixed`` artists, then the changing ones (legends
+    aside: they are laid over everything). Each layer keeps the order of its artists."""
+    fixed = {id(a) for a in fixed if not isinstance(a, Legend)}
+    for ax in fig.axes:
+        children = [a for a in ax.get_children() if not _is_frame(ax, a)]
+        below = [a for a in children if id(a) in fixed]
+        changing = [a for a in children if id(a) not in fixed]
+        if below and changing:
+            lift = max(a.get_zorder() for a in below) - min(a.get_zorder() for a in changing) + 1
+            for artist in below:
+                artist.set_zorder(artist.get_zorder() - max(lift, 0))
+        lowest = min(a.get_zorder() for a in children)
+        for artist in ax.get_children():
+            if _is_frame(ax, artist) and artist is not ax.patch:
+                artist.set_zorder(min(artist.get_zorder(), lowest - 1))
+
+
+class Layer(NamedTuple):
+    """An artist drawn alone, ready to lay over a frame: where it lies in the canvas, its colours
+    times their opacity (:math:`\\alpha c_\\text{layer}`) and how much shows through (:math:`1 - \\alpha`)."""
+
+    rows: slice
+    cols: slice
+    front: np.ndarray    # (h, w, 3)
+    through: np.ndarray  # (h, w, 1)
+
+
+def layer(fig, artist) -> Layer:
+    """``artist`` drawn alone on a transparent canvas the size of ``fig``'s, cut to its extent."""
+    width, height = fig.canvas.get_width_height()
+    renderer = RendererAgg(width, height, fig.dpi)
+    artist.draw(renderer)
+    box = artist.get_window_extent(renderer).padded(2)
+    x0, x1 = max(int(np.floor(box.x0)), 0), min(int(np.ceil(box.x1)), width)
+    y0, y1 = max(int(np.floor(box.y0)), 0), min(int(np.ceil(box.y1)), height)
+    rows, cols = slice(height - y1, height - y0), slice(x0, x1)  # pixel rows run from the top
+    rgba = np.asarray(renderer.buffer_rgba())[rows, cols].astype(np.float32)
+    alpha = rgba[..., 3:] / 255
+    return Layer(rows, cols, alpha * rgba[..., :3], 1 - alpha)
+
+
+def lay_over(canvas, layer: Layer) -> None:
+    """Composite ``layer`` over the canvas's pixels: :math:`c = \\alpha c_\\text{layer} + (1 - \\alpha) c`."""
+    pixels = np.asarray(canvas.buffer_rgba())
+    below = pixels[layer.rows, layer.cols, :3]
+    pixels[layer.rows, layer.cols, :3] = np.rint(layer.front + layer.through * below)
+
+
+class Frame(NamedTuple):
+    """A kept background, and the layers of the fixed legends to lay over each frame."""
+
+    background: object
+    on_top: list
+
+
+class Renderer:
+    """Renders ``fig`` (on a ``FigureCanvasAgg``) to PNG, blitting; see the module docstring.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    fixed : sequence of Artist
+        Artists no update changes (a view's ``fixed_artists``): legends are drawn once into a
+        layer laid over each frame, the others into the background.
+
+    Attributes
+    ----------
+    frames : OrderedDict
+        Kept frames by :func:`frame_signature`, least recently used first.
+    animated : list
+        The artists repainted on every frame (:func:`data_artists`).
+    full_draws : int
+        How many full draws the renderer has made.
+    """
+
+    #: How many backgrounds (one per frame signature) to keep.
+    keep = 8
+
+    #: False: draw every frame in full, as a plain ``canvas.draw()`` (to measure what blitting buys).
+    blit = True
+
+    def __init__(self, fig, fixed=()):
+        self.fig = fig
+        self.fixed = list(fixed)
+        self.legends = [a for a in self.fixed if isinstance(a, Legend)]
+        self.frames: collections.OrderedDict[tuple, Frame] = collections.OrderedDict()
+        self.animated: list = []
+        self.full_draws = 0
+
+    def png(self, compact: bool = False) -> bytes:
+        """The figure as it stands, as PNG bytes (``compact``: see :func:`lib.plotting.encode_png`)."""
+        self.draw()
+        canvas = self.fig.canvas
+        return plotting.encode_png(canvas.buffer_rgba(), canvas.get_width_height(), compact=compact)
+
+    def draw(self) -> None:
+        """Bring the canvas's pixels up to date with the figure."""
+        if not self.blit:
+            self._full_draw()
+            return
+        signature = frame_signature(self.fig)
+        frame = self.frames.get(signature)
+        if frame is None:
+            frame = self.keep_frame()
+        else:
+            self.frames.move_to_end(signature)
+            self.fig.canvas.restore_region(frame.background)
+        for artist in self.animated:
+            self.fig.draw_artist(artist)
+        for legend in frame.on_top:
+            lay_over(self.fig.canvas, legend)
+
+    def keep_frame(self) -> Frame:
+        """The kept frame of the figure as it stands, drawn in full first if it is new."""
+        signature = frame_signature(self.fig)
+        if signature in self.frames:
+            return self.frames[signature]
+        self.animated = data_artists(self.fig, self.fixed)
+        for artist in self.animated + self.legends:  # the legends go into layers of their own
+            artist.set_animated(True)
+        self._full_draw()
+        canvas = self.fig.canvas
+        on_top = [layer(self.fig, legend) for legend in self.legends if legend.get_visible()]
+        frame = Frame(canvas.copy_from_bbox(self.fig.bbox), on_top)
+        # the signature after the draw: the first one lays the axes out, which may move their ticks
+        self.frames[frame_signature(self.fig)] = frame
+        while len(self.frames) > self.keep:
+            self.frames.popitem(last=False)
+        return frame
+
+    def _full_draw(self) -> None:
+        if not self.full_draws:
+            stack_as_blitted(self.fig, self.fixed)
+        self.fig.canvas.draw()
+        self.full_draws += 1
+        if isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
+            self.fig.set_layout_engine("none")  # keep the positions this draw gave the axes

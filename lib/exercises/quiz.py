@@ -371,14 +371,16 @@ SCRIPT = r"""
   }
   function round(x) { return x >= 10 ? Math.round(x) : Math.round(x * 10) / 10; }
   function howFar(given, answer) {
-    if (answer !== 0 && given !== 0 && (given < 0) !== (answer < 0)) return 'it has the wrong sign.';
-    if (given === 0 || answer === 0) return (given > answer ? 'too high.' : 'too low.');
+    // Which way and roughly how far, never the answer (as lib.exercises.how_far words it).
+    var direction = given > answer ? 'too high' : 'too low';
+    if (answer === 0) return direction + ', by ' + Number(Math.abs(given).toPrecision(2));
+    if (given === 0) return direction + ' (you gave 0)';
     var ratio = given / answer;
-    if (ratio >= 2) return 'about ' + round(ratio) + ' times too large.';
-    if (ratio <= 0.5) return 'about ' + round(1 / ratio) + ' times too small.';
+    if (ratio < 0) return 'of the wrong sign';
+    if (ratio >= 2) return 'about ' + round(ratio) + ' times too large';
+    if (ratio <= 0.5) return 'about ' + round(1 / ratio) + ' times too small';
     var percent = Math.abs(ratio - 1) * 100;
-    var size = percent < 1 ? 'by less than 1 %' : 'by about ' + Math.round(percent) + ' %';
-    return (Math.abs(given) > Math.abs(answer) ? 'too large, ' : 'too small, ') + size + '.';
+    return direction + ', by about ' + (percent >= 1 ? Math.round(percent) : Number(percent.toPrecision(1))) + ' %';
   }
   function checkNumber(form, d) {
     var input = form.querySelector('input[name=answer]');
@@ -402,7 +404,7 @@ SCRIPT = r"""
       }
     }
     var hint = d.hints.length ? ' Hint: ' + d.hints[(attempts - 1) % d.hints.length] : '';
-    say(form, 'wrong', 'Not quite: your answer is ' + howFar(given, d.answer) + hint);
+    say(form, 'wrong', 'Not quite: your answer is ' + howFar(given, d.answer) + '.' + hint);
   }
   function checkChoice(form, d) {
     var chosen = form.querySelector('input[name=choice]:checked');

@@ -305,7 +305,7 @@ STYLE = """
 #: so a form answers however and whenever it was added.
 SCRIPT = r"""
 (function () {
-  var VERSION = 1;
+  var VERSION = 2;
   if (window.courseQuiz && window.courseQuiz.version >= VERSION) { window.courseQuiz.init(); return; }
   var Q = {version: VERSION};
   window.courseQuiz = Q;
@@ -436,6 +436,15 @@ SCRIPT = r"""
       if (!form) return;
       event.preventDefault();
       window.courseQuiz.check(form);
+    });
+    document.addEventListener('keydown', function (event) {
+      // Enter in the number field checks it. (Browsers submit the form on Enter by themselves, but
+      // not inside JupyterLab's output area, which takes the keypress.)
+      if (event.key !== 'Enter' || event.isComposing) return;
+      var input = event.target.closest && event.target.closest('form.course-quiz input[name=answer]');
+      if (!input) return;
+      event.preventDefault();
+      window.courseQuiz.check(input.closest('form.course-quiz'));
     });
     document.addEventListener('click', function (event) {
       var button = event.target.closest && event.target.closest('form.course-quiz [data-action=reveal]');

@@ -8,7 +8,8 @@ import warnings
 
 import numpy as np
 
-from . import Report, _fail, check_function, check_set, compare_arrays, is_placeholder, not_attempted, stub_report
+from . import (Report, _fail, check_function, check_set, compare_arrays, is_placeholder, not_attempted,
+               stub_report)
 from ..activations import ACTIVATIONS, sigmoid
 
 

@@ -55,11 +55,11 @@ def test_reference_and_a_hand_written_solution_pass():
     (naive, "overflow"),
     (global_max, "invalid value"),
     (float64_only, "dtype float64"),
-    (whole_sum, "off by up to"),
+    (whole_sum, "is off on input"),
     (lambda z: None, "None"),
     (lambda z: np.asarray(z)[..., :-1], "shape"),
     (lambda z: 1 / 0, "ZeroDivisionError"),
-    (lambda z: reference_by_hand(z) + 1e-4, "off by up to"),
+    (lambda z: reference_by_hand(z) + 1e-4, "too high, by about"),
 ])
 def test_broken_stable_softmax_fails_with_hint(answer, words):
     report = check_stable_softmax(answer)
@@ -90,12 +90,14 @@ def test_worked_example_accepts_rounded_hand_answers(answer):
 
 
 @pytest.mark.parametrize("answer, words", [
-    ([0.85, 0.0189, 0.1427], "entry 1 should be about 0.8383"),
-    ([0.8383, 0.1428, 0.0189], "entry 3 should be about 0.1428"),
+    ([0.85, 0.0189, 0.1427], "entry 1 is 0.85, which is too high, by about 1 %"),
+    ([0.8383, 0.1428, 0.0189], "entry 3 is 0.0189, which is about 7.6 times too small"),
     ([83.83, 1.89, 14.28], "percentages"),
     ([1 / 3, 1 / 3, 1 / 3], "Not quite"),
     (None, "None"),
-    ([0.8, 0.2], "shape"),
+    ([0.8, 0.2], "has 2 numbers; it should have 3"),
+    (..., "Not attempted yet"),
+    ([0.0, 0.0, 0.0], "Not attempted yet"),       # the notebook's old placeholder
     ("0.84", "got the text"),
     (lambda: 0, "function"),
     ([np.nan, 0.0189, 0.1428], "nan"),
@@ -103,6 +105,8 @@ def test_worked_example_accepts_rounded_hand_answers(answer):
 def test_worked_example_rejects_wrong_answers(answer, words):
     report = check_worked_example(answer)
     assert not report.passed and words in report.message
+    for shown in ("0.8383", "0.838", "0.0189", "0.1428", "0.143"):   # never the expected values
+        assert shown not in report.message.split("Hint:")[0] or shown in repr(answer)
 
 
 def test_worked_example_hint_mentions_rounding():
@@ -120,3 +124,14 @@ def test_temperature_reference_passes_and_mistakes_fail():
     assert not uniform and "T = 10" in uniform.message and "T = 0.1" not in uniform.message
     assert not check_temperature(None, hot)
     assert not check_temperature(softmax(z), hot)   # T = 1 is not T = 0.1
+    untouched = check_temperature([0.0, 0.0, 0.0], [0.0, 0.0, 0.0])
+    assert not untouched and untouched.message.startswith("Not attempted yet")
+    assert check_temperature(..., ...).message.startswith("Not attempted yet")
+
+
+def test_temperature_feedback_hides_the_expected_values():
+    report = check_temperature([0.9, 0.05, 0.05], [0.5, 0.2, 0.3])
+    assert not report
+    assert "too low" in report.message and "too high" in report.message
+    for target in ("0.3965", "0.397", "0.2714", "0.3321", "1.0000"):
+        assert target not in report.message

@@ -15,10 +15,15 @@ Examples
 True
 >>> def stub(x):
 ...     raise NotImplementedError("Student exercise: write tanh")
->>> print(check_function(stub, np.tanh, [np.zeros(3)], name="tanh").message)
-Not yet: tanh is still the stub (it raises NotImplementedError). Fill it in and run this cell again.
+>>> print(check_function(stub, np.tanh, [np.zeros(3)], name="tanh").message)  # doctest: +ELLIPSIS
+Not attempted yet: tanh is still the stub (it raises NotImplementedError). Write it in its cell, ...
 >>> print(check_value(0.24, 0.25, name="max of sigmoid'", hint="Evaluate it at x = 0.").message)
-Not quite: max of sigmoid' should be 0.25, you gave 0.24. Hint: Evaluate it at x = 0.
+Not quite: for max of sigmoid' you gave 0.24, which is too low, by about 4 %. Hint: Evaluate it at x = 0.
+
+A wrong answer is told which way and roughly how far it is off, never the value it should have: the
+expected value stays hidden until the reader opens the solution. An answer still at its placeholder
+(``...``) or a stub is "not attempted yet", with how to attempt it; on the website, where nothing
+runs, that message also says where to run it.
 """
 
 from __future__ import annotations
@@ -52,6 +57,81 @@ def _fail(message: str, hint: str = "") -> Report:
     return Report(False, message + (f" Hint: {hint}" if hint else ""))
 
 
+def _static() -> bool:
+    """True on the website's build (``COURSE_STATIC=1``), where no exercise cell can run."""
+    try:
+        from ..explorer import static_mode
+    except ImportError:  # lib without matplotlib: the same switch, read directly
+        import os
+
+        return os.environ.get("COURSE_STATIC", "") == "1"
+    return static_mode()
+
+
+WHERE_TO_RUN = ("On the website nothing runs: open this chapter in Jupyter (the \"Run this chapter on "
+                "your machine\" box at the top of the page), or try the self-check questions on this page.")
+
+
+def not_attempted(what: str, how: str) -> Report:
+    """The report for an answer still at its stub or placeholder: what is missing and how to start.
+
+    Examples
+    --------
+    >>> print(not_attempted("prediction is still ...", "put your number in its place.").message)
+    Not attempted yet: prediction is still ... (the placeholder). To attempt it, put your number in its place.
+    """
+    if what.endswith("..."):
+        what += " (the placeholder)"
+    message = f"Not attempted yet: {what}. To attempt it, {how}"
+    if _static():
+        message += " " + WHERE_TO_RUN
+    return Report(False, message)
+
+
+def stub_report(name: str) -> Report:
+    """The report for a function that is still the stub (it raises NotImplementedError)."""
+    return Report(False, f"Not attempted yet: {name} is still the stub (it raises NotImplementedError). "
+                         "Write it in its cell, run that cell, then run this one again."
+                  + (" " + WHERE_TO_RUN if _static() else ""))
+
+
+def is_placeholder(answer: Any) -> bool:
+    """True for ``...``, alone or as every item of a list, tuple or set (``None`` is an answer that
+    went wrong, such as the result of ``print``, and gets its own message)."""
+    if answer is Ellipsis:
+        return True
+    if isinstance(answer, (list, tuple, set, frozenset)) and answer:
+        return all(a is Ellipsis for a in answer)
+    return False
+
+
+def how_far(given: float, want: float) -> str:
+    """Which way and roughly how far ``given`` is from ``want``, without saying ``want``.
+
+    Examples
+    --------
+    >>> how_far(0.24, 0.25), how_far(3.0, 1.0), how_far(-1.0, 2.0), how_far(0.1, 0.25)
+    ('too low, by about 4 %', 'about 3 times too large', 'of the wrong sign', 'about 2.5 times too small')
+    >>> how_far(1.0001, 1.0), how_far(0.0, 0.5), how_far(0.003, 0.0)
+    ('too high, by about 0.01 %', 'too low (you gave 0)', 'too high, by 0.003')
+    """
+    direction = "too high" if given > want else "too low"
+    if want == 0:
+        return f"{direction}, by {abs(given):.2g}"
+    if given == 0:
+        return f"{direction} (you gave 0)"
+    ratio = given / want
+    if ratio < 0:
+        return "of the wrong sign"
+    if ratio >= 2:
+        return f"about {ratio:.2g} times too large"
+    if ratio <= 0.5:
+        return f"about {1 / ratio:.2g} times too small"
+    percent = abs(ratio - 1) * 100
+    size = f"{percent:.0f}" if percent >= 1 else f"{percent:.1g}"
+    return f"{direction}, by about {size} %"
+
+
 def _call(answer: Callable, args: tuple, name: str) -> tuple[Any, Report | None]:
     """Call the answer; turn every way it can go wrong into a failing report."""
     try:
@@ -59,8 +139,7 @@ def _call(answer: Callable, args: tuple, name: str) -> tuple[Any, Report | None]
             warnings.simplefilter("always")
             result = answer(*args)
     except NotImplementedError:
-        return None, Report(False, f"Not yet: {name} is still the stub (it raises NotImplementedError). "
-                                   "Fill it in and run this cell again.")
+        return None, stub_report(name)
     except Exception as error:  # the learner's code may raise anything; report it, never re-raise
         return None, Report(False, f"Your {name} raised {type(error).__name__}: {error} "
                                    f"(on input {_short(args)}).")
@@ -92,29 +171,47 @@ def _short(args: tuple) -> str:
     return ", ".join(parts)
 
 
+def _index(i: tuple) -> str:
+    return str(tuple(int(k) for k in i)) if len(i) != 1 else str(int(i[0]))
+
+
 def compare_arrays(got: Any, want: np.ndarray, *, name: str, where: str, rtol: float, atol: float,
                    check_dtype: bool = True, who: str | None = None,
-                   subject: str | None = None) -> Report | None:
+                   subject: str | None = None, kind: str = "function") -> Report | None:
     """A failing report when ``got`` differs from ``want`` in type, shape, dtype, NaNs or values.
 
-    ``who`` starts the messages about values ("Your f" by default); ``subject`` starts those about
-    what came back ("Your f returned" by default).
+    ``kind`` is ``"function"`` when ``got`` is what a learner's function returned, ``"value"`` when
+    it is a value the learner typed or computed; the messages fit each. ``who`` starts the messages
+    about values ("Your f" by default); ``subject`` starts those about what came back ("Your f
+    returned" by default). A wrong value is described by its direction and relative size, never by
+    the expected value.
     """
-    who = who or f"Your {name}"
-    subject = subject or f"{who} returned"
+    who = who or (f"Your {name}" if kind == "function" else "Your answer")
+    subject = subject or (f"{who} returned" if kind == "function" else who)
+    want = np.asarray(want)
     if got is None:
-        return Report(False, f"{subject} None on {where}: did you forget `return`?")
+        if kind == "function":
+            return Report(False, f"{subject} None on {where}: did you forget `return`?")
+        return Report(False, f"{who} is None: put a number there (or a list of numbers), not the result "
+                             "of print or of a function without `return`.")
     try:
         got_arr = np.asarray(got)
     except Exception as error:
         return Report(False, f"{subject} {type(got).__name__}, which is not an array ({error}).")
-    want = np.asarray(want)
     if got_arr.dtype == object or not np.issubdtype(got_arr.dtype, np.number) and got_arr.dtype != bool:
-        return Report(False, f"{subject} values of type {got_arr.dtype} on {where}; "
-                             "expected numbers.")
+        if kind == "function":
+            return Report(False, f"{subject} values of type {got_arr.dtype} on {where}; expected numbers.")
+        return Report(False, f"{who} holds {got_arr.dtype} values, not numbers: write plain numbers, "
+                             "such as 0.25 (no quotes, no ...).")
     if got_arr.shape != want.shape:
-        return Report(False, f"{subject} shape {got_arr.shape} on {where}; expected "
-                             f"{want.shape}. Work elementwise, or keep the axis you reduce over.")
+        if kind == "function":
+            return Report(False, f"{subject} shape {got_arr.shape} on {where}; expected "
+                                 f"{want.shape}. Work elementwise, or keep the axis you reduce over.")
+        def count(shape):
+            n = int(np.prod(shape))
+            return "one number" if shape == () else f"{n} number{'s' if n != 1 else ''}"
+        return Report(False, f"{who} has {count(got_arr.shape)}; it should have {count(want.shape)}"
+                             + (f" (shape {want.shape})." if want.ndim > 1 else "."))
     if check_dtype and np.issubdtype(want.dtype, np.floating) and got_arr.dtype != want.dtype:
         return Report(False, f"{subject} dtype {got_arr.dtype} on {where}; expected "
                              f"{want.dtype} (the input's float type should be kept).")
@@ -123,16 +220,31 @@ def compare_arrays(got: Any, want: np.ndarray, *, name: str, where: str, rtol: f
     nan_mismatch = np.isnan(got_f) != np.isnan(want_f)
     if nan_mismatch.any():
         i = np.unravel_index(np.argmax(nan_mismatch), want.shape)
-        return Report(False, f"{who} gives {got_f[i]} at index {tuple(int(k) for k in i)} on {where}, "
-                             f"expected {want_f[i]}.")
+        gives = "nan where a number is expected" if np.isnan(got_f[i]) else f"{got_f[i]:.6g} where nan is expected"
+        at = f"at index {_index(i)} " if want.ndim else ""
+        return Report(False, f"{who} gives {gives} {at}on {where}.")
     with np.errstate(invalid="ignore"):
         same_inf = (got_f == want_f) | (np.isnan(got_f) & np.isnan(want_f))
         err = np.where(same_inf, 0.0, np.abs(got_f - want_f))
         bad = err > atol + rtol * np.abs(np.where(np.isfinite(want_f), want_f, 0.0))
     if bad.any():
         i = np.unravel_index(np.argmax(np.where(bad, err, -1.0)), want.shape)
-        return Report(False, f"{who} is off by up to {float(err[i]):.3g} on {where}: at index "
-                             f"{tuple(int(k) for k in i)} it gives {got_f[i]:.10g}, expected {want_f[i]:.10g}.")
+        g, w = float(got_f[i]), float(want_f[i])
+        if not np.isfinite(w) or not np.isfinite(g):
+            off = "infinite where a finite number is expected" if np.isfinite(w) else \
+                "finite where an infinity is expected"
+        else:
+            off = how_far(g, w)
+        n_bad = int(bad.sum())
+        if kind == "function":
+            at = f"at index {_index(i)} " if want.ndim else ""
+            more = f" ({n_bad} of {want.size} entries are off)" if want.size > 1 else ""
+            return Report(False, f"{who} is off on {where}: {at}it gives {g:.10g}, which is {off}{more}.")
+        if want.ndim == 0:
+            return Report(False, f"Not quite: for {name} you gave {g:.6g}, which is {off}.")
+        more = f" ({n_bad} of {want.size} entries are off)" if n_bad > 1 else ""
+        return Report(False, f"Not quite: in {name}, entry {_index(i) if want.ndim > 1 else int(i[0]) + 1} "
+                             f"is {g:.4g}, which is {off}{more}.")
     return None
 
 
@@ -180,45 +292,69 @@ def check_function(answer: Callable, reference: Callable, inputs: Iterable, *, n
 
 
 def check_value(answer: Any, expected: Any, *, name: str, rtol: float = 1e-6, atol: float = 0.0,
-                hint: str = "") -> Report:
-    """Compare a number or array the learner computed with the expected one; never raises."""
+                hint: str = "", variable: str = "") -> Report:
+    """Compare a number or array the learner computed with the expected one; never raises.
+
+    A wrong answer learns its direction and rough size, never ``expected``. ``...`` (or ``None``)
+    counts as not attempted; ``variable`` names the variable to fill in, for that message.
+    """
+    if is_placeholder(answer):
+        where = f"{variable} is" if variable else "the answer is"
+        return not_attempted(f"{where} still ...", f"replace it with your {name} and run this cell again.")
     if callable(answer):
         return _fail(f"Expected a value for {name}, got a function: call it and pass the result.", hint)
     if isinstance(answer, (str, bytes)):
         return _fail(f"Expected a number for {name}, got the text {answer!r}: remove the quotes.", hint)
-    want = np.asarray(expected)
-    problem = compare_arrays(answer, want, name=name, where=f"{name}", rtol=rtol, atol=atol,
-                             check_dtype=False, who="Your answer", subject="Your answer gave")
+    problem = compare_arrays(answer, np.asarray(expected), name=name, where=name, rtol=rtol, atol=atol,
+                             check_dtype=False, kind="value")
     if problem is None:
         return Report(True, f"Correct: {name} = {_plain(answer)}.")
-    if want.ndim == 0 and np.asarray(answer).ndim == 0 and answer is not None:
-        try:
-            given = float(np.asarray(answer))
-        except (TypeError, ValueError):
-            return _fail(problem.message, hint)
-        return _fail(f"Not quite: {name} should be {_plain(expected)}, you gave {_plain(given)}.", hint)
     return _fail(problem.message, hint)
 
 
-def check_set(answer: Any, expected: Iterable, *, name: str, hint: str = "") -> Report:
-    """Compare a collection of names the learner chose with the expected set; never raises."""
-    expected = set(expected)
-    if isinstance(answer, str) or not isinstance(answer, Iterable):
+def check_set(answer: Any, expected: Iterable, *, name: str, hint: str = "",
+              known: Iterable | None = None, variable: str = "") -> Report:
+    """Compare a collection of names the learner chose with the expected set; never raises.
+
+    Names are compared without case or surrounding spaces. The message names the learner's wrong
+    picks but only counts the missing ones, so it does not hand over the answer. ``known`` lists
+    every valid name (a typo is reported as such).
+
+    Examples
+    --------
+    >>> print(check_set({"Tanh", "relu"}, {"tanh", "elu"}, name="zero-centred activations").message)
+    Not quite (zero-centred activations): 1 name is missing, and 'relu' does not belong.
+    """
+    def norm(item):
+        return item.strip().lower() if isinstance(item, str) else item
+
+    expected = {norm(e) for e in expected}
+    if is_placeholder(answer):
+        where = f"{variable} is" if variable else "the answer is"
+        return not_attempted(f"{where} still ...",
+                             "replace it with a set of names, such as {'relu'}, and run this cell again.")
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable):
         return _fail(f"Expected a collection (a list or set) for {name}, got {type(answer).__name__}.", hint)
     try:
-        given = set(answer)
+        given = {norm(a) for a in answer}
     except TypeError as error:
         return _fail(f"Could not read {name} as a set: {error}.", hint)
+    if known is not None:
+        valid = {norm(k) for k in known}
+        unknown = sorted((g for g in given if g not in valid), key=str)
+        if unknown:
+            return _fail(f"Not a known name: {', '.join(repr(u) for u in unknown)}. Use the names as "
+                         f"written in the chapter, such as {sorted(valid, key=str)[0]!r}.", hint)
     if given == expected:
         return Report(True, f"Correct: {name} = {sorted(expected, key=str)}.")
-    missing = sorted(expected - given, key=str)
+    missing = len(expected - given)
     extra = sorted(given - expected, key=str)
     parts = []
     if missing:
-        parts.append(f"missing {missing}")
+        parts.append(f"{missing} name{' is' if missing == 1 else 's are'} missing")
     if extra:
-        parts.append(f"should not include {extra}")
-    return _fail(f"Not quite: {name} is {' and '.join(parts)}.", hint)
+        parts.append(f"{', '.join(repr(e) for e in extra)} {'does' if len(extra) == 1 else 'do'} not belong")
+    return _fail(f"Not quite ({name}): {', and '.join(parts)}.", hint)
 
 
 def _plain(value: Any) -> str:
@@ -229,4 +365,5 @@ def _plain(value: Any) -> str:
     return np.array2string(arr, precision=6, separator=", ")
 
 
-__all__ = ["Report", "check_function", "check_value", "check_set", "compare_arrays"]
+__all__ = ["Report", "check_function", "check_value", "check_set", "compare_arrays", "how_far",
+           "not_attempted", "stub_report", "is_placeholder"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
-
 import warnings
 
-from . import Report, _fail, check_function, check_set, compare_arrays
+import numpy as np
+
+from . import (Report, _fail, check_function, check_set, compare_arrays, is_placeholder, not_attempted,
+               stub_report)
 from ..activations import ACTIVATIONS, sigmoid
 
 
@@ -83,8 +84,7 @@ def _call_on_layers(answer, layers, name):
             warnings.simplefilter("always")
             result = answer(layers)
     except NotImplementedError:
-        return None, (f"Not yet: {name} is still the stub (it raises NotImplementedError). "
-                      "Fill it in and run this cell again.")
+        return None, stub_report(name).message
     except Exception as error:  # the learner's code may raise anything: report it, never re-raise
         return None, f"Your {name} raised {type(error).__name__}: {error} (on layers of widths {widths})."
     runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
@@ -102,7 +102,7 @@ def check_collapse(answer) -> Report:
     True
     >>> product_only = lambda layers: (layers[0][0] @ layers[1][0] @ layers[2][0], layers[2][1])
     >>> print(check_collapse(product_only).message)  # doctest: +ELLIPSIS
-    Your combined b is off by up to ...
+    Your combined b is off on layers of widths 3-5-4-2: ... Hint: push the input through: ...
     """
     hint = ("push the input through: x W1 + b1, then (x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2), "
             "and once more for the third layer; the biases are multiplied by the later W's.")
@@ -175,15 +175,10 @@ def check_zero_centred(answer) -> Report:
     >>> check_zero_centred({"tanh", "linear", "selu"}).passed
     True
     >>> print(check_zero_centred(["tanh", "elu"]).message)  # doctest: +ELLIPSIS
-    Not quite: zero-centred activations is missing ['linear', 'selu'] and should not include ['elu']...
+    Not quite (zero-centred activations): 2 names are missing, and 'elu' does not belong. Hint: ...
     """
-    names = set(ACTIVATIONS)
-    if not isinstance(answer, str) and isinstance(answer, (list, tuple, set, frozenset)):
-        unknown = sorted({a for a in answer if a not in names}, key=str)
-        if unknown:
-            return _fail(f"Not a name in ACTIVATIONS: {unknown}. Use the names of the table, e.g. "
-                         "'leaky_relu'.")
-    return check_set(answer, zero_centred_names(), name="zero-centred activations",
+    return check_set(answer, zero_centred_names(), name="zero-centred activations", known=ACTIVATIONS,
+                     variable="my_zero_centred",
                      hint="for each function, ask whether its outputs for x and -x cancel on average; "
                           "the 'mean on N(0,1)' column of the properties table measures it.")
 
@@ -221,6 +216,11 @@ def check_output_activations(answer) -> Report:
     ... # doctest: +ELLIPSIS
     Not quite: 2 of 3 wrong. temperature: 'relu' ...
     """
+    if is_placeholder(answer) or isinstance(answer, Mapping) and answer and all(
+            is_placeholder(v) for v in answer.values()):
+        return not_attempted("every task is still ...",
+                             "replace each ... with the name of an output activation, such as 'tanh', "
+                             "and run this cell again.")
     if not isinstance(answer, Mapping):
         return _fail(f"Expected a dict mapping each task to a name, got {type(answer).__name__}.",
                      f"fill in {{'temperature': ..., 'digit': ..., 'tags': ...}}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Report, check_function, check_value
+from . import Report, _fail, check_function, check_value, is_placeholder, not_attempted
 from ..normalization import BatchNorm, standardize
 
 
@@ -111,6 +111,27 @@ def eval_prediction_reference(momentum=0.1, eps=1e-5):
     return float(bn.forward([[EVAL_X]], training=False)[0, 0])
 
 
+def _eval_mistakes() -> list[tuple[float, str]]:
+    """Predictions that come from a known slip, each with what went wrong (never the right value)."""
+    n = len(EVAL_BATCH)
+    mean, biased = float(EVAL_BATCH.mean()), float(EVAL_BATCH.var())
+    kept = 0.9 ** EVAL_STEPS                         # the share of the starting values left
+    run_mean = mean * (1 - kept)
+    biased_var = kept * 1.0 + biased * (1 - kept)
+    one_mean, one_var = 0.1 * mean, 0.9 + 0.1 * biased * n / (n - 1)
+    return [
+        (0.0, "0 is the training-mode output: there x = 4 is the batch's own mean. In inference mode "
+              "the layer uses its running statistics instead, and after three steps they are still "
+              "far from the batch's."),
+        ((EVAL_X - run_mean) / np.sqrt(biased_var + 1e-5),
+         "the running variance is updated with the unbiased batch variance, N/(N-1) times the "
+         "biased one, not with the biased variance itself."),
+        ((EVAL_X - one_mean) / np.sqrt(one_var + 1e-5),
+         "that is the output after one training step; the layer took three, and each moves the "
+         "running statistics another 10 % of the way."),
+    ]
+
+
 def check_eval_prediction(answer) -> Report:
     """Check a predicted inference-mode output (to 3 significant digits).
 
@@ -118,13 +139,19 @@ def check_eval_prediction(answer) -> Report:
     --------
     >>> check_eval_prediction(1.831).passed
     True
-    >>> check_eval_prediction(0.0).passed
-    False
+    >>> print(check_eval_prediction(0.0).message)  # doctest: +ELLIPSIS
+    Not quite: 0 is the training-mode output: there x = 4 is the batch's own mean. ...
     """
-    return check_value(
-        answer, eval_prediction_reference(), name="the inference-mode output for x = 4",
-        rtol=1e-3,
-        hint="the running mean and variance start at 0 and 1 and move only 10% of the way to the "
-             "batch's statistics per step (and the running variance uses the unbiased batch "
-             "variance, N/(N-1) times the biased one).",
-    )
+    if is_placeholder(answer):
+        return not_attempted("prediction is still ...", "replace it with your prediction, a number "
+                             "such as 2.5, and run this cell again.")
+    hint = ("the running mean and variance start at 0 and 1 and move only 10% of the way to the "
+            "batch's statistics per step (and the running variance uses the unbiased batch "
+            "variance, N/(N-1) times the biased one).")
+    want = eval_prediction_reference()
+    if isinstance(answer, (int, float, np.number)) and abs(float(answer) - want) > 1e-3 * abs(want):
+        for value, why in _eval_mistakes():
+            if abs(float(answer) - value) <= 0.01:
+                return _fail(f"Not quite: {why}", hint)
+    return check_value(answer, want, name="the inference-mode output for x = 4",
+                       rtol=1e-3, hint=hint, variable="prediction")

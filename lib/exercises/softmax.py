@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Report, check_function, check_value
+from . import Report, check_function, check_value, how_far, is_placeholder, not_attempted
 from ..activations import softmax
 
 #: The worked example's logits.
@@ -19,8 +19,20 @@ def _looks_like_percent(answer) -> bool:
     return arr.shape == (3,) and bool(np.all(np.isfinite(arr))) and abs(arr.sum() - 100) < 1
 
 
+def _untouched(answer) -> bool:
+    """``...``, or the all-zero list a notebook may offer as the thing to replace."""
+    if is_placeholder(answer):
+        return True
+    try:
+        arr = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return arr.size > 0 and bool(np.all(arr == 0))
+
+
 def _check_probabilities(answer, want, *, name, atol, hint) -> Report:
-    """Compare a short vector of probabilities; say which entry is off, by how much. Never raises."""
+    """Compare a short vector of probabilities; say which entry is off, which way and roughly how
+    far, never the value it should have. Never raises."""
     want = np.asarray(want, dtype=np.float64)
     try:
         got = np.asarray(answer, dtype=np.float64)
@@ -34,8 +46,14 @@ def _check_probabilities(answer, want, *, name, atol, hint) -> Report:
     if np.all(off <= atol):
         return Report(True, f"Correct: {name} = {np.array2string(got, precision=4, separator=', ')}.")
     i = int(np.argmax(off))
-    message = (f"Not quite: in {name}, entry {i + 1} should be about {want[i]:.4f} (within {atol:g}), "
-               f"you gave {got[i]:.4g}.")
+    wrong = int(np.sum(off > atol))
+    if np.isnan(got[i]):
+        what = "nan, not a number"
+    else:
+        what = f"{got[i]:.4g}, which is {how_far(got[i], want[i])}"
+    more = f"; {wrong} of {want.size} entries are off" if wrong > 1 else ""
+    message = (f"Not quite: in {name}, entry {i + 1} is {what} (each entry may be off by {atol:g}"
+               f"{more}).")
     return Report(False, message + (f" Hint: {hint}" if hint else ""))
 
 
@@ -52,6 +70,10 @@ def check_worked_example(answer) -> Report:
     >>> print(check_worked_example([83.83, 1.89, 14.28]).message)
     Not quite: these look like percentages (they sum to 100). Give probabilities: divide each by 100.
     """
+    if _untouched(answer):
+        return not_attempted("my_probabilities is still a placeholder",
+                             "replace it with your three probabilities, such as [0.5, 0.2, 0.3], and "
+                             "run this cell again.")
     if _looks_like_percent(answer):
         return Report(False, "Not quite: these look like percentages (they sum to 100). "
                              "Give probabilities: divide each by 100.")
@@ -110,6 +132,10 @@ def check_temperature(p_cold, p_hot, z=WORKED_LOGITS) -> Report:
     >>> check_temperature([1, 0, 0], [1/3, 1/3, 1/3]).passed
     False
     """
+    if _untouched(p_cold) and _untouched(p_hot):
+        return not_attempted("p_cold and p_hot are still placeholders",
+                             "write your two predictions as lists of three probabilities, run this "
+                             "cell, then check them with the explorer.")
     cold = _check_probabilities(p_cold, softmax(z, temperature=0.1), name="the probabilities at T = 0.1",
                                 atol=0.01,
                        hint="at T = 0.1 the logits are multiplied by 10: the gaps between them grow tenfold.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Report, check_value, compare_arrays, _call
+from . import Report, _call, check_value, compare_arrays, not_attempted
 from ..network import MLP
 
 #: Initialization schemes a learner may name in :func:`check_tanh_init`.
@@ -12,7 +12,7 @@ INIT_NAMES = {"normal": "normal", "xavier": "xavier", "glorot": "xavier", "he": 
 
 
 def _missing(answer) -> bool:
-    return answer is None or answer is Ellipsis
+    return answer is Ellipsis
 
 
 def check_bound(bound_at_20, smallest_depth) -> Report:
@@ -27,17 +27,22 @@ def check_bound(bound_at_20, smallest_depth) -> Report:
     True
     >>> print(check_bound(0.25**20, 9).message)
     Correct: 4^-20 = 9.09495e-13.
-    Not quite: smallest n with 4^-n < 1e-6 should be 10, you gave 9. Hint: 4^-9 = 3.8e-06 is still above 1e-6.
+    Not quite: for the smallest n with 4^-n < 1e-6 you gave 9, which is too low, by about 10 %. Hint: 4^-9 = 3.8e-06 is still above 1e-6.
     """
+    if _missing(bound_at_20) and _missing(smallest_depth):
+        return not_attempted("bound_at_20 and smallest_depth are still ...",
+                             "replace each ... with a Python expression (4.0 ** -20 computes "
+                             "4^-20) or a number, and run this cell again.")
     parts = []
     if _missing(bound_at_20):
-        parts.append(Report(False, "Not yet: replace the ... after bound_at_20 with 4^-20, computed in Python."))
+        parts.append(Report(False, "Not attempted yet: bound_at_20 is still ...; replace it with 4^-20, "
+                                   "computed in Python."))
     else:
         parts.append(check_value(bound_at_20, 4.0**-20, name="4^-20", rtol=1e-9,
                                  hint="one sigmoid layer contributes at most 1/4, so n layers give (1/4)**n."))
     if _missing(smallest_depth):
-        parts.append(Report(False, "Not yet: replace the ... after smallest_depth with the smallest n "
-                                   "for which 4^-n < 1e-6."))
+        parts.append(Report(False, "Not attempted yet: smallest_depth is still ...; replace it with the "
+                                   "smallest n for which 4^-n < 1e-6."))
     else:
         given = smallest_depth
         hint = "try n = 1, 2, 3, ... until 4.0**-n < 1e-6, or solve n > log(1e6) / log(4)."
@@ -52,7 +57,7 @@ def check_bound(bound_at_20, smallest_depth) -> Report:
                             f"{4.0**-(k - 1):.2g}: look for the first n.")
         except (TypeError, ValueError):
             pass
-        parts.append(check_value(given, 10, name="smallest n with 4^-n < 1e-6", rtol=0, hint=hint))
+        parts.append(check_value(given, 10, name="the smallest n with 4^-n < 1e-6", rtol=0, hint=hint))
     return Report(all(parts), "\n".join(p.message for p in parts))
 
 
@@ -67,7 +72,8 @@ def check_tanh_init(answer) -> Report:
     Not quite: with He the gradient grows on its way back...
     """
     if _missing(answer):
-        return Report(False, 'Not yet: set answer to "normal", "xavier" or "he".')
+        return not_attempted("answer is still ...", 'set answer to "normal", "xavier" or "he" (your '
+                             "prediction), run this cell, then check it in the stethoscope.")
     if not isinstance(answer, str):
         return Report(False, f'Expected one name as a string ("normal", "xavier" or "he"), got '
                              f"{type(answer).__name__}.")

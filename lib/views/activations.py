@@ -14,7 +14,7 @@ from matplotlib.colors import LinearSegmentedColormap
 
 from ..activations import ACTIVATIONS
 from ..experiments import activations as experiments
-from ..plotting import PALETTE
+from ..plotting import PALETTE, subplots
 from ..tables import format_number
 
 #: Which control of the activation explorer feeds which parameter of which function.
@@ -131,7 +131,7 @@ class ActivationView:
     """
 
     def __init__(self, fig, **values):
-        self.ax = fig.add_subplot()
+        self.ax = subplots(fig)
         self.x = np.linspace(-5, 5, 401)
         self.value, self.slope = plot_activation(self.ax, "sigmoid", self.x)
         self.ax.set_xlim(-5, 5)
@@ -164,7 +164,7 @@ class FamilyView:
 
     def __init__(self, fig, **values):
         self.x = np.linspace(-5, 5, 401)
-        self.ax_f, self.ax_d = fig.subplots(1, 2)
+        self.ax_f, self.ax_d = subplots(fig, 1, 2)
         self.background = {}
         for ax, what in ((self.ax_f, "f(x)"), (self.ax_d, "f'(x)")):
             self.background[ax] = [ax.plot(self.x, self.x, color="0.75", linewidth=1.0)[0]
@@ -252,7 +252,7 @@ class DecisionBoundaryView:
     def __init__(self, fig, *, X, y, epochs=800, lr=1.0, **values):
         self.X, self.y = np.asarray(X, dtype=float), np.asarray(y).ravel()
         self.epochs, self.lr = epochs, lr
-        self.ax = fig.add_subplot()
+        self.ax = subplots(fig)
         self.image, _, _ = plot_decision_regions(self.ax, lambda P: np.zeros(len(P)), self.X, self.y)
         legend = self.ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
         self.fixed_artists = [legend]  # drawn once, kept on top (lib.explorer)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..experiments import derivatives as experiments
-from ..plotting import PALETTE
+from ..plotting import PALETTE, subplots
 
 
 def plot_with_derivative(ax, name: str, x=None, **params):
@@ -81,7 +81,7 @@ class TangentView:
     """
 
     def __init__(self, fig, **values):
-        self.ax, self.dax = fig.subplots(1, 2)
+        self.ax, self.dax = subplots(fig, 1, 2)
         self.x = np.linspace(-4, 4, 401)
         (self.curve,) = self.ax.plot(self.x, self.x, color=PALETTE["blue"], label="f(x)")
         (self.tangent,) = self.ax.plot(self.x, self.x, color=PALETTE["vermillion"], linestyle="--",
@@ -129,7 +129,7 @@ class FiniteDifferenceView:
     HS = experiments.ERROR_STEPS
 
     def __init__(self, fig, **values):
-        self.ax, self.eax = fig.subplots(1, 2)
+        self.ax, self.eax = subplots(fig, 1, 2)
         self.window = np.linspace(-1.5, 1.5, 301)
         z = self.window
         (self.curve,) = self.ax.plot(z, z, color=PALETTE["black"], label="f")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..experiments import normalization as experiments
-from ..plotting import PALETTE
+from ..plotting import PALETTE, style, subplots
 
 # --------------------------------------------------------------------------------------------------
 # data normalization: z-score versus min-max, and an outlier
@@ -36,7 +36,7 @@ class ScalingView:
     ROWS = {"raw": 2.0, "z": 1.0, "mm": 0.0}
 
     def __init__(self, fig, **values):
-        self.axes = fig.subplots(3, 1)
+        self.axes = subplots(fig, 3, 1)
         ax_raw, ax_z, ax_mm = self.axes
         blue, red = PALETTE["blue"], PALETTE["vermillion"]
         self.dots, self.outs = [], []
@@ -54,7 +54,8 @@ class ScalingView:
             ax.set_xlabel(label)
             ax.spines["left"].set_visible(False)
         ax_z.axvspan(0, 1, color=PALETTE["orange"], alpha=0.15, label="the interval [0, 1]")
-        legend = fig.legend(*ax_z.get_legend_handles_labels(), loc="outside upper center", ncol=3)
+        with style():  # a figure legend: the explorer's figure is not a CourseFigure
+            legend = fig.legend(*ax_z.get_legend_handles_labels(), loc="outside upper center", ncol=3)
         self.fixed_artists = [legend]  # drawn once (lib.explorer)
         self.update(**values)
 
@@ -108,7 +109,7 @@ class BatchStatsView:
     """
 
     def __init__(self, fig, **values):
-        self.ax = fig.add_subplot()
+        self.ax = subplots(fig)
         self.steps = np.arange(1, experiments.STREAM_STEPS + 1)
         self.dots = self.ax.scatter(self.steps, np.zeros(experiments.STREAM_STEPS), s=10,
                                     color=PALETTE["sky"], label="batch mean")
@@ -188,7 +189,7 @@ class AxesView:
     def __init__(self, fig, **values):
         self.base = experiments.example_tensor()
         c = self.base.shape[1]
-        self.ax_in, self.ax_out = fig.subplots(1, 2)
+        self.ax_in, self.ax_out = subplots(fig, 1, 2)
         self.im_in, self.txt_in = plot_heatmap(self.ax_in, self.base, "input x", vmax=8.0)
         # Only sample 0 of the input changes: it gets cells of its own over the input's row 0, and
         # the rest of the input (cells and labels) is drawn once (lib.explorer's fixed_artists).

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..activations import log_softmax, softmax
 from ..experiments import softmax as experiments
-from ..plotting import PALETTE
+from ..plotting import PALETTE, subplots
 from ..tables import Table
 
 
@@ -146,7 +146,7 @@ class LogitView:
     YLIM_NAIVE = (-1.0, 2.0)
 
     def __init__(self, fig, **values):
-        self.ax_soft, self.ax_naive = fig.subplots(1, 2)
+        self.ax_soft, self.ax_naive = subplots(fig, 1, 2)
         labels = ["class 1", "class 2", "class 3"]
         self.soft = self.ax_soft.bar(labels, [0, 0, 0], color=PALETTE["blue"], edgecolor="black", linewidth=0.6)
         self.naive = self.ax_naive.bar(labels, [0, 0, 0], color=PALETTE["orange"], edgecolor="black",
@@ -182,7 +182,7 @@ class PrecisionView:
     """
 
     def __init__(self, fig, **values):
-        self.ax_naive, self.ax_stable = fig.subplots(1, 2)
+        self.ax_naive, self.ax_stable = subplots(fig, 1, 2)
         labels = ["z = +s", "z = 0", "z = -s"]
         self.naive = self.ax_naive.bar(labels, [0, 0, 0], color=PALETTE["vermillion"], edgecolor="black",
                                        linewidth=0.6)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..experiments import vanishing as experiments
-from ..plotting import CYCLE, PALETTE
+from ..plotting import CYCLE, PALETTE, subplots
 
 #: A colour for each activation, the same in every figure of the chapter.
 COLORS = dict(zip(experiments.ACTIVATION_NAMES + ("prelu",), CYCLE))
@@ -92,7 +92,7 @@ class GradientView:
     """
 
     def __init__(self, fig, max_depth: int = 50, **values):
-        self.ax = fig.add_subplot()
+        self.ax = subplots(fig)
         self.max_depth = int(max_depth)
         n = np.arange(self.max_depth + 1)
         (self.z_line,) = self.ax.plot(n, np.ones_like(n, dtype=float), color=PALETTE["blue"],
@@ -137,8 +137,9 @@ class TrainingView:
 
     A new setting trains a network (0.1 to 1 s). In a live kernel the view draws the run while it
     trains: :meth:`update` takes the first steps (:attr:`FIRST_SECONDS` of training) and
-    :meth:`advance` the next ones (:attr:`CHUNK_SECONDS` each), until the run is finished; a setting seen before (or
-    left half-trained) answers from :func:`lib.experiments.vanishing.training_run`'s cache.
+    :meth:`advance` the next ones (:attr:`CHUNK_SECONDS` each), until the run is finished; a setting
+    seen before (or left half-trained) answers from :func:`lib.experiments.vanishing.training_run`'s
+    cache.
     """
 
     #: Seconds of training between two frames while a run is drawn as it trains.
@@ -148,7 +149,7 @@ class TrainingView:
     FIRST_SECONDS = 0.006
 
     def __init__(self, fig, steps: int = 200, **values):
-        self.ax = fig.add_subplot()
+        self.ax = subplots(fig)
         self.steps = int(steps)
         t = np.arange(self.steps)
         (self.line,) = self.ax.plot(t, np.full(self.steps, np.nan), color=PALETTE["blue"])

@@ -4,9 +4,10 @@ Notebooks build figures with :func:`figure` and display them with :func:`show`, 
 ``pyplot``: a figure shown by ``show`` carries its alt text onto the website, and no figure is
 displayed twice.
 
-The course style (:data:`STYLE`) belongs to the course's figures only. A :class:`CourseFigure` (what :func:`figure` builds) creates its axes, its
-artists and its pictures in the style; :func:`style` applies it to anything else built inside a
-``with`` block (a learner's own pyplot figure is left as matplotlib draws it).
+The course style (:data:`STYLE`) belongs to the course's figures: a :class:`CourseFigure` (what
+:func:`figure` builds) creates its axes, its artists and its pictures in the style, and :func:`style`
+applies it to anything else built inside a ``with`` block; views build their axes with
+:func:`subplots`, in the style whatever figure they are given.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def _in_style(method):
     def styled(self, *args, **kwargs):
         with style():
             return method(self, *args, **kwargs)
+    styled.__doc__ = f"matplotlib's ``{method.__qualname__}``, in the course style."
     return styled
 
 

@@ -12,7 +12,8 @@ from lib.experiments import softmax as experiments
 def test_naive_formulas():
     np.testing.assert_allclose(experiments.naive_normalize([5, 3, 2, 5]), [1 / 3, 0.2, 2 / 15, 1 / 3])
     assert np.isnan(experiments.naive_normalize([2.33, -2.89, 0.56])).all()
-    np.testing.assert_allclose(experiments.naive_normalize([[1.0, 3.0], [2.0, 2.0]]), [[0.25, 0.75], [0.5, 0.5]])
+    np.testing.assert_allclose(experiments.naive_normalize([[1.0, 3.0], [2.0, 2.0]]),
+                               [[0.25, 0.75], [0.5, 0.5]])
     np.testing.assert_allclose(experiments.naive_softmax([2.33, -1.46, 0.56]), softmax([2.33, -1.46, 0.56]),
                                rtol=1e-14)
     with warnings.catch_warnings():

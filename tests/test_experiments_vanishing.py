@@ -186,7 +186,8 @@ def test_the_run_cache_keeps_at_most_its_bound_and_few_unfinished_runs(small_run
     unfinished = [experiments.training_run("tanh", lr, depth=2, steps=50) for lr in (0.1, 0.2, 0.3, 0.4, 0.5)]
     assert len(small_runs) <= small_runs.maxsize
     waiting = [run for run in small_runs.values() if not run.done]
-    assert len(waiting) == experiments.KEEP_UNFINISHED and waiting == unfinished[-experiments.KEEP_UNFINISHED:]
+    keep = experiments.KEEP_UNFINISHED
+    assert len(waiting) == keep and waiting == unfinished[-keep:]
     assert all(run.done and run.net is None for run in small_runs.values() if run not in waiting)
     for lr in (1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6):
         experiments.train_curve("relu", lr, depth=2, steps=3)

@@ -80,4 +80,5 @@ def test_table_text_aligns_columns():
     t = Table(["name", "value"], [["<b>", 1], ["relu", 2.5]])
     assert repr(t).splitlines() == ["name  value", "----  -----", "<b>   1", "relu  2.5"]
     right = Table(["", "p"], [["class 1", "0.5"], ["sum", "1"]], "softmax", align="lr")
-    assert repr(right).splitlines() == ["softmax", "           p", "-------  ---", "class 1  0.5", "sum        1"]
+    assert repr(right).splitlines() == ["softmax", "           p", "-------  ---", "class 1  0.5",
+                                        "sum        1"]

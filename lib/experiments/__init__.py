@@ -4,7 +4,7 @@
 ``.normalization`` hold the measurements, reference answers and data sets of their chapter, built
 from lib's numeric modules (:mod:`lib.activations`, :mod:`lib.derivatives`, :mod:`lib.network`,
 :mod:`lib.normalization`). Like those, they import only numpy and scipy: the figures that show the
-results are in :mod:`lib.views`, the checkers that compare a learner's answer with them in
+results are in ``lib.views``, the checkers that compare a learner's answer with them in
 :mod:`lib.exercises`.
 
 An experiment that takes a while (a training run) is cached per setting, so that an explorer

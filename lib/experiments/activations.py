@@ -6,7 +6,7 @@
 * :func:`mean_output`, :func:`zero_centred_names` -- which activations average to 0 on standard-normal
   inputs (the properties table, and the reference of the zero-centred exercise).
 
-The figures are in :mod:`lib.views.activations`.
+The figures are in ``lib.views.activations``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
 * :func:`best_central_step` -- the step with the smallest central-difference error (the reference of
   the best-h exercise).
 
-The figures are in :mod:`lib.views.derivatives`.
+The figures are in ``lib.views.derivatives``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@
 * :func:`batchnorm_forward_reference`, :func:`eval_prediction_reference` -- the reference answers of
   two exercises.
 
-The figures are in :mod:`lib.views.normalization`.
+The figures are in ``lib.views.normalization``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Nothing here computes softmax on its own account except :func:`naive_softmax` an
 (they are shown failing, so they must stay naive). Besides: the worked example step by step
 (:func:`softmax_steps`), where exp overflows (:func:`overflow_threshold`), softmax as the temperature
 changes (:func:`temperature_sweep`) and the class a classifier picks over the plane
-(:func:`class_grid`). The figures and tables are in :mod:`lib.views.softmax`.
+(:func:`class_grid`). The figures and tables are in ``lib.views.softmax``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ so that an explorer computes every setting once:
 Besides: the toy task (:func:`toy_task`), the networks (:func:`build_net`), the bound ``4^-n``
 (:func:`sigmoid_bound`), the loss of the best constant prediction (:func:`mean_predictor_loss`) and the
 reference answer of the dead-units exercise (:func:`dead_fraction_reference`). The figures are in
-:mod:`lib.views.vanishing`.
+``lib.views.vanishing``.
 """
 
 from __future__ import annotations

@@ -128,6 +128,7 @@ class CourseAxes(Axes):
     name = "course"
 
     def clear(self):
+        """Clear the axes, in the course style (grid, spines, colours)."""
         with style():
             super().clear()
             # ticks are made when they are drawn, perhaps outside the style: give them its grid now
@@ -158,22 +159,27 @@ class CourseFigure(Figure):
             super().__init__(*args, **kwargs)
 
     def add_axes(self, *args, **kwargs):
+        """matplotlib's ``Figure.add_axes``, with :class:`CourseAxes` made in the course style."""
         if "projection" not in kwargs and "polar" not in kwargs:
             kwargs.setdefault("axes_class", CourseAxes)
         with style():
             return super().add_axes(*args, **kwargs)
 
     def add_subplot(self, *args, **kwargs):
+        """matplotlib's ``Figure.add_subplot`` (and so ``Figure.subplots``), with :class:`CourseAxes`
+        made in the course style."""
         if "projection" not in kwargs and "polar" not in kwargs:
             kwargs.setdefault("axes_class", CourseAxes)
         with style():
             return super().add_subplot(*args, **kwargs)
 
     def draw(self, renderer):
+        """Draw the figure in the course style."""
         with style():
             return super().draw(renderer)
 
     def draw_artist(self, a):
+        """Draw one artist in the course style (an explorer's redraw)."""
         with style():
             return super().draw_artist(a)
 

@@ -23,7 +23,7 @@ WORKED_LOGITS = (2.33, -1.46, 0.56)
 def naive_normalize(z):
     """z_i / sum(z): the "divide by the sum" alternative to softmax (NaN where the sum is zero).
 
-    A sum that is zero up to rounding (below 1e-12 times sum |z|) counts as zero, so a row such as
+    A sum that is zero up to rounding (below 1e-12 times ``sum(abs(z))``) counts as zero, so a row such as
     [2.33, -2.89, 0.56] gives NaN instead of numbers of size 1e16. No RuntimeWarning is raised.
 
     Examples

@@ -39,6 +39,19 @@ def test_palette_is_the_default_cycle():
 
 # ---- the course style belongs to the course's figures ---------------------------------------------
 
+@pytest.mark.skipif(plotting._STYLE_EXPLORERS_GLOBALLY,
+                    reason="lib.plotting still sets the style globally, for lib.explorer's plain figures")
+def test_importing_lib_changes_no_matplotlib_setting():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib as mpl; before = dict(mpl.rcParams); "
+            "import lib.plotting, lib.views.vanishing, lib.explorer; "
+            "changed = [k for k in before if before[k] != mpl.rcParams[k]]; print(changed)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 @pytest.fixture
 def matplotlib_defaults():
     """matplotlib's own settings during the test, whatever lib set globally."""

@@ -11,25 +11,37 @@ Every column is a flat dict ``{item key: value}``. A value is a number, a string
 framework has no such thing), a list, or ``{"raises": "ValueError"}``. NaN and the infinities are
 stored as the strings ``"nan"``, ``"inf"`` and ``"-inf"`` (:func:`encode`), so the file is plain JSON.
 
+The page's tables are built here too, so that its cells are short calls: :func:`column_values` puts
+the three columns side by side, :func:`versions_table` says where each comes from, and one function
+per section (:func:`defaults_table`, :func:`kinks_table`, :func:`threshold_table`,
+:func:`batchnorm_table`, :func:`overflow_table`, :func:`nonfinite_table`) lays out its rows with
+:func:`section_table`: for each row an item of every column, formatted (:func:`fmt`), and a note
+for the reader, which often depends on whether the columns agree (:func:`note`).
+:func:`check_stated_facts` checks what the page's prose says against the measurements.
+
 This module imports only numpy (and lib).
 """
 
 import html
 import json
 import math
-import re
 from pathlib import Path
 
 import numpy as np
 
 from lib import activations as act
+from lib.experiments.softmax import naive_softmax
 from lib.normalization import BatchNorm
+from lib.tables import format_number, html_table
 
 __all__ = [
     "DATA",
     "DTYPES", "NONFINITE_FUNCTIONS", "BN_BATCH", "THRESHOLD_X", "SOFTMAX_LOGITS", "SOFTMAX_SPECIAL",
     "encode", "decode", "params_text", "outcome", "first_overflow", "gelu_form", "linear_from", "batchnorm_probe",
-    "measure_lib", "load_data", "fmt", "differences", "html_table",
+    "measure_lib", "load_data", "fmt", "differences",
+    "column_values", "versions_table", "same", "note", "section_table", "defaults_table", "kink_side",
+    "kink_note", "kinks_table", "threshold_table", "batchnorm_table", "overflow_table", "nonfinite_table",
+    "check_stated_facts",
 ]
 
 DTYPES = ("float16", "float32", "float64")
@@ -280,12 +292,7 @@ def fmt(value):
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
-        value = float(value)
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "−inf"
-        return f"−{-value:.7g}" if value < 0 else f"{value:.7g}"  # a typographic minus, as in −inf
+        return format_number(value, 7, minus="−")  # a typographic minus, as in −inf
     return str(value)
 
 
@@ -324,37 +331,333 @@ def differences(cells, labels=None):
     return groups(shown)
 
 
-def html_table(header, rows, caption, widths=None):
-    """An HTML table: a caption, a header row, and rows whose first cell heads the row.
+# --------------------------------------------------------------------------------------------------
+# The appendix page's tables
+# --------------------------------------------------------------------------------------------------
 
-    Cells are escaped; text between backticks becomes ``<code>``. ``widths`` (percentages, one per
-    column) fixes the layout, so that long cells wrap instead of widening the table past the page.
+#: The columns of every table, in order, and the frameworks' keys in the measured data.
+COLUMNS = {"lib": None, "PyTorch": "torch", "Keras": "keras"}
 
-    >>> print(html_table(["item", "lib"], [["`relu'(0)`", "0 < 1"]], "Kinks"))
-    <table class="table conventions">
-    <caption>Kinks</caption>
-    <thead><tr><th scope="col">item</th><th scope="col">lib</th></tr></thead>
-    <tbody>
-    <tr><th scope="row"><code>relu'(0)</code></th><td>0 &lt; 1</td></tr>
-    </tbody>
-    </table>
+#: Column widths (percent) of a section's table: the item, the three columns, the note.
+SECTION_WIDTHS = [20, 15, 15, 15, 35]
+
+
+def column_values(data):
+    """The three columns side by side: ``{"lib": ..., "PyTorch": ..., "Keras": ...}``.
+
+    lib's column is computed now, from lib itself (:func:`measure_lib`); the others are the measured
+    ``data`` (:func:`load_data`).
+
+    >>> columns = column_values(load_data())
+    >>> list(columns), columns["lib"]["kink.relu"]
+    (['lib', 'PyTorch', 'Keras'], 0.0)
     """
-    def cell(text):
-        return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text), quote=False))
+    frameworks = data["frameworks"]
+    return {name: decode(measure_lib()) if key is None else frameworks[key]["values"]
+            for name, key in COLUMNS.items()}
 
-    style = ""
-    if widths is not None:
-        if len(widths) != len(header):
-            raise ValueError(f"widths must give one width per column ({len(header)}), got {len(widths)}")
-        style = ' style="width: 100%; table-layout: fixed; overflow-wrap: break-word"'
-    lines = [f'<table class="table conventions"{style}>', f"<caption>{cell(caption)}</caption>"]
-    if widths is not None:
-        lines.append("<colgroup>" + "".join(f'<col style="width: {w:g}%">' for w in widths) + "</colgroup>")
-    lines += [
-        "<thead><tr>" + "".join(f'<th scope="col">{cell(h)}</th>' for h in header) + "</tr></thead>",
-        "<tbody>"]
-    for first, *rest in rows:
-        lines.append(f'<tr><th scope="row">{cell(first)}</th>' + "".join(f"<td>{cell(c)}</td>" for c in rest)
-                     + "</tr>")
-    lines += ["</tbody>", "</table>"]
-    return "\n".join(lines)
+
+def versions_table(data):
+    """The first table of the page, as HTML: which version each column describes and how it was
+    obtained.
+
+    >>> print(versions_table(load_data()).splitlines()[1])
+    <caption>The versions behind each column</caption>
+    """
+    torch_info, keras_info = data["frameworks"]["torch"], data["frameworks"]["keras"]
+    return html_table(
+        ["", "version", "how the column was obtained"],
+        [["lib", "this repository", "computed on this page by lib.conventions.measure_lib()"],
+         ["PyTorch", torch_info["version"], f"{torch_info['source']} on {torch_info['measured_on']} "
+                                            f"(Python {torch_info['environment']['python']}, CPU)"],
+         ["Keras", keras_info["version"], f"{keras_info['source']} on {keras_info['measured_on']} with the "
+                                          f"{keras_info['backend']} backend"]],
+        "The versions behind each column", widths=[20, 25, 55], css_class="table conventions")
+
+
+def same(cells):
+    """True when every column shows the same text for this row.
+
+    >>> same({"lib": 0.1, "PyTorch": 0.1}), same({"lib": 0.1, "PyTorch": 0.2})
+    (True, False)
+    """
+    return differences(cells) == ""
+
+
+def note(if_same, if_different):
+    """A note that depends on whether the columns agree: a function of a row's cells.
+
+    >>> note("Same everywhere.", "They differ.")({"lib": 1.0, "Keras": 2.0})
+    'They differ.'
+    """
+    return lambda cells: if_same if same(cells) else if_different
+
+
+def section_table(caption, section, rows, columns, data):
+    """One table of the page, as HTML: a row per item, and under the table the functions measured.
+
+    Parameters
+    ----------
+    caption : str
+    section : str
+        The section's key in each framework's ``apis`` (``"default"``, ``"kink"``, ...).
+    rows : list of (label, item, comment)
+        ``item`` is an item key of the columns, or a function of the column name that returns the
+        value; ``comment`` is the note's text, or a function of the row's cells (column name ->
+        value) that returns it.
+    columns : dict
+        :func:`column_values`.
+    data : dict
+        :func:`load_data`, for the measured functions' names.
+
+    >>> data = load_data()
+    >>> page = section_table("ELU", "default", [("alpha", "default.elu.alpha", note("Same.", "No."))],
+    ...                      column_values(data), data)
+    >>> '<tr><th scope="row">alpha</th><td>1</td><td>1</td><td>1</td><td>Same.</td></tr>' in page
+    True
+    """
+    body = []
+    for label, item, comment in rows:
+        get = item if callable(item) else (lambda name, key=item: columns[name][key])
+        cells = {name: get(name) for name in columns}
+        text = comment(cells) if callable(comment) else comment
+        body.append([label, *(fmt(value) for value in cells.values()), text])
+    table = html_table(["", *columns, "what it means for you"], body, caption, widths=SECTION_WIDTHS,
+                       css_class="table conventions")
+    apis = {name: data["frameworks"][key]["apis"][section] for name, key in COLUMNS.items() if key}
+    measured = f"Measured in PyTorch with {apis['PyTorch']}. In Keras with {apis['Keras']}."
+    return table + f'\n<p class="conventions-measured"><small>{html.escape(measured)}</small></p>'
+
+
+def defaults_table(columns, data):
+    """The table of default parameters, as HTML (see :func:`section_table`)."""
+    K = columns["Keras"]
+    return section_table("Default parameters", "default", [
+        ("ReLU: parameters and defaults", "default.relu.parameters",
+         "PyTorch's relu takes no shape parameter; Keras's takes `negative_slope` (once called `alpha`), "
+         "`max_value` and `threshold`, as lib's `threshold` and `max_value` do."),
+        ("Leaky ReLU slope, the function", "default.leaky_relu.function_slope",
+         note("Same everywhere.", "Different defaults: always pass `negative_slope` when you move a model.")),
+        ("Leaky ReLU slope, the layer", "default.leaky_relu.layer_slope",
+         lambda c: ("In Keras the layer and the function disagree with each other: write the slope out."
+                    if c["Keras"] != K["default.leaky_relu.function_slope"] else
+                    "Layer and function agree in each framework.")),
+        ("PReLU, initial slope of the layer", "default.prelu.initial_slope",
+         lambda c: ("A Keras PReLU starts as plain ReLU (slope 0) unless you give `alpha_initializer`."
+                    if c["Keras"] == 0 else note("Same everywhere.", "The learned slope starts elsewhere.")(c))),
+        ("ELU alpha", "default.elu.alpha", note("Same everywhere.", "Pass `alpha` explicitly.")),
+        ("Softplus: parameters and defaults", "default.softplus.parameters",
+         lambda c: ("Keras's softplus has no `beta`: for a sharper curve write `softplus(beta * x) / beta`."
+                    if c["Keras"] == "none" else note("Same everywhere.", "Check the parameter names.")(c))),
+        ("Softplus: effective beta", "default.softplus.beta_effective",
+         note("The default curve is the same.", "The default curves differ.")),
+        ("Softplus: returns x exactly from x =", "default.softplus.linear_from",
+         note("Above a threshold all three return x itself, and a slope of exactly 1; the true softplus "
+              "differs from x there by less than e^-x.",
+              "The switch to x itself happens at different points: tiny differences in values, none in use.")),
+        ("GELU, the activation function", "default.gelu.function",
+         note("Exact GELU everywhere unless you ask for the tanh form.", "Check which GELU you get.")),
+        ("GELU, the other public form", "default.gelu.second_form",
+         lambda c: ("`keras.ops.gelu` defaults to the tanh form while `keras.activations.gelu` is exact: "
+                    "one name, two functions." if c["Keras"] != K["default.gelu.function"] else
+                    "Same form as the function.")),
+    ], columns, data)
+
+
+def kink_side(value, left, right):
+    """Which side of a kink a derivative ``value`` takes, given the one-sided slopes.
+
+    >>> kink_side(0.0, 0.0, 1.0), kink_side(1.0, 0.0, 1.0), kink_side(0.5, 0.0, 1.0), kink_side(2.0, 0.0, 1.0)
+    ('the left slope', 'the right slope', 'between the slopes', 'outside both slopes')
+    """
+    def near(a, b):
+        return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+    if near(value, left):
+        return "the left slope"
+    if near(value, right):
+        return "the right slope"
+    return "between the slopes" if min(left, right) < value < max(left, right) else "outside both slopes"
+
+
+def kink_note(derivative, at):
+    """The note of a kink's row: its one-sided slopes, and which side each column takes.
+
+    >>> kink_note(act.relu.derivative, 0.0)({"lib": 0.0, "PyTorch": 0.0, "Keras": 1.0})
+    'Left slope 0, right slope 1. lib, PyTorch: the left slope; Keras: the right slope.'
+    """
+    left = float(derivative(at - 1e-9))  # the one-sided slopes, just left and right of the kink
+    right = float(derivative(at + 1e-9))
+
+    def text(cells):
+        chosen = {}
+        for name, value in cells.items():
+            chosen.setdefault(kink_side(value, left, right), []).append(name)
+        picks = "; ".join(f"{', '.join(names)}: {where}" for where, names in chosen.items())
+        return f"Left slope {left:.6g}, right slope {right:.6g}. {picks}."
+    return text
+
+
+def kinks_table(columns, data):
+    """The table of derivatives at kinks, as HTML (see :func:`section_table`)."""
+    P = KINK_PARAMS
+    kinks = {  # item: (label, lib's derivative as a function of x, where the kink is)
+        "kink.relu": ("ReLU′(0)", act.relu.derivative, 0.0),
+        "kink.leaky_relu": (f"leaky ReLU′(0), slope {P['leaky_relu']:g}",
+                            lambda x: act.leaky_relu.derivative(x, negative_slope=P["leaky_relu"]), 0.0),
+        "kink.prelu": (f"PReLU′(0), slope {P['prelu']:g}", lambda x: act.prelu.derivative(x, a=P["prelu"]),
+                       0.0),
+        "kink.elu": (f"ELU′(0), α = {P['elu']:g}", lambda x: act.elu.derivative(x, alpha=P["elu"]), 0.0),
+        "kink.relu_threshold": (f"ReLU′(t) at its threshold t = {P['relu_threshold']:g}",
+                                lambda x: act.relu.derivative(x, threshold=P["relu_threshold"]),
+                                P["relu_threshold"]),
+    }
+    return section_table("Derivatives at kinks", "kink",
+                         [(label, key, kink_note(derivative, at))
+                          for key, (label, derivative, at) in kinks.items()], columns, data)
+
+
+def threshold_table(columns, data):
+    """The table of ``relu(x, threshold=t)`` at a few x, as HTML (see :func:`section_table`)."""
+    t = KINK_PARAMS["relu_threshold"]
+    return section_table(f"relu(x, threshold={t:g})", "threshold", [
+        (f"x = {x:g}" + (" (= t)" if x == t else ""),
+         lambda name, i=i: columns[name]["threshold.values"][i],
+         lambda c, x=x: f"shifted ReLU relu(x − t) = {fmt(float(act.relu(x - t)))}")
+        for i, x in enumerate(THRESHOLD_X)
+    ], columns, data)
+
+
+def bn_batch_variances():
+    """The biased (÷ N) and unbiased (÷ N − 1) variance of :data:`BN_BATCH`.
+
+    >>> bn_batch_variances()
+    (3.5, 4.666666666666667)
+    """
+    x = np.array(BN_BATCH)
+    n = len(x)
+    biased = float(x.var())
+    return biased, biased * n / (n - 1)
+
+
+def batchnorm_table(columns, data):
+    """The table of one batch-normalization training step, as HTML (see :func:`section_table`)."""
+    biased, unbiased = bn_batch_variances()
+
+    def which_variance(cells):
+        kinds = {name: "unbiased (÷ N − 1)" if abs(v - unbiased) < 1e-4 else
+                 "biased (÷ N)" if abs(v - biased) < 1e-4 else "other" for name, v in cells.items()}
+        return "; ".join(f"{name}: {kind}" for name, kind in kinds.items())
+
+    def batch_of_one(cells):
+        said = {name: "raises an error" if isinstance(v, dict) else f"returns {fmt(v)}"
+                for name, v in cells.items()}
+        return ("; ".join(f"{name} {text}" for name, text in said.items())
+                + ". A single sample has variance 0: use inference mode or a bigger batch.")
+
+    def momentum_meaning(cells):
+        meaning = {}
+        for name, weight in cells.items():
+            m = columns[name]["batchnorm.momentum"]
+            meaning[name] = ("momentum weights the new batch" if abs(weight - m) < 1e-6 else
+                             "momentum weights the old value" if abs(weight - (1 - m)) < 1e-6 else "other")
+        return "; ".join(f"{name}: {text}" for name, text in meaning.items()) + "."
+
+    return section_table("Batch normalization: one training step", "batchnorm", [
+        ("eps", "batchnorm.eps",
+         lambda c: ("Keras adds a larger ε: outputs differ visibly for features of small variance."
+                    if c["Keras"] > c["PyTorch"] else
+                    note("Same everywhere.", "Different ε: pass it explicitly.")(c))),
+        ("momentum (the parameter)", "batchnorm.momentum",
+         note("Same everywhere.", "The same word for opposite weights: see the next row before you copy it.")),
+        ("weight of the new batch", "batchnorm.new_batch_weight", momentum_meaning),
+        ("variance used to normalize", "batchnorm.normalizing_var", which_variance),
+        ("variance fed into the running estimate", "batchnorm.running_var_input", which_variance),
+        ("training step on a batch of one", "batchnorm.batch_of_one", batch_of_one),
+    ], columns, data)
+
+
+def overflow_table(columns, data):
+    """The table of exp's overflow and softmax of large logits, per dtype, as HTML."""
+    rows = []
+    for dtype in DTYPES:
+        z = np.array(SOFTMAX_LOGITS, dtype=dtype)
+        top = float(np.log(np.finfo(dtype).max))
+        rows += [
+            (f"{dtype}: exp(x) = inf from x =", f"overflow.exp.{dtype}",
+             f"log(largest {dtype}) = {top:.7g}"),
+            (f"{dtype}: softmax([1000, 0, −1000])", f"overflow.softmax.{dtype}",
+             note(f"Stable everywhere; naive formula: {fmt(naive_softmax(z, z.dtype).tolist())}.",
+                  "The results differ: see the columns.")),
+            (f"{dtype}: log_softmax([1000, 0, −1000])", f"overflow.log_softmax.{dtype}",
+             note("Finite everywhere, where log(softmax) would give −inf.",
+                  "The results differ: see the columns.")),
+        ]
+    return section_table("Overflow of exp, and softmax of large logits", "overflow", rows, columns, data)
+
+
+def nonfinite_table(columns, data):
+    """The table of values and derivatives at NaN and ±inf, as HTML (see :func:`section_table`)."""
+    labels = ["NaN", "+inf", "−inf"]
+
+    def where_they_differ(cells):
+        return differences(cells, labels) or "Same everywhere."
+
+    rows = []
+    for name in NONFINITE_FUNCTIONS:
+        rows.append((f"{name}(x)", f"nonfinite.{name}.value", where_they_differ))
+        rows.append((f"{name}′(x)", f"nonfinite.{name}.derivative", where_they_differ))
+    for key, z in SOFTMAX_SPECIAL.items():
+        rows.append((f"softmax({fmt(z)})", f"nonfinite.softmax.{key}",
+                     lambda c: differences(c) or "Same everywhere."))
+    return section_table("Values and derivatives at NaN and ±inf", "nonfinite", rows, columns, data)
+
+
+def check_stated_facts(columns):
+    """Check what the page's prose states against the columns; an AssertionError names the first
+    fact a new measurement contradicts (the page then does not build until the prose is updated).
+
+    >>> check_stated_facts(column_values(load_data()))
+    """
+    L, T, K = columns["lib"], columns["PyTorch"], columns["Keras"]
+    biased, unbiased = bn_batch_variances()
+    facts = [
+        ("PyTorch's and Keras's leaky ReLU slopes differ",
+         T["default.leaky_relu.function_slope"] != K["default.leaky_relu.function_slope"]),
+        ("Keras's leaky ReLU layer and function disagree",
+         K["default.leaky_relu.layer_slope"] != K["default.leaky_relu.function_slope"]),
+        ("PReLU starts elsewhere in Keras",
+         K["default.prelu.initial_slope"] != T["default.prelu.initial_slope"]),
+        ("keras.ops.gelu is the tanh form, keras.activations.gelu exact",
+         K["default.gelu.second_form"] == "tanh" and K["default.gelu.function"] == "erf"),
+        ("Keras's batch-norm eps differs", K["batchnorm.eps"] != T["batchnorm.eps"]),
+        ("Keras's relu takes negative_slope (no longer alpha)",
+         "negative_slope" in K["default.relu.parameters"] and "alpha" not in K["default.relu.parameters"]),
+        ("Keras's momentum weights the old value",
+         abs(K["batchnorm.new_batch_weight"] - (1 - K["batchnorm.momentum"])) < 1e-6),
+        ("Keras feeds the biased variance into its running estimate",
+         abs(K["batchnorm.running_var_input"] - biased) < 1e-4),
+        ("a derivative at NaN or ±inf differs somewhere",
+         any(differences({n: c[f"nonfinite.{f}.derivative"] for n, c in columns.items()})
+             for f in NONFINITE_FUNCTIONS)),
+    ]
+    for name, column in (("lib", L), ("PyTorch", T)):
+        facts += [
+            (f"{name}'s momentum weights the new batch",
+             abs(column["batchnorm.new_batch_weight"] - column["batchnorm.momentum"]) < 1e-6),
+            (f"{name} feeds the unbiased variance into its running estimate",
+             abs(column["batchnorm.running_var_input"] - unbiased) < 1e-4),
+        ]
+    for name, column in columns.items():
+        facts.append((f"{name}'s relu(x, threshold=1) is 0, 0, 1.5, 3",
+                      column["threshold.values"] == [0.0, 0.0, 1.5, 3.0]))
+        for dtype in DTYPES:
+            facts += [
+                (f"{name}'s softmax is finite in {dtype}",
+                 bool(np.isfinite(column[f"overflow.softmax.{dtype}"]).all())),
+                (f"{name}'s log_softmax is finite in {dtype}",
+                 bool(np.isfinite(column[f"overflow.log_softmax.{dtype}"]).all())),
+                (f"{name}'s exp overflows where lib's does in {dtype}",
+                 column[f"overflow.exp.{dtype}"] == L[f"overflow.exp.{dtype}"]),
+            ]
+    for fact, holds in facts:
+        assert holds, f"the page states that {fact}; the measurements no longer agree"

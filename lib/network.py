@@ -448,11 +448,8 @@ class MLP:
                     batches.pop()
             total, count = 0.0, 0
             for idx in batches:
-                X_batch, y_batch = X[idx], y[idx]
-                y_hat = self.forward(X_batch, training=True)
-                value, dy_hat = loss_fn(y_hat, y_batch)
-                self.backward(dy_hat)
-                self.sgd_step(lr)
+                X_batch = X[idx]
+                value = self.step(X_batch, y[idx], loss_fn, lr)
                 total += value * len(X_batch)
                 count += len(X_batch)
             history[epoch] = total / count

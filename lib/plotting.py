@@ -3,15 +3,24 @@
 Notebooks build figures with :func:`figure` and display them with :func:`show`, never through
 ``pyplot``: a figure shown by ``show`` carries its alt text onto the website, and no figure is
 displayed twice.
+
+The course style (:data:`STYLE`) belongs to the course's figures: a :class:`CourseFigure` (what
+:func:`figure` builds) creates its axes, its artists and its pictures in the style, and :func:`style`
+applies it to anything else built inside a ``with`` block; views build their axes with
+:func:`subplots`, in the style whatever figure they are given.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import html
 import io
+import threading
 
 import matplotlib as mpl
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 #: Okabe & Ito's palette, distinguishable with every common form of colour-blindness.
@@ -50,11 +59,158 @@ STYLE = {
     "text.hinting": "none",
     "image.cmap": "cividis",
 }
-mpl.rcParams.update(STYLE)
+
+# Transitional, until lib.explorer builds its figure as a CourseFigure (one line in Explorer.__init__):
+# explorers still draw plain matplotlib figures with the global settings, so the style is also set
+# globally here. Set this to False then (tests/test_plotting.py then checks that importing lib
+# changes no matplotlib setting).
+_STYLE_EXPLORERS_GLOBALLY = True
+if _STYLE_EXPLORERS_GLOBALLY:
+    mpl.rcParams.update(STYLE)
+
+# STYLE checked by matplotlib once, here, so that entering the style is a few dictionary writes
+# (matplotlib's own rc_context validates every value each time, about 0.7 ms)
+_VALIDATED = mpl.RcParams(STYLE)
+_STYLE_LOCK = threading.Lock()
+_style_depth = 0
+_saved: dict = {}
+
+
+@contextlib.contextmanager
+def style():
+    """Apply the course style (:data:`STYLE`) to the figures and artists built, and the pictures
+    drawn, inside the ``with`` block; matplotlib's settings are as they were afterwards.
+
+    Blocks may nest, and run in several threads at once (an explorer draws in a worker thread): the
+    settings come back when the last one ends.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> before = mpl.rcParams["lines.linewidth"]
+    >>> with style():
+    ...     mpl.rcParams["lines.linewidth"], mpl.rcParams["axes.grid"]
+    (2.0, True)
+    >>> mpl.rcParams["lines.linewidth"] == before
+    True
+    """
+    global _style_depth
+    params = mpl.rcParams
+    with _STYLE_LOCK:
+        if _style_depth == 0:
+            _saved.update({key: params._get(key) for key in STYLE})
+            params._update_raw({key: _VALIDATED._get(key) for key in STYLE})  # validated above
+        _style_depth += 1
+    try:
+        yield
+    finally:
+        with _STYLE_LOCK:
+            _style_depth -= 1
+            if _style_depth == 0:
+                params._update_raw(_saved)
+                _saved.clear()
+
+
+def _in_style(method):
+    """``method`` run inside :func:`style`."""
+    @functools.wraps(method)
+    def styled(self, *args, **kwargs):
+        with style():
+            return method(self, *args, **kwargs)
+    styled.__doc__ = f"matplotlib's ``{method.__qualname__}``, in the course style."
+    return styled
+
+
+class CourseAxes(Axes):
+    """Axes whose artists (lines, texts, legends, images...) are created in the course style.
+
+    Matplotlib reads most settings when it creates an artist, so these methods run inside
+    :func:`style`; everything else is plain ``Axes``.
+    """
+
+    name = "course"
+
+    def clear(self):
+        """Clear the axes, in the course style (grid, spines, colours)."""
+        with style():
+            super().clear()
+            # ticks are made when they are drawn, perhaps outside the style: give them its grid now
+            self.tick_params(which="both", grid_alpha=STYLE["grid.alpha"])
+
+
+for _name in ("plot", "loglog", "semilogx", "semilogy", "step", "errorbar", "scatter", "bar", "barh",
+              "hist", "fill", "fill_between", "axhline", "axvline", "axhspan", "axvspan", "text",
+              "annotate", "legend", "imshow", "pcolormesh", "contour", "contourf", "set_title",
+              "set_xlabel", "set_ylabel", "set", "grid", "twinx", "twiny"):
+    setattr(CourseAxes, _name, _in_style(getattr(Axes, _name)))
+
+
+class CourseFigure(Figure):
+    """A figure in the course style: its axes are :class:`CourseAxes`, made in the style, and it is
+    drawn (shown, saved, rendered by an explorer) in the style.
+
+    Examples
+    --------
+    >>> fig = CourseFigure(figsize=(3, 2))
+    >>> ax = fig.add_subplot()
+    >>> type(ax).__name__, ax.spines["top"].get_visible(), ax.plot([0, 1])[0].get_linewidth()
+    ('CourseAxes', False, 2.0)
+    """
+
+    def __init__(self, *args, **kwargs):
+        with style():
+            super().__init__(*args, **kwargs)
+
+    def add_axes(self, *args, **kwargs):
+        """matplotlib's ``Figure.add_axes``, with :class:`CourseAxes` made in the course style."""
+        if "projection" not in kwargs and "polar" not in kwargs:
+            kwargs.setdefault("axes_class", CourseAxes)
+        with style():
+            return super().add_axes(*args, **kwargs)
+
+    def add_subplot(self, *args, **kwargs):
+        """matplotlib's ``Figure.add_subplot`` (and so ``Figure.subplots``), with :class:`CourseAxes`
+        made in the course style."""
+        if "projection" not in kwargs and "polar" not in kwargs:
+            kwargs.setdefault("axes_class", CourseAxes)
+        with style():
+            return super().add_subplot(*args, **kwargs)
+
+    def draw(self, renderer):
+        """Draw the figure in the course style."""
+        with style():
+            return super().draw(renderer)
+
+    def draw_artist(self, a):
+        """Draw one artist in the course style (an explorer's redraw)."""
+        with style():
+            return super().draw_artist(a)
+
+
+for _name in ("legend", "suptitle", "supxlabel", "supylabel", "text", "colorbar", "clear", "clf"):
+    setattr(CourseFigure, _name, _in_style(getattr(Figure, _name)))
+
+
+def subplots(fig: Figure, nrows: int = 1, ncols: int = 1, **kwargs):
+    """``fig.subplots(nrows, ncols, **kwargs)`` with :class:`CourseAxes`, on any figure.
+
+    Views build their axes with it, so that the explorer's figure (or a test's plain ``Figure``)
+    gets axes in the course style too.
+
+    Examples
+    --------
+    >>> left, right = subplots(Figure(), 1, 2)
+    >>> type(left).__name__, left.get_xaxis().get_label().get_size()
+    ('CourseAxes', 11.0)
+    """
+    subplot_kw = {"axes_class": CourseAxes, **kwargs.pop("subplot_kw", {})}
+    with style():
+        return fig.subplots(nrows, ncols, subplot_kw=subplot_kw, **kwargs)
 
 
 def figure(width: float = 6.4, height: float = 3.4, nrows: int = 1, ncols: int = 1, **subplots):
-    """A new course-styled figure and its axes, outside pyplot (nothing is displayed by itself).
+    """A new course-styled figure (:class:`CourseFigure`) and its axes, outside pyplot (nothing is
+    displayed by itself).
 
     Returns
     -------
@@ -68,7 +224,7 @@ def figure(width: float = 6.4, height: float = 3.4, nrows: int = 1, ncols: int =
     >>> fig.get_size_inches().tolist()
     [4.0, 3.0]
     """
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = CourseFigure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(nrows, ncols, **subplots)
     return fig, axes
 

@@ -206,7 +206,8 @@ def test_load_data_reads_and_decodes_the_file(tmp_path):
 
 
 def test_fmt():
-    assert conv.fmt(math.nan) == "nan" and conv.fmt(-math.inf) == "−inf"
+    assert conv.fmt(math.nan) == "nan" and conv.fmt(-math.inf) == "−inf" and conv.fmt(None) == "—"
+    assert conv.fmt(True) == "yes" and conv.fmt(-0.0) == "-0" and conv.fmt(0.1 + 0.2) == "0.3"
     assert conv.fmt(4.66667) == "4.66667" and conv.fmt(709.7827128933841) == "709.7827"
     assert conv.fmt({"raises": "ValueError"}) == "raises ValueError"
     assert conv.fmt([0.0, -2000.0]) == "[0, −2000]" and conv.fmt(-1e-05) == "−1e-05"
@@ -221,16 +222,91 @@ def test_differences():
     assert conv.differences({"lib": None, "PyTorch": "erf"}) == "lib —; PyTorch erf"
 
 
-def test_html_table_escapes_and_heads_rows():
-    table = conv.html_table(["a", "b"], [["x<y", "`f(x)` & 1"]], "A <caption>")
-    assert "<caption>A &lt;caption&gt;</caption>" in table
-    assert '<tr><th scope="row">x&lt;y</th><td><code>f(x)</code> &amp; 1</td></tr>' in table
-    assert table.count('<th scope="col">') == 2
+# --- the appendix page's tables -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def page():
+    measured = conv.load_data()
+    return measured, conv.column_values(measured)
 
 
-def test_html_table_widths_fix_the_layout():
-    table = conv.html_table(["a", "b"], [["x", "y"]], "c", widths=[30, 70])
-    assert "table-layout: fixed" in table and '<col style="width: 70%">' in table
-    assert "table-layout" not in conv.html_table(["a", "b"], [["x", "y"]], "c")
-    with pytest.raises(ValueError, match="widths"):
-        conv.html_table(["a", "b"], [["x", "y"]], "c", widths=[100])
+def rows_of(table):
+    """The body rows of a table built by lib.tables.html_table: lists of cell texts (HTML)."""
+    import re
+    body = table.split("<tbody>")[1].split("</tbody>")[0]
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in body.strip().splitlines()]
+
+
+def test_column_values_put_lib_next_to_the_measured_columns(page):
+    measured, columns = page
+    assert list(columns) == ["lib", "PyTorch", "Keras"]
+    assert conv.encode(columns["lib"]) == conv.measure_lib()  # (NaN is not equal to NaN)
+    assert columns["Keras"] is measured["frameworks"]["keras"]["values"]
+
+
+def test_note_depends_on_whether_the_columns_agree():
+    pick = conv.note("same", "different")
+    assert pick({"lib": [1.0, math.nan], "PyTorch": [1.0, math.nan]}) == "same"
+    assert pick({"lib": 1.0, "PyTorch": 1.0, "Keras": 1.000001}) == "different"
+    assert conv.same({"lib": 1e-05, "PyTorch": 1.0000000001e-05})  # equal to the digits shown
+
+
+def test_section_table_formats_each_column_and_names_the_functions(page):
+    measured, columns = page
+    table = conv.section_table("c", "kink", [
+        ("fixed", "kink.relu", "a note"),
+        ("computed", lambda name: {"lib": -1.5, "PyTorch": None, "Keras": math.inf}[name],
+         lambda cells: f"{len(cells)} cells"),
+    ], columns, measured)
+    assert rows_of(table) == [["fixed", "0", "0", "0", "a note"], ["computed", "−1.5", "—", "inf", "3 cells"]]
+    apis = measured["frameworks"]["torch"]["apis"]["kink"]
+    assert table.endswith("</small></p>") and f"Measured in PyTorch with {apis}" in table.replace("&#x27;", "'")
+    assert '<table class="table conventions" style=' in table and '<col style="width: 35%">' in table
+
+
+def test_kink_note_names_the_side_each_column_takes():
+    text = conv.kink_note(lambda x: act.leaky_relu.derivative(x, negative_slope=0.1), 0.0)
+    assert text({"lib": 0.1, "PyTorch": 0.1, "Keras": 0.55}) == (
+        "Left slope 0.1, right slope 1. lib, PyTorch: the left slope; Keras: between the slopes.")
+    assert conv.kink_side(1.0000001, 0.0, 1.0) == "the right slope"
+
+
+@pytest.mark.parametrize("build, caption, n_rows", [
+    (conv.defaults_table, "Default parameters", 10), (conv.kinks_table, "Derivatives at kinks", 5),
+    (conv.threshold_table, "relu(x, threshold=1)", 4), (conv.batchnorm_table, "Batch normalization", 6),
+    (conv.overflow_table, "Overflow of exp", 9), (conv.nonfinite_table, "Values and derivatives", 19),
+])
+def test_every_section_table_has_its_rows(page, build, caption, n_rows):
+    measured, columns = page
+    table = build(columns, measured)
+    assert f"<caption>{caption}" in table and len(rows_of(table)) == n_rows
+    assert all(len(row) == 5 and row[-1] for row in rows_of(table))  # every row has a note
+
+
+def test_the_tables_say_what_the_measurements_say(page):
+    measured, columns = page
+    threshold = rows_of(conv.threshold_table(columns, measured))
+    assert [row[1] for row in threshold] == [conv.fmt(v) for v in columns["lib"]["threshold.values"]]
+    assert threshold[1][0] == "x = 1 (= t)" and threshold[1][-1] == "shifted ReLU relu(x − t) = 0"
+    batchnorm = dict((row[0], row[1:]) for row in rows_of(conv.batchnorm_table(columns, measured)))
+    assert batchnorm["variance used to normalize"][-1] == (
+        "lib: biased (÷ N); PyTorch: biased (÷ N); Keras: biased (÷ N)")
+    overflow = rows_of(conv.overflow_table(columns, measured))
+    assert overflow[0][-1] == "log(largest float16) = 11.09375"  # np.log of a float16, in float16
+    assert "naive formula: [nan, 0, 0]" in overflow[1][-1]
+
+
+def test_versions_table_names_each_column(page):
+    measured, _ = page
+    rows = rows_of(conv.versions_table(measured))
+    assert [row[0] for row in rows] == ["lib", "PyTorch", "Keras"]
+    assert rows[1][1] == measured["frameworks"]["torch"]["version"]
+
+
+def test_check_stated_facts_holds_for_the_data_and_catches_a_change(page):
+    _, columns = page
+    conv.check_stated_facts(columns)
+    changed = {name: dict(column) for name, column in columns.items()}
+    changed["Keras"]["batchnorm.eps"] = changed["PyTorch"]["batchnorm.eps"]
+    with pytest.raises(AssertionError, match="batch-norm eps"):
+        conv.check_stated_facts(changed)

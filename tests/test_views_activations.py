@@ -7,6 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from lib import activations as act
+from lib.experiments import activations as experiments
 from lib.explorer import Choice, Explorer, Slider
 from lib.views import activations as views
 
@@ -114,20 +115,14 @@ def xor_data():
     return X, y
 
 
-def test_region_grid_orientation():
-    p = views.region_grid(lambda P: P[:, 1] * 10, lim=1.0, n=5)
-    assert p.shape == (5, 5)
-    assert p[0, 2] < 0.01 and p[-1, 2] > 0.99  # row 0 is the bottom (y = -1)
-
-
-def test_train_classifier_is_cached_and_linear_cannot_do_xor():
+def test_plot_decision_regions_shades_the_probability_and_marks_the_classes():
     X, y = xor_data()
-    first = views.train_classifier(X, y, "linear", 4, epochs=300)
-    assert views.train_classifier(X, y, "linear", 4, epochs=300) is first
-    assert first["accuracy"] <= 0.75
-    tanh = views.train_classifier(X, y, "tanh", 4, epochs=300)
-    assert tanh["accuracy"] == 1.0
-    np.testing.assert_allclose(tanh["grid"], views.region_grid(tanh["net"].predict))
+    f = fig()
+    ax = f.add_subplot()
+    image, s0, s1 = views.plot_decision_regions(ax, lambda P: P[:, 0] * 3, X, y, lim=1.5, n=31)
+    np.testing.assert_allclose(image.get_array(), experiments.region_grid(lambda P: P[:, 0] * 3, 1.5, 31))
+    assert len(s0.get_offsets()) == np.sum(y == 0) and len(s1.get_offsets()) == np.sum(y == 1)
+    assert ax.get_xlim() == (-1.5, 1.5) and image.get_extent() == [-1.5, 1.5, -1.5, 1.5]
 
 
 def test_decision_boundary_view_swaps_the_image_only():
@@ -137,15 +132,9 @@ def test_decision_boundary_view_swaps_the_image_only():
     view = view_cls(f, activation="linear", width=4)
     image, axes, n_collections = view.image, list(f.axes), len(view.ax.collections)
     readout = view.update(activation="tanh", width=4)
-    result = views.train_classifier(X, y, "tanh", 4, epochs=300)
+    result = experiments.train_classifier(X, y, "tanh", 4, epochs=300)
     np.testing.assert_allclose(view.image.get_array(), result["grid"])
     assert view.image is image and list(f.axes) == axes and len(view.ax.collections) == n_collections
     assert len(view.ax.images) == 1
     assert readout == (f"tanh, 4 hidden units: training accuracy {100 * result['accuracy']:.1f} %, "
                        f"final loss {result['history'][-1]:.3f}")
-
-
-def test_table_html_escapes_and_text_aligns():
-    t = views.Table(["name", "value"], [["<b>", 1], ["relu", 2.5]])
-    assert "<td>&lt;b&gt;</td>" in t._repr_html_() and t._repr_html_().count("<tr>") == 3
-    assert repr(t).splitlines() == ["name  value", "----  -----", "<b>   1", "relu  2.5"]

@@ -5,6 +5,7 @@ import pytest
 
 from lib import activations as act
 from lib.derivatives import numerical_derivative
+from lib.experiments import derivatives as experiments
 from lib.explorer import Choice, Explorer, Slider
 from lib.plotting import figure
 from lib.views import derivatives as vd
@@ -19,64 +20,18 @@ def test_plot_with_derivative_draws_lib_values():
     assert ax.get_title() == "elu"
 
 
-@pytest.mark.parametrize("name, top, at, kind", [
-    ("sigmoid", 0.25, 0.0, "peak"), ("tanh", 1.0, 0.0, "peak"), ("relu", 1.0, 1e-4, "plateau"),
-    ("linear", 1.0, -10.0, "constant"), ("step", 0.0, -10.0, "constant"),
-    ("gelu", None, np.sqrt(2), "peak"), ("softplus", None, 10.0, "edge"),
-    ("selu", act.SELU.scale * act.SELU.alpha, 0.0, "peak"),
-])
-def test_derivative_maximum(name, top, at, kind):
-    m = vd.derivative_maximum(name)
-    assert m["kind"] == kind
-    assert m["at"] == pytest.approx(at, abs=1e-4)
-    d = act.ACTIVATIONS[name].derivative(vd.FINE_GRID)
-    assert m["max"] == d.max()
-    if top is not None:
-        assert m["max"] == pytest.approx(top, rel=1e-12)
-
-
-def test_difference_errors_match_numerical_derivative():
-    hs = [1e-1, 1e-3, 1e-5]
-    e = vd.difference_errors(np.sin, np.cos, 0.5, hs)
-    for i, h in enumerate(hs):
-        for method in ("forward", "central"):
-            want = abs(float(numerical_derivative(np.sin, 0.5, h=h, method=method)) - np.cos(0.5))
-            assert e[method][i] == want
-    # truncation: forward error ~ h/2 |f''|, central ~ h^2/6 |f'''| at large h
-    assert e["forward"][0] == pytest.approx(0.1 / 2 * np.sin(0.5), rel=0.1)
-    assert e["central"][0] == pytest.approx(0.01 / 6 * np.cos(0.5), rel=0.01)
-
-
-def test_difference_errors_float32_tiny_step_is_nan_without_warning(recwarn):
-    e = vd.difference_errors(np.sin, np.cos, 1.0, [1e-2, 1e-10], np.float32)
-    assert np.isfinite(e["central"][0]) and np.isnan(e["central"][1]) and np.isnan(e["forward"][1])
-    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
-    # float32 rounding: far worse than float64 at the same small step
-    e64 = vd.difference_errors(np.sin, np.cos, 1.0, [1e-5])
-    e32 = vd.difference_errors(np.sin, np.cos, 1.0, [1e-5], np.float32)
-    assert e32["central"][0] > 1e3 * e64["central"][0]
-
-
 def test_plot_difference_errors_lines():
     fig, ax = figure()
     hs = np.logspace(-6, 0, 7)
     lines = vd.plot_difference_errors(ax, np.sin, np.cos, 1.0, hs=hs)
     assert [l.get_label() for l in lines] == ["forward, float64", "central, float64",
                                                "forward, float32", "central, float32"]
-    want = vd.difference_errors(np.sin, np.cos, 1.0, hs)["central"]
+    want = experiments.difference_errors(np.sin, np.cos, 1.0, hs)["central"]
     np.testing.assert_allclose(lines[1].get_ydata(), np.maximum(want, 1e-17))
 
 
-def test_table_markdown_and_text():
-    t = vd.Table(["f", "max"], [["sigmoid", "0.25"], ["a<b", "1"]])
-    assert t._repr_html_() == ('<table class="table"><thead><tr><th scope="col">f</th><th scope="col">max</th>'
-                               '</tr></thead><tbody><tr><td>sigmoid</td><td>0.25</td></tr>'
-                               '<tr><td>a&lt;b</td><td>1</td></tr></tbody></table>')
-    assert repr(t).splitlines()[2] == "sigmoid  0.25"
-
-
 def tangent_explorer():
-    return Explorer(vd.TangentView, {"name": Choice(list(vd.FUNCTIONS), value="sigmoid"),
+    return Explorer(vd.TangentView, {"name": Choice(list(experiments.FUNCTIONS), value="sigmoid"),
                                      "x": Slider(-4, 4, 0.1, value=1.0)}, alt="tangent")
 
 
@@ -89,7 +44,7 @@ def test_tangent_view_updates_in_place(name, x):
     readout = e.update(name=name, x=x)
     assert (v.curve, v.tangent, v.point, v.dcurve, v.dpoint) == artists
     assert len(e.fig.axes) == 2 and len(v.ax.lines) == 4 and len(v.dax.lines) == 3  # 3 + 2 artists, 2 zero lines
-    f, df = vd.FUNCTIONS[name]
+    f, df = experiments.FUNCTIONS[name]
     np.testing.assert_allclose(v.curve.get_ydata(), f(v.x))
     np.testing.assert_allclose(v.dcurve.get_ydata(), df(v.x))
     slope = float(df(np.float64(x)))
@@ -109,7 +64,7 @@ def test_tangent_view_relu_kink_uses_the_pytorch_convention():
 def fd_explorer():
     return Explorer(vd.FiniteDifferenceView,
                     {"h": Slider(-12, 0, 0.5, value=1e-5, log=True), "x": Slider(0, 3, 0.1, value=1.0),
-                     "dtype": Choice(["float64", "float32"]), "name": Choice(list(vd.FUNCTIONS))},
+                     "dtype": Choice(["float64", "float32"]), "name": Choice(list(experiments.FUNCTIONS))},
                     alt="finite differences")
 
 
@@ -122,7 +77,7 @@ def test_fd_view_updates_in_place(h, x, dtype, name):
     lines = list(v.ax.lines) + list(v.eax.lines)
     readout = e.update(h=h, x=x, dtype=dtype, name=name)
     assert list(v.ax.lines) + list(v.eax.lines) == lines and len(e.fig.axes) == n_figs_axes
-    f, df = vd.FUNCTIONS[name]
+    f, df = experiments.FUNCTIONS[name]
     xd = np.asarray(x, dtype=dtype)
     fwd = float(numerical_derivative(f, xd, h=h, method="forward"))
     cen = float(numerical_derivative(f, xd, h=h))
@@ -136,7 +91,7 @@ def test_fd_view_updates_in_place(h, x, dtype, name):
     np.testing.assert_allclose(np.diff(v.central.get_ydata()) / np.diff(z), cen, rtol=1e-6)
     np.testing.assert_allclose(np.diff(v.tangent.get_ydata()) / np.diff(z), exact, rtol=1e-6)
     # the error curves are the ones difference_errors gives for this point and dtype
-    want = vd.difference_errors(f, df, x, v.HS, np.dtype(dtype).type)
+    want = experiments.difference_errors(f, df, x, v.HS, np.dtype(dtype).type)
     np.testing.assert_allclose(v.central_err.get_ydata(), np.maximum(want["central"], 1e-17))
     assert list(v.central_now.get_xdata()) == [h]
     assert v.central_now.get_ydata()[0] == pytest.approx(max(abs(cen - exact), 1e-17))
@@ -166,9 +121,10 @@ def test_fd_view_float32_tiny_step_says_so(recwarn):
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 
 
-def test_fd_view_caches_error_curves():
+def test_fd_view_draws_the_cached_error_curves():
     e = fd_explorer()
     e.update(h=1e-3, x=1.0, dtype="float64", name="sin")
-    cached = e.view._cache[("sin", 1.0, "float64")]
+    curves = experiments.error_curves("sin", 1.0, "float64")
+    np.testing.assert_array_equal(e.view.central_err.get_ydata(), np.maximum(curves["central"], 1e-17))
     e.update(h=1e-7, x=1.0, dtype="float64", name="sin")
-    assert e.view._cache[("sin", 1.0, "float64")] is cached
+    assert experiments.error_curves("sin", 1.0, "float64") is curves

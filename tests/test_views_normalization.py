@@ -6,8 +6,9 @@ from frames import full_redraw, pixels
 
 pytest.importorskip("matplotlib")
 
+from lib.experiments import normalization as experiments
 from lib.explorer import Explorer, Choice, Slider, Toggle
-from lib.normalization import BatchNorm, layer_norm, min_max_scale, rms_norm, standardize
+from lib.normalization import standardize
 from lib.optim import gradient_descent, least_squares_grad, least_squares_loss
 from lib.plotting import figure
 from lib.views import normalization as views
@@ -19,20 +20,13 @@ def artists(fig):
 
 # ---- scaling ----------------------------------------------------------------------------------
 
-def test_scaled_with_outlier_uses_lib():
-    raw, z, mm = views.scaled_with_outlier(300.0)
-    np.testing.assert_array_equal(raw, np.append(views.SCORES, 300.0))
-    np.testing.assert_allclose(z, standardize(raw), rtol=1e-15)
-    np.testing.assert_allclose(mm, min_max_scale(raw), rtol=1e-15)
-
-
 def test_scaling_view_moves_the_outlier_and_rescales_the_rest():
     ex = Explorer(views.ScalingView, {"outlier": Toggle(True), "position": Slider(60, 400, 10, 200)},
                   alt="scaling")
     fig, before = ex.fig, artists(ex.fig)
-    n = len(views.SCORES)
+    n = len(experiments.SCORES)
     readout = ex.update(outlier=True, position=400.0)
-    raw, z, mm = views.scaled_with_outlier(400.0)
+    raw, z, mm = experiments.scaled_with_outlier(400.0)
     v = ex.view
     np.testing.assert_allclose(v.dots[1].get_offsets()[:, 0], z[:n])
     np.testing.assert_allclose(v.outs[1].get_offsets()[:, 0], [z[-1]])
@@ -49,7 +43,7 @@ def test_scaling_view_without_outlier_hides_it_and_spans_zero_to_one():
                   alt="scaling")
     readout = ex.update(outlier=False)
     assert len(ex.view.outs[1].get_offsets()) == 0
-    np.testing.assert_allclose(ex.view.dots[1].get_offsets()[:, 0], standardize(views.SCORES))
+    np.testing.assert_allclose(ex.view.dots[1].get_offsets()[:, 0], standardize(experiments.SCORES))
     assert "fill 100% of [0, 1]" in readout and "outlier" not in readout
 
 
@@ -61,7 +55,7 @@ def test_loss_grid_and_plot_descent():
     y = X @ [1.0, 0.5]
     loss = lambda w: least_squares_loss(w, X, y)
     w1, w2 = np.linspace(-1, 2, 7), np.linspace(-1, 1, 5)
-    Z = views.loss_grid(loss, w1, w2)
+    Z = experiments.loss_grid(loss, w1, w2)
     assert Z.shape == (5, 7)
     assert Z[4, 0] == pytest.approx(loss([w1[0], w2[4]]), rel=1e-14)
     path = gradient_descent(lambda w: least_squares_grad(w, X, y), [-1.0, 1.0], 0.01, 10)
@@ -73,24 +67,12 @@ def test_loss_grid_and_plot_descent():
 
 # ---- batch statistics --------------------------------------------------------------------------
 
-def test_batch_statistics_follow_batchnorm():
-    stream = views.batch_stream()[:20]
-    means, running, variances, running_var = views.batch_statistics(stream, 8, 0.3)
-    bn = BatchNorm(1, momentum=0.3)
-    for t, row in enumerate(stream):
-        bn.forward(row[:8, None])
-        assert means[t] == pytest.approx(row[:8].mean(), rel=1e-14)
-        assert variances[t] == pytest.approx(row[:8].var(), rel=1e-12)
-        assert running[t] == pytest.approx(bn.running_mean[0], rel=1e-14)
-        assert running_var[t] == pytest.approx(bn.running_var[0], rel=1e-14)
-
-
 def test_batch_stats_view_updates_dots_line_and_readout():
     ex = Explorer(views.BatchStatsView, {"batch_size": Slider(2, 128, 1, 32),
                                          "momentum": Slider(0.01, 1, 0.01, 0.1)}, alt="batch stats")
     fig, before = ex.fig, artists(ex.fig)
     readout = ex.update(batch_size=4, momentum=0.5)
-    means, running, _, _ = views.batch_statistics(views.batch_stream(), 4, 0.5)
+    means, running, _, _ = experiments.batch_statistics(experiments.batch_stream(), 4, 0.5)
     np.testing.assert_allclose(ex.view.dots.get_offsets()[:, 1], means)
     np.testing.assert_allclose(ex.view.line.get_ydata(), running)
     assert f"std {means.std():.3f}" in readout and "σ/√N = 1.000" in readout
@@ -98,22 +80,7 @@ def test_batch_stats_view_updates_dots_line_and_readout():
     assert ex.fig is fig and artists(fig) == before
 
 
-def test_small_batches_give_noisier_batch_means():
-    stream = views.batch_stream()
-    spread = [views.batch_statistics(stream, b, 0.1)[0].std() for b in (2, 8, 32, 128)]
-    assert all(a > b for a, b in zip(spread, spread[1:]))
-
-
 # ---- axes ----------------------------------------------------------------------------------------
-
-def test_normalize_dispatches_to_lib():
-    x = views.example_tensor()
-    np.testing.assert_allclose(views.normalize(x, "batch"), BatchNorm(x.shape[1]).forward(x))
-    np.testing.assert_allclose(views.normalize(x, "layer"), layer_norm(x))
-    np.testing.assert_allclose(views.normalize(x, "rms"), rms_norm(x))
-    with pytest.raises(ValueError, match="method"):
-        views.normalize(x, "group")
-
 
 @pytest.mark.parametrize("method", ["batch", "layer", "rms"])
 def test_axes_view_shows_input_and_output(method):
@@ -121,15 +88,15 @@ def test_axes_view_shows_input_and_output(method):
                                    "factor": Slider(0.1, 10, 0.1, 1.0)}, alt="axes")
     fig, before = ex.fig, artists(ex.fig)
     readout = ex.update(method=method, factor=10.0)
-    x = views.example_tensor()
+    x = experiments.example_tensor()
     x[0] *= 10
-    y = views.normalize(x, method)
+    y = experiments.normalize(x, method)
     np.testing.assert_allclose(ex.view.input(), x)
     np.testing.assert_allclose(ex.view.im_out.get_array(), y)
     assert ex.view.txt_out[2][3].get_text() == f"{y[2, 3]:.2f}"
     assert ex.view.txt_in[0][1].get_text() == f"{x[0, 1]:.1f}"
     assert ex.fig is fig and artists(fig) == before
-    moved = np.abs(y[1:] - views.normalize(views.example_tensor(), method)[1:]).max()
+    moved = np.abs(y[1:] - experiments.normalize(experiments.example_tensor(), method)[1:]).max()
     assert f"moved by up to {moved:.3f}" in readout
 
 

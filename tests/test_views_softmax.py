@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from lib.activations import log_softmax, softmax
+from lib.experiments import softmax as experiments
 from lib.plotting import figure
 from lib.views import softmax as views
 
@@ -20,37 +21,6 @@ def texts(items):
     return [t.get_text() for t in items]
 
 
-def test_naive_formulas():
-    np.testing.assert_allclose(views.naive_normalize([5, 3, 2, 5]), [1 / 3, 0.2, 2 / 15, 1 / 3])
-    assert np.isnan(views.naive_normalize([2.33, -2.89, 0.56])).all()
-    np.testing.assert_allclose(views.naive_normalize([[1.0, 3.0], [2.0, 2.0]]), [[0.25, 0.75], [0.5, 0.5]])
-    np.testing.assert_allclose(views.naive_softmax([2.33, -1.46, 0.56]), softmax([2.33, -1.46, 0.56]),
-                               rtol=1e-14)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        out = views.naive_softmax([1000.0, 0.0, -1000.0])
-        assert np.isnan(out[0]) and out[1] == 0 and out[2] == 0
-        assert np.isnan(views.naive_softmax([20.0, 0.0], np.float16)[0])
-        assert views.naive_softmax([20.0, 0.0], np.float16).dtype == np.float16
-
-
-@pytest.mark.parametrize("dtype, value", [(np.float16, 11.09), (np.float32, 88.72), (np.float64, 709.78)])
-def test_overflow_threshold(dtype, value):
-    t = views.overflow_threshold(dtype)
-    assert round(t, 2) == value
-    with np.errstate(over="ignore"):
-        assert np.isfinite(np.exp(dtype(t * 0.999))) and np.isinf(np.exp(dtype(t * 1.01)))
-
-
-def test_softmax_steps_exact_and_rounded():
-    s = views.softmax_steps(views.WORKED_LOGITS)
-    np.testing.assert_allclose(s["exp"], np.exp(views.WORKED_LOGITS))
-    np.testing.assert_allclose(s["p"], softmax(views.WORKED_LOGITS), rtol=1e-14)
-    r = views.softmax_steps(views.WORKED_LOGITS, exp=[10.278, 0.232, 1.75], total=12.26)
-    np.testing.assert_allclose(r["p"], np.array([10.278, 0.232, 1.75]) / 12.26)
-    assert round(100 * r["p"][2], 2) == 14.27 and round(100 * s["p"][2], 2) == 14.28
-
-
 def test_steps_table_text_and_html():
     table = views.steps_table(caption="worked example")
     text = repr(table)
@@ -62,23 +32,24 @@ def test_steps_table_text_and_html():
 
 def test_plot_probabilities_and_temperature_sweep():
     fig, (a, b) = figure(6, 3, 1, 2)
-    bars = views.plot_probabilities(a, softmax(views.WORKED_LOGITS))
-    np.testing.assert_allclose(heights(bars), softmax(views.WORKED_LOGITS))
+    bars = views.plot_probabilities(a, softmax(experiments.WORKED_LOGITS))
+    np.testing.assert_allclose(heights(bars), softmax(experiments.WORKED_LOGITS))
     assert [t.get_text() for t in a.texts] == ["83.83 %", "1.89 %", "14.28 %"]
     lines = views.plot_temperature_sweep(b, temperatures=[0.05, 1.0, 100.0])
     got = np.array([ln.get_ydata() for ln in lines]).T
-    np.testing.assert_allclose(got[1], softmax(views.WORKED_LOGITS))
+    np.testing.assert_allclose(got[1], softmax(experiments.WORKED_LOGITS))
     assert got[0, 0] > 0.999 and np.all(np.abs(got[2] - 1 / 3) < 0.01)
 
 
-def test_plot_decision_regions():
+def test_plot_class_regions():
     fig, ax = figure()
     X = np.array([[-1.0, 0.0], [1.0, 0.0], [0.0, 2.0]])
     y = np.array([0, 1, 2])
-    classes = views.plot_decision_regions(ax, lambda P: np.column_stack([-P[:, 0], P[:, 0], P[:, 1] - 1.5]),
-                                          X, y, resolution=20)
-    assert classes.shape == (20, 20) and set(np.unique(classes)) <= {0, 1, 2}
-    assert classes[0, 0] == 0 and classes[0, -1] == 1 and classes[-1, 10] == 2
+    scores = lambda P: np.column_stack([-P[:, 0], P[:, 0], P[:, 1] - 1.5])  # noqa: E731
+    classes = views.plot_class_regions(ax, scores, X, y, resolution=20)
+    np.testing.assert_array_equal(classes, experiments.class_grid(scores, X, 20)[2])
+    assert ax.get_xlim() == (-1.8, 1.8) and ax.get_ylim() == pytest.approx((-0.8, 2.8))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 1", "class 2", "class 3"]
 
 
 def make(view, **values):
@@ -104,7 +75,7 @@ def test_logit_view_updates_bars_to_lib_values():
 
 def test_logit_view_shows_negative_and_undefined_naive_values():
     _, v = make(views.LogitView, z1=2.33, z2=-4.0, z3=0.56)
-    q = views.naive_normalize([2.33, -4.0, 0.56])
+    q = experiments.naive_normalize([2.33, -4.0, 0.56])
     assert q[1] > 1 and q[0] < -1
     h = heights(v.naive)
     assert h[0] == -1.0 and h[1] == 2.0  # clipped to the axis...

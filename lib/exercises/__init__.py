@@ -35,6 +35,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from ..tables import format_number
+
 
 @dataclass
 class Report:
@@ -361,7 +363,7 @@ def _plain(value: Any) -> str:
     arr = np.asarray(value)
     if arr.ndim == 0:
         v = arr.item()
-        return f"{v:.6g}" if isinstance(v, float) else str(v)
+        return format_number(v) if isinstance(v, float) else str(v)
     return np.array2string(arr, precision=6, separator=", ")
 
 

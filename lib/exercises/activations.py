@@ -11,6 +11,7 @@ import numpy as np
 from . import (Report, _fail, check_function, check_set, compare_arrays, is_placeholder, not_attempted,
                stub_report)
 from ..activations import ACTIVATIONS, sigmoid
+from ..experiments.activations import combine_linear, zero_centred_names
 
 
 def check_stable_sigmoid(answer) -> Report:
@@ -40,29 +41,6 @@ def check_stable_sigmoid(answer) -> Report:
 # --------------------------------------------------------------------------------------------------
 # Three linear layers collapse to one
 # --------------------------------------------------------------------------------------------------
-
-
-def combine_linear(layers):
-    """The one linear layer (W, b) equal to a stack of linear layers ``h -> h @ W_k + b_k``.
-
-    ``layers`` is a list of ``(W, b)`` pairs, first layer first, in ``lib.network.Dense``'s
-    convention (W has shape (fan_in, fan_out)). Then ``W = W_1 W_2 ... W_n`` and
-    ``b = (...((b_1 W_2 + b_2) W_3 + b_3)...)``.
-
-    Examples
-    --------
-    >>> W, b = combine_linear([(np.eye(2) * 2, np.array([1.0, 0.0])), (np.eye(2), np.array([0.0, 1.0]))])
-    >>> W.tolist(), b.tolist()
-    ([[2.0, 0.0], [0.0, 2.0]], [1.0, 1.0])
-    """
-    W_total, b_total = None, None
-    for W, b in layers:
-        W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
-        if W_total is None:
-            W_total, b_total = W.copy(), b.copy()
-        else:
-            W_total, b_total = W_total @ W, b_total @ W + b
-    return W_total, b_total
 
 
 def collapse_test_layers():
@@ -133,38 +111,6 @@ def check_collapse(answer) -> Report:
 # --------------------------------------------------------------------------------------------------
 # Which activations are zero-centred
 # --------------------------------------------------------------------------------------------------
-
-
-def mean_output(name: str, **params) -> float:
-    """E[f(Z)] for a standard normal Z: the mean output of ``name`` for inputs centred at 0.
-
-    Computed with the trapezoid rule on a fine grid over [-12, 12] (the normal density beyond is
-    below 1e-31).
-
-    Examples
-    --------
-    >>> round(mean_output("relu"), 6)   # 1 / sqrt(2 pi)
-    0.398942
-    >>> round(mean_output("tanh"), 12)
-    0.0
-    """
-    z = np.linspace(-12.0, 12.0, 240_001)
-    density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
-    values = ACTIVATIONS[name](z, **params) * density
-    dz = z[1] - z[0]
-    return float(dz * (values.sum() - 0.5 * (values[0] + values[-1])))
-
-
-def zero_centred_names(tol: float = 1e-3) -> set:
-    """The functions of ``ACTIVATIONS`` (default parameters) whose mean output on standard normal
-    inputs is within ``tol`` of 0.
-
-    Examples
-    --------
-    >>> sorted(zero_centred_names())
-    ['linear', 'selu', 'tanh']
-    """
-    return {name for name in ACTIVATIONS if abs(mean_output(name)) < tol}
 
 
 def check_zero_centred(answer) -> Report:

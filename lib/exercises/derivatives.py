@@ -7,6 +7,7 @@ import numpy as np
 from . import Report, check_function, check_set, check_value, not_attempted
 from ..activations import ACTIVATIONS, sigmoid, tanh
 from ..derivatives import numerical_derivative
+from ..experiments.derivatives import best_central_step
 
 
 def check_sigmoid_derivative(answer) -> Report:
@@ -75,24 +76,6 @@ def check_central_difference(answer) -> Report:
     )
 
 
-#: The steps scanned to find the best h for central differences of sin at 1 in float64.
-H_GRID = np.logspace(-12, 0, 121)
-
-
-def best_central_step(f=np.sin, df=np.cos, x0=1.0, hs=H_GRID) -> float:
-    """The step in ``hs`` with the smallest central-difference error of ``f`` at ``x0`` (float64).
-
-    Examples
-    --------
-    >>> h = best_central_step()
-    >>> 1e-7 < h < 1e-4
-    True
-    """
-    exact = float(df(x0))
-    errors = [abs(float(numerical_derivative(f, x0, h=h)) - exact) for h in hs]
-    return float(hs[int(np.argmin(errors))])
-
-
 def check_best_h(answer, tolerance: float = 1.5) -> Report:
     """Check a best step h for central differences of sin at x = 1 in float64.
 
@@ -149,5 +132,5 @@ def check_vanishing_both_sides(answer) -> Report:
     )
 
 
-__all__ = ["check_sigmoid_derivative", "check_central_difference", "best_central_step", "check_best_h",
+__all__ = ["check_sigmoid_derivative", "check_central_difference", "check_best_h",
            "check_vanishing_both_sides", "VANISH_BOTH_SIDES", "CENTRAL_CASES"]

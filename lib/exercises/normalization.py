@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import Report, _fail, check_function, check_value, is_placeholder, not_attempted
-from ..normalization import BatchNorm, standardize
+from ..experiments.normalization import (EVAL_BATCH, EVAL_STEPS, EVAL_X, batchnorm_forward_reference,
+                                         eval_prediction_reference)
+from ..normalization import standardize
 
 
 def check_standardize(answer) -> Report:
@@ -42,22 +44,6 @@ def check_standardize(answer) -> Report:
     )
 
 
-def batchnorm_forward_reference(x, gamma, beta, eps=1e-5):
-    """The training-mode output of ``BatchNorm`` with the given ``gamma``, ``beta`` and ``eps``.
-
-    Examples
-    --------
-    >>> batchnorm_forward_reference([[1.0, 10.0], [3.0, 30.0]], [2.0, 1.0], [0.0, 5.0], eps=1e-12)
-    array([[-2.,  4.],
-           [ 2.,  6.]])
-    """
-    x = np.asarray(x)
-    bn = BatchNorm(x.shape[1], eps=eps)
-    bn.gamma = np.asarray(gamma, dtype=np.float64)
-    bn.beta = np.asarray(beta, dtype=np.float64)
-    return bn.forward(x, training=True)
-
-
 def check_batchnorm_forward(answer) -> Report:
     """Check ``my_batchnorm_forward(x, gamma, beta, eps)`` against ``BatchNorm(...).forward``.
 
@@ -88,27 +74,6 @@ def check_batchnorm_forward(answer) -> Report:
         hint="per column: mu = x.mean(axis=0), var = ((x - mu)**2).mean(axis=0) (biased, divide by "
              "N), x_hat = (x - mu) / sqrt(var + eps), then gamma * x_hat + beta.",
     )
-
-
-#: The "predict the eval-mode output" exercise: three training steps on the same batch, then one
-#: sample in inference mode.
-EVAL_BATCH = np.array([[1.0], [3.0], [5.0], [7.0]])
-EVAL_STEPS = 3
-EVAL_X = 4.0
-
-
-def eval_prediction_reference(momentum=0.1, eps=1e-5):
-    """What ``BatchNorm(1)`` outputs for ``EVAL_X`` in inference mode after ``EVAL_STEPS`` steps.
-
-    Examples
-    --------
-    >>> round(eval_prediction_reference(), 4)
-    1.8312
-    """
-    bn = BatchNorm(1, eps=eps, momentum=momentum)
-    for _ in range(EVAL_STEPS):
-        bn.forward(EVAL_BATCH, training=True)
-    return float(bn.forward([[EVAL_X]], training=False)[0, 0])
 
 
 def _eval_mistakes() -> list[tuple[float, str]]:

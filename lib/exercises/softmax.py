@@ -6,9 +6,7 @@ import numpy as np
 
 from . import Report, check_function, check_value, how_far, is_placeholder, not_attempted
 from ..activations import softmax
-
-#: The worked example's logits.
-WORKED_LOGITS = np.array([2.33, -1.46, 0.56])
+from ..experiments.softmax import WORKED_LOGITS
 
 
 def _looks_like_percent(answer) -> bool:
@@ -88,7 +86,7 @@ def check_worked_example(answer) -> Report:
 def stable_softmax_inputs() -> list:
     """The inputs :func:`check_stable_softmax` tries, each one a trap for a common mistake."""
     return [
-        WORKED_LOGITS.copy(),                                    # the worked example
+        np.array(WORKED_LOGITS),                                 # the worked example
         np.array([5.0, 3.0, 2.0, 5.0]),                          # ties
         np.array([1000.0, 0.0, -1000.0]),                        # exp(1000) overflows
         np.array([-1000.0, -1001.0, -1002.0]),                   # exp(-1000) underflows to 0

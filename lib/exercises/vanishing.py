@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Report, _call, check_value, compare_arrays, not_attempted
+from ..experiments.vanishing import dead_fraction_reference
 from ..network import MLP
 
 #: Initialization schemes a learner may name in :func:`check_tanh_init`.
@@ -91,26 +92,6 @@ def check_tanh_init(answer) -> Report:
     return Report(False, "Not quite: with a plain normal of standard deviation 0.1 the weights shrink the "
                          "gradient at every layer. Hint: look at tanh in the explorer with each "
                          "initialization at depth 30.")
-
-
-def dead_fraction_reference(net: MLP, X) -> np.ndarray:
-    """The fraction of each hidden layer's units whose activation derivative is 0 on every row of X.
-
-    The reference answer of the ``count_dead`` exercise, written from ``net.pre_activations``.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> net = MLP([3, 10, 10, 1], rng=rng, bias_init=-10.0)
-    >>> dead_fraction_reference(net, rng.normal(size=(100, 3)))
-    array([1., 1.])
-    """
-    net.forward(X, training=False)
-    fractions = []
-    for act, z in zip(net.acts[:-1], net.pre_activations[:-1]):
-        slope = act.f.derivative(z, **act._params())
-        fractions.append(np.all(slope == 0, axis=0).mean())
-    return np.array(fractions)
 
 
 def _test_cases():

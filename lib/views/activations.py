@@ -4,7 +4,7 @@
 * :class:`FamilyView` -- one parameter family (e.g. softplus for five values of beta), so that on the
   website, where explorers are precomputed, moving a parameter still changes the picture;
 * :class:`DecisionBoundaryView` -- the decision regions a small network learns with a given hidden
-  activation and width (each setting trained once and cached).
+  activation and width (trained by :func:`lib.experiments.activations.train_classifier`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 from ..activations import ACTIVATIONS
-from ..network import MLP
-from ..plotting import PALETTE
+from ..experiments import activations as experiments
+from ..plotting import PALETTE, subplots
+from ..tables import format_number
 
 #: Which control of the activation explorer feeds which parameter of which function.
 PARAMETERS = {
@@ -68,10 +69,6 @@ def activation_params(name: str, **controls) -> dict:
     return params
 
 
-def _fmt(value) -> str:
-    return "None" if value is None else format(value, "g")
-
-
 def plot_activation(ax, name: str, x=None, derivative: bool = True, **params):
     """Draw activation ``name`` (and its derivative) on ``ax``; returns the two lines.
 
@@ -115,7 +112,7 @@ def plot_family(ax, name: str, param: str, values, x=None, derivative: bool = Fa
     colours = [PALETTE[k] for k in ("sky", "blue", "green", "orange", "vermillion", "purple", "black")]
     lines = []
     for value, colour in zip(values, colours * 2):
-        (line,) = ax.plot(x, g(x, **{param: value}), color=colour, label=f"{param} = {_fmt(value)}")
+        (line,) = ax.plot(x, g(x, **{param: value}), color=colour, label=f"{param} = {format_number(value)}")
         lines.append(line)
     ax.axhline(0, color="0.5", linewidth=0.8)
     ax.axvline(0, color="0.5", linewidth=0.8)
@@ -134,7 +131,7 @@ class ActivationView:
     """
 
     def __init__(self, fig, **values):
-        self.ax = fig.add_subplot()
+        self.ax = subplots(fig)
         self.x = np.linspace(-5, 5, 401)
         self.value, self.slope = plot_activation(self.ax, "sigmoid", self.x)
         self.ax.set_xlim(-5, 5)
@@ -153,7 +150,7 @@ class ActivationView:
         texts = self.legend.get_texts()
         texts[0].set_text(f"{name}(x)")
         texts[1].set_text(f"{name}'(x)")
-        shown = ", ".join(f"{k}={_fmt(v)}" for k, v in params.items())
+        shown = ", ".join(f"{k}={'None' if v is None else format_number(v)}" for k, v in params.items())
         low, high = float(np.min(y)), float(np.max(y))
         return f"{name}({shown or 'defaults'}): output on [-5, 5] from {low:.3g} to {high:.3g}"
 
@@ -167,7 +164,7 @@ class FamilyView:
 
     def __init__(self, fig, **values):
         self.x = np.linspace(-5, 5, 401)
-        self.ax_f, self.ax_d = fig.subplots(1, 2)
+        self.ax_f, self.ax_d = subplots(fig, 1, 2)
         self.background = {}
         for ax, what in ((self.ax_f, "f(x)"), (self.ax_d, "f'(x)")):
             self.background[ax] = [ax.plot(self.x, self.x, color="0.75", linewidth=1.0)[0]
@@ -204,11 +201,11 @@ class FamilyView:
         dy = f.derivative(self.x, **{param: chosen})
         self.value.set_ydata(y)
         self.slope.set_ydata(dy)
-        self.title.set_text(f"{name}, {param} = {_fmt(chosen)}")
+        self.title.set_text(f"{name}, {param} = {format_number(chosen)}")
         f1 = float(f(1.0, **{param: chosen}))
         fm = float(f(-1.0, **{param: chosen}))
         d0 = float(f.derivative(0.0, **{param: chosen}))
-        return (f"{name}({param}={_fmt(chosen)}): f(-1) = {fm:.4g}, f(1) = {f1:.4g}, "
+        return (f"{name}({param}={format_number(chosen)}): f(-1) = {fm:.4g}, f(1) = {f1:.4g}, "
                 f"f'(0) = {d0:.4g}")
 
 
@@ -221,33 +218,15 @@ REGION_CMAP = LinearSegmentedColormap.from_list(
     "course_regions", [PALETTE["orange"], "#ffffff", PALETTE["blue"]])
 
 
-def region_grid(predict, lim: float = 1.6, n: int = 121):
-    """The probability of class 1 on an n x n grid over [-lim, lim]^2, rows from bottom to top.
-
-    ``predict(points)`` returns logits for points of shape (n * n, 2).
-
-    Examples
-    --------
-    >>> p = region_grid(lambda P: P[:, :1], lim=1.0, n=3)   # logit = first coordinate
-    >>> p.round(3).tolist()[0]
-    [0.269, 0.5, 0.731]
-    """
-    from ..activations import sigmoid
-
-    t = np.linspace(-lim, lim, n)
-    gx, gy = np.meshgrid(t, t)
-    logits = np.asarray(predict(np.c_[gx.ravel(), gy.ravel()]), dtype=float)
-    return sigmoid(logits.reshape(n, n))
-
-
 def plot_decision_regions(ax, predict, X, y, lim: float = 1.6, n: int = 121):
     """Shade the probability of class 1 that ``predict`` (points -> logits) gives, with the data.
 
     Returns ``(image, scatter0, scatter1)``. Class 0 is drawn as orange circles, class 1 as blue
     triangles, so the classes differ in shape as well as colour.
     """
-    image = ax.imshow(region_grid(predict, lim, n), origin="lower", extent=(-lim, lim, -lim, lim),
-                      cmap=REGION_CMAP, vmin=0, vmax=1, alpha=0.7, interpolation="bilinear")
+    image = ax.imshow(experiments.region_grid(predict, lim, n), origin="lower",
+                      extent=(-lim, lim, -lim, lim), cmap=REGION_CMAP, vmin=0, vmax=1, alpha=0.7,
+                      interpolation="bilinear")
     X, y = np.asarray(X), np.asarray(y).ravel()
     s0 = ax.scatter(*X[y == 0].T, s=14, marker="o", color=PALETTE["orange"], edgecolor="black",
                     linewidth=0.4, label="class 0")
@@ -262,44 +241,18 @@ def plot_decision_regions(ax, predict, X, y, lim: float = 1.6, n: int = 121):
     return image, s0, s1
 
 
-_TRAINED: dict = {}
-
-
-def train_classifier(X, y, activation: str, width: int, *, epochs: int = 800, lr: float = 1.0,
-                     seed: int = 1):
-    """Train ``MLP([2, width, 1])`` with ``activation`` on (X, y) by full-batch gradient descent on
-    the binary cross-entropy; cached, so each setting is trained once per session.
-
-    Returns a dict with the trained ``net``, the loss ``history``, the training ``accuracy`` and the
-    ``grid`` of class-1 probabilities from :func:`region_grid`. Sigmoid, tanh and linear layers use
-    Xavier initialization, the others He (``seed`` seeds the weights).
-    """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y).ravel()
-    key = (activation, int(width), epochs, lr, seed, X.tobytes(), y.tobytes())
-    if key not in _TRAINED:
-        init = "xavier" if activation in ("sigmoid", "tanh", "linear") else "he"
-        net = MLP([2, int(width), 1], rng=np.random.default_rng(seed), activation=activation,
-                  init=init)
-        history = net.train(X, y, loss="bce", lr=lr, epochs=epochs)
-        accuracy = float(np.mean((net.predict(X).ravel() > 0) == (y == 1)))
-        _TRAINED[key] = {"net": net, "history": history, "accuracy": accuracy,
-                         "grid": region_grid(net.predict)}
-    return _TRAINED[key]
-
-
 class DecisionBoundaryView:
     """The decision regions of a one-hidden-layer network, for a hidden activation and width.
 
     Build it with the data, e.g. ``functools.partial(DecisionBoundaryView, X=X, y=y)``. Controls:
     ``activation`` (a key of ``ACTIVATIONS``) and ``width`` (hidden units). Each setting is trained
-    once (:func:`train_classifier`); an update only swaps the image's data.
+    once (:func:`lib.experiments.activations.train_classifier`); an update only swaps the image's data.
     """
 
     def __init__(self, fig, *, X, y, epochs=800, lr=1.0, **values):
         self.X, self.y = np.asarray(X, dtype=float), np.asarray(y).ravel()
         self.epochs, self.lr = epochs, lr
-        self.ax = fig.add_subplot()
+        self.ax = subplots(fig)
         self.image, _, _ = plot_decision_regions(self.ax, lambda P: np.zeros(len(P)), self.X, self.y)
         legend = self.ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
         self.fixed_artists = [legend]  # drawn once, kept on top (lib.explorer)
@@ -307,46 +260,9 @@ class DecisionBoundaryView:
         self.update(**values)
 
     def update(self, activation, width):
-        result = train_classifier(self.X, self.y, activation, int(width), epochs=self.epochs,
-                                  lr=self.lr)
+        result = experiments.train_classifier(self.X, self.y, activation, int(width),
+                                              epochs=self.epochs, lr=self.lr)
         self.image.set_data(result["grid"])
         self.title.set_text(f"{activation}, {int(width)} hidden units")
         return (f"{activation}, {int(width)} hidden units: training accuracy "
                 f"{100 * result['accuracy']:.1f} %, final loss {result['history'][-1]:.3f}")
-
-
-# --------------------------------------------------------------------------------------------------
-# Tables
-# --------------------------------------------------------------------------------------------------
-
-
-class Table:
-    """A small table shown as HTML in a notebook and on the website, and as aligned text elsewhere.
-
-    (The website renders notebook Markdown output as CommonMark, which has no tables.)
-
-    Examples
-    --------
-    >>> Table(["f", "range"], [["relu", "[0, +inf)"], ["tanh", "[-1, 1]"]])
-    f     range
-    ----  ---------
-    relu  [0, +inf)
-    tanh  [-1, 1]
-    """
-
-    def __init__(self, header, rows):
-        self.header = [str(h) for h in header]
-        self.rows = [[str(c) for c in row] for row in rows]
-
-    def _repr_html_(self) -> str:
-        import html
-
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                       for row in self.rows)
-        return f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-    def __repr__(self) -> str:
-        widths = [max(len(r[i]) for r in [self.header] + self.rows) for i in range(len(self.header))]
-        lines = [self.header, ["-" * w for w in widths]] + self.rows
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)

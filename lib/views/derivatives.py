@@ -1,29 +1,21 @@
-"""Figures, tables and explorer views for the Derivatives chapter.
+"""Figures and explorer views for the Derivatives chapter.
 
 - :func:`plot_with_derivative` -- an activation and its derivative on one axes (the grid of panels).
-- :func:`derivative_maximum` -- the largest value of f' on a fine grid, where, and what kind of maximum.
-- :func:`difference_errors` / :func:`plot_difference_errors` -- finite-difference error against h.
-- :class:`Table` -- a small table shown as HTML, with aligned plain text as its text form.
+- :func:`plot_difference_errors` -- finite-difference error against h
+  (:func:`lib.experiments.derivatives.difference_errors`).
 - :class:`TangentView` -- the tangent explorer: f with its tangent at x, and f' with a marker.
 - :class:`FiniteDifferenceView` -- the finite-difference explorer: secants, estimates and errors.
+
+The functions the explorers offer are :data:`lib.experiments.derivatives.FUNCTIONS`.
 """
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
 from ..activations import ACTIVATIONS
-from ..derivatives import numerical_derivative
-from ..plotting import PALETTE
-
-#: Functions the explorers offer: name -> (f, f'). ``sin`` first, then every activation.
-FUNCTIONS = {"sin": (np.sin, np.cos)}
-FUNCTIONS.update({name: (f, f.derivative) for name, f in ACTIVATIONS.items()})
-
-#: The fine grid on which :func:`derivative_maximum` looks for the maximum (step 1e-4, holds 0).
-FINE_GRID = np.linspace(-10.0, 10.0, 200001)
+from ..experiments import derivatives as experiments
+from ..plotting import PALETTE, subplots
 
 
 def plot_with_derivative(ax, name: str, x=None, **params):
@@ -48,82 +40,6 @@ def plot_with_derivative(ax, name: str, x=None, **params):
     return value, slope
 
 
-def derivative_maximum(name: str, x=None, **params) -> dict:
-    """The maximum of ``ACTIVATIONS[name].derivative`` on a grid, where it is reached, and its kind.
-
-    Returns a dict with ``max``, ``at`` (the first grid point reaching it) and ``kind``: ``"constant"``
-    (f' the same everywhere), ``"plateau"`` (reached on many grid points, e.g. ReLU for every x > 0;
-    then ``at`` is the first one), ``"edge"`` (at the end of the grid: still rising, the true supremum is
-    only approached as x grows) or ``"peak"`` (one isolated maximum).
-
-    Examples
-    --------
-    >>> m = derivative_maximum("sigmoid")
-    >>> print(f"{m['max']:.4f} at {m['at']:.4f} ({m['kind']})")
-    0.2500 at 0.0000 (peak)
-    >>> derivative_maximum("relu")["kind"], derivative_maximum("linear")["kind"]
-    ('plateau', 'constant')
-    """
-    x = FINE_GRID if x is None else np.asarray(x, dtype=float)
-    d = ACTIVATIONS[name].derivative(x, **params)
-    top = float(np.max(d))
-    i = int(np.argmax(d))
-    ties = int(np.count_nonzero(d == top))
-    if ties == d.size:
-        kind = "constant"
-    elif ties > 1:
-        kind = "plateau"
-    elif i in (0, d.size - 1):
-        kind = "edge"
-    else:
-        kind = "peak"
-    return {"max": top, "at": float(x[i]), "kind": kind}
-
-
-def difference_errors(f, df, x0: float, hs, dtype=np.float64) -> dict:
-    """Absolute errors of the forward and central differences of ``f`` at ``x0`` for each step in ``hs``.
-
-    ``f`` is evaluated in ``dtype``; the exact derivative ``df(x0)`` in float64. A step so small that
-    ``x0 + h`` rounds to ``x0`` gives no estimate: NaN (and no warning).
-
-    Returns ``{"forward": errors, "central": errors, "exact": df(x0)}``.
-
-    Examples
-    --------
-    >>> e = difference_errors(np.sin, np.cos, 1.0, [1e-2, 1e-5])
-    >>> [f"{v:.1e}" for v in e["central"]]
-    ['9.0e-06', '1.1e-11']
-    >>> bool(np.isnan(difference_errors(np.sin, np.cos, 1.0, [1e-9], np.float32)["forward"][0]))
-    True
-    """
-    exact = float(np.asarray(df(np.float64(x0))))
-    x = np.asarray(x0, dtype=dtype)
-    out = {"exact": exact}
-    for method in ("forward", "central"):
-        errors = []
-        for h in np.asarray(hs, dtype=float):
-            estimate = estimate_derivative(f, x, float(h), method)
-            errors.append(abs(estimate - exact))
-        out[method] = np.array(errors)
-    return out
-
-
-def estimate_derivative(f, x, h: float, method: str = "central") -> float:
-    """``numerical_derivative`` as a float; NaN (without a warning) when the step rounds to zero.
-
-    Examples
-    --------
-    >>> round(estimate_derivative(np.sin, 0.0, 1e-5), 8)
-    1.0
-    >>> estimate_derivative(np.sin, np.float32(1.0), 1e-9)
-    nan
-    """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = numerical_derivative(f, x, h=h, method=method)
-    value = float(np.asarray(value, dtype=np.float64))
-    return value if np.isfinite(value) else float("nan")
-
-
 def plot_difference_errors(ax, f, df, x0: float, hs=None, dtypes=(np.float64, np.float32)):
     """Log-log plot of the forward and central difference errors against h; returns the lines.
 
@@ -141,7 +57,7 @@ def plot_difference_errors(ax, f, df, x0: float, hs=None, dtypes=(np.float64, np
     styles = {np.dtype(np.float64): "-", np.dtype(np.float32): ":"}
     lines = []
     for dtype in dtypes:
-        errors = difference_errors(f, df, x0, hs, dtype)
+        errors = experiments.difference_errors(f, df, x0, hs, dtype)
         for method in ("forward", "central"):
             (line,) = ax.loglog(hs, np.maximum(errors[method], 1e-17), color=colours[method],
                                 linestyle=styles.get(np.dtype(dtype), "-"),
@@ -152,35 +68,6 @@ def plot_difference_errors(ax, f, df, x0: float, hs=None, dtypes=(np.float64, np
     return lines
 
 
-class Table:
-    """A small table: HTML on the website and in Jupyter, aligned plain text as its text form.
-
-    Examples
-    --------
-    >>> print(repr(Table(["a", "b"], [[1, "x"], [22, "yy"]])))
-    a   b
-    --  --
-    1   x
-    22  yy
-    """
-
-    def __init__(self, headers, rows):
-        self.headers = [str(h) for h in headers]
-        self.rows = [[str(c) for c in row] for row in rows]
-
-    def _repr_html_(self) -> str:
-        esc = html.escape
-        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in self.headers)
-        body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in self.rows)
-        return f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-    def __repr__(self) -> str:
-        widths = [max(len(r[i]) for r in [self.headers, *self.rows]) for i in range(len(self.headers))]
-        def fmt(row):
-            return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
-        return "\n".join([fmt(self.headers), fmt(["-" * w for w in widths])] + [fmt(r) for r in self.rows])
-
-
 #: y-limits of the tangent explorer's left panel, per function (the rest use the default).
 _TANGENT_YLIM = {"sin": (-1.5, 1.5), "sigmoid": (-0.3, 1.3), "tanh": (-1.5, 1.5), "step": (-0.3, 1.3)}
 _DEFAULT_YLIM = (-1.5, 4.5)
@@ -189,12 +76,12 @@ _DEFAULT_YLIM = (-1.5, 4.5)
 class TangentView:
     """The tangent explorer: f with its tangent line at x (left), f' with a marker at x (right).
 
-    Controls: ``name`` (a key of :data:`FUNCTIONS`) and ``x``. The tangent has slope
+    Controls: ``name`` (a key of :data:`lib.experiments.derivatives.FUNCTIONS`) and ``x``. The tangent has slope
     ``f.derivative(x)`` (the course's convention at kinks: ReLU'(0) = 0, as PyTorch).
     """
 
     def __init__(self, fig, **values):
-        self.ax, self.dax = fig.subplots(1, 2)
+        self.ax, self.dax = subplots(fig, 1, 2)
         self.x = np.linspace(-4, 4, 401)
         (self.curve,) = self.ax.plot(self.x, self.x, color=PALETTE["blue"], label="f(x)")
         (self.tangent,) = self.ax.plot(self.x, self.x, color=PALETTE["vermillion"], linestyle="--",
@@ -213,7 +100,7 @@ class TangentView:
         self.update(**values)
 
     def update(self, *, name, x):
-        f, df = FUNCTIONS[name]
+        f, df = experiments.FUNCTIONS[name]
         x = float(x)
         y0 = float(f(np.float64(x)))
         slope = float(df(np.float64(x)))
@@ -236,13 +123,13 @@ class FiniteDifferenceView:
     secants of step h. Right: the error of both estimates against h (log-log, for the chosen dtype),
     with markers at the current h.
     Controls: ``h``, ``x``, ``dtype`` ("float64" or "float32") and ``name`` (a key of
-    :data:`FUNCTIONS`, ``"sin"`` by default).
+    :data:`lib.experiments.derivatives.FUNCTIONS`, ``"sin"`` by default).
     """
 
-    HS = np.logspace(-12, 0, 97)
+    HS = experiments.ERROR_STEPS
 
     def __init__(self, fig, **values):
-        self.ax, self.eax = fig.subplots(1, 2)
+        self.ax, self.eax = subplots(fig, 1, 2)
         self.window = np.linspace(-1.5, 1.5, 301)
         z = self.window
         (self.curve,) = self.ax.plot(z, z, color=PALETTE["black"], label="f")
@@ -267,24 +154,15 @@ class FiniteDifferenceView:
         self.eax.set_ylabel("|estimate − exact|")
         legends.append(self.eax.legend(loc="upper center", fontsize=8))
         self.fixed_artists = legends  # drawn once, kept on top (lib.explorer)
-        self._cache = {}
         self.update(**values)
 
-    def errors(self, name, x, dtype):
-        """The error curves over :attr:`HS` for one (function, point, dtype), computed once."""
-        key = (name, float(x), dtype)
-        if key not in self._cache:
-            f, df = FUNCTIONS[name]
-            self._cache[key] = difference_errors(f, df, float(x), self.HS, np.dtype(dtype).type)
-        return self._cache[key]
-
     def update(self, *, h, x, dtype="float64", name="sin"):
-        f, df = FUNCTIONS[name]
+        f, df = experiments.FUNCTIONS[name]
         h, x = float(h), float(x)
         xd = np.asarray(x, dtype=np.dtype(dtype))
         exact = float(df(np.float64(x)))
-        fwd = estimate_derivative(f, xd, h, "forward")
-        cen = estimate_derivative(f, xd, h, "central")
+        fwd = experiments.estimate_derivative(f, xd, h, "forward")
+        cen = experiments.estimate_derivative(f, xd, h, "central")
         # left panel, in float64 for drawing (the estimates above carry the dtype's rounding)
         t = self.window
         y0 = float(f(np.float64(x)))
@@ -299,7 +177,7 @@ class FiniteDifferenceView:
         self.points.set_data([-hv, 0.0, hv], [ends[0], 0.0, ends[1]])
         self.ax.set_title(f"{name} near x = {x:g}, h = {h:.0e}")
         # right panel
-        curves = self.errors(name, x, dtype)
+        curves = experiments.error_curves(name, x, dtype)
         self.forward_err.set_ydata(np.maximum(curves["forward"], 1e-17))
         self.central_err.set_ydata(np.maximum(curves["central"], 1e-17))
         ef, ec = abs(fwd - exact), abs(cen - exact)

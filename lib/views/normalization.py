@@ -1,54 +1,30 @@
 """Figures and explorer views for the Normalization chapter.
 
 - :func:`plot_strip`, :class:`ScalingView` -- z-scores versus min-max scaling, with an outlier.
-- :func:`plot_descent`, :func:`loss_grid` -- contours of a quadratic loss and a gradient-descent path.
-- :func:`batch_stream`, :func:`batch_statistics`, :class:`BatchStatsView` -- batch means and the
-  running mean over training steps, for a batch size and a momentum.
-- :func:`normalize`, :func:`plot_heatmap`, :class:`AxesView` -- batch, layer and RMS
-  normalization of the same (N, C) tensor as heatmaps.
+- :func:`plot_descent` -- contours of a quadratic loss and a gradient-descent path.
+- :class:`BatchStatsView` -- batch means and the running mean over training steps, for a batch size
+  and a momentum.
+- :func:`plot_heatmap`, :class:`AxesView` -- batch, layer and RMS normalization of the same (N, C)
+  tensor as heatmaps.
+
+What they draw is computed by :mod:`lib.experiments.normalization`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..normalization import BatchNorm, layer_norm, min_max_scale, rms_norm, standardize
-from ..plotting import PALETTE
+from ..experiments import normalization as experiments
+from ..plotting import PALETTE, style, subplots
 
 # --------------------------------------------------------------------------------------------------
 # data normalization: z-score versus min-max, and an outlier
-
-#: Twelve ordinary measurements (think exam scores), fixed so every frame shows the same data.
-SCORES = np.array([52.0, 61.0, 47.0, 58.0, 66.0, 55.0, 43.0, 70.0, 49.0, 63.0, 57.0, 51.0])
 
 
 def plot_strip(ax, values, y=0.0, **style):
     """Draw ``values`` as dots on the horizontal line at height ``y``; returns the scatter."""
     values = np.asarray(values, dtype=np.float64)
     return ax.scatter(values, np.full(values.shape, y), **style)
-
-
-def scaled_with_outlier(outlier=None, data=SCORES):
-    """Raw values, z-scores and min-max values of ``data`` with ``outlier`` appended (if given).
-
-    Returns
-    -------
-    raw, z, mm : ndarray
-        The outlier, when present, is the last entry of each.
-
-    Examples
-    --------
-    >>> raw, z, mm = scaled_with_outlier(None, [1.0, 2.0, 3.0])
-    >>> np.round(z, 4), mm
-    (array([-1.2247,  0.    ,  1.2247]), array([0. , 0.5, 1. ]))
-    >>> raw, z, mm = scaled_with_outlier(11.0, [1.0, 2.0, 3.0])
-    >>> mm
-    array([0. , 0.1, 0.2, 1. ])
-    """
-    raw = np.asarray(data, dtype=np.float64)
-    if outlier is not None:
-        raw = np.append(raw, float(outlier))
-    return raw, standardize(raw), min_max_scale(raw)
 
 
 class ScalingView:
@@ -60,7 +36,7 @@ class ScalingView:
     ROWS = {"raw": 2.0, "z": 1.0, "mm": 0.0}
 
     def __init__(self, fig, **values):
-        self.axes = fig.subplots(3, 1)
+        self.axes = subplots(fig, 3, 1)
         ax_raw, ax_z, ax_mm = self.axes
         blue, red = PALETTE["blue"], PALETTE["vermillion"]
         self.dots, self.outs = [], []
@@ -69,7 +45,7 @@ class ScalingView:
             (ax_z, (-2.5, 3.6), "z-score  (x - μ) / σ"),
             (ax_mm, (-0.05, 1.05), "min-max  (x - min) / (max - min)"),
         ):
-            self.dots.append(plot_strip(ax, SCORES, s=40, color=blue, alpha=0.8,
+            self.dots.append(plot_strip(ax, experiments.SCORES, s=40, color=blue, alpha=0.8,
                                         label="ordinary values"))
             self.outs.append(plot_strip(ax, [0.0], s=90, color=red, marker="D", label="outlier"))
             ax.set_xlim(*limits)
@@ -78,13 +54,14 @@ class ScalingView:
             ax.set_xlabel(label)
             ax.spines["left"].set_visible(False)
         ax_z.axvspan(0, 1, color=PALETTE["orange"], alpha=0.15, label="the interval [0, 1]")
-        legend = fig.legend(*ax_z.get_legend_handles_labels(), loc="outside upper center", ncol=3)
+        with style():  # a figure legend: the explorer's figure is not a CourseFigure
+            legend = fig.legend(*ax_z.get_legend_handles_labels(), loc="outside upper center", ncol=3)
         self.fixed_artists = [legend]  # drawn once (lib.explorer)
         self.update(**values)
 
     def update(self, *, outlier=True, position=200.0):
-        raw, z, mm = scaled_with_outlier(position if outlier else None)
-        n = len(SCORES)
+        raw, z, mm = experiments.scaled_with_outlier(position if outlier else None)
+        n = len(experiments.SCORES)
         for dots, outs, values in zip(self.dots, self.outs, (raw, z, mm)):
             dots.set_offsets(np.column_stack([values[:n], np.zeros(n)]))
             outs.set_offsets(np.column_stack([values[n:], np.zeros(len(values) - n)]))
@@ -100,29 +77,13 @@ class ScalingView:
 # gradient descent on a quadratic loss
 
 
-def loss_grid(loss, w1, w2):
-    """``loss(w)`` on the grid ``w1 x w2``: an array of shape (len(w2), len(w1)) for ``contour``.
-
-    ``loss`` must accept a stack of weight vectors of shape (..., 2).
-
-    Examples
-    --------
-    >>> loss_grid(lambda w: (w ** 2).sum(-1), [0.0, 1.0], [0.0, 2.0, 3.0])
-    array([[ 0.,  1.],
-           [ 4.,  5.],
-           [ 9., 10.]])
-    """
-    W1, W2 = np.meshgrid(np.asarray(w1, float), np.asarray(w2, float))
-    return loss(np.stack([W1, W2], axis=-1))
-
-
 def plot_descent(ax, loss, path, w_star, w1, w2, color=None, levels=12):
     """Contours of ``loss`` over ``w1 x w2``, the gradient-descent ``path`` and the minimum ``w_star``.
 
     Contour levels are spaced geometrically above the minimum, so the narrow valley shows.
     Returns the path's line.
     """
-    Z = loss_grid(loss, w1, w2)
+    Z = experiments.loss_grid(loss, w1, w2)
     low = float(loss(np.asarray(w_star, float)))
     span = float(Z.max()) - low
     ax.contour(w1, w2, Z, levels=low + span * np.geomspace(1e-3, 1, levels), colors="0.6",
@@ -141,42 +102,6 @@ def plot_descent(ax, loss, path, w_star, w1, w2, color=None, levels=12):
 # batch statistics and running statistics
 
 
-#: The data stream the batch-statistics explorer draws from: one feature, mean 3, std 2.
-STREAM_MEAN, STREAM_STD, STREAM_STEPS, STREAM_MAX_BATCH = 3.0, 2.0, 200, 128
-
-
-def batch_stream(seed=7):
-    """A fixed stream of samples, shape (steps, max_batch): step t's batch of size B is row t[:B].
-
-    Every batch size and momentum sees the same draws, so differences come from the settings.
-    """
-    rng = np.random.default_rng(seed)
-    return rng.normal(STREAM_MEAN, STREAM_STD, size=(STREAM_STEPS, STREAM_MAX_BATCH))
-
-
-def batch_statistics(stream, batch_size, momentum):
-    """Train a one-feature ``BatchNorm`` on the stream; per step, its batch mean and running mean.
-
-    Returns
-    -------
-    batch_means, running_means, batch_vars, running_vars : ndarray, shape (steps,)
-
-    Examples
-    --------
-    >>> stream = np.array([[1.0, 3.0, 100.0], [5.0, 7.0, 100.0]])
-    >>> means, running, _, _ = batch_statistics(stream, batch_size=2, momentum=0.5)
-    >>> means, running                       # running: 0.5 * 0 + 0.5 * 2, then 0.5 * 1 + 0.5 * 6
-    (array([2., 6.]), array([1. , 3.5]))
-    """
-    bn = BatchNorm(1, momentum=momentum)
-    stream = np.asarray(stream, dtype=np.float64)
-    out = np.empty((4, stream.shape[0]))
-    for t, row in enumerate(stream):
-        bn.forward(row[:batch_size, None], training=True)
-        out[:, t] = bn.batch_mean[0], bn.running_mean[0], bn.batch_var[0], bn.running_var[0]
-    return tuple(out)
-
-
 class BatchStatsView:
     """Batch means (dots) and the running mean (line) over training steps.
 
@@ -184,36 +109,28 @@ class BatchStatsView:
     """
 
     def __init__(self, fig, **values):
-        self.ax = fig.add_subplot()
-        self.stream = batch_stream()
-        self.steps = np.arange(1, STREAM_STEPS + 1)
-        self.cache = {}
-        self.dots = self.ax.scatter(self.steps, np.zeros(STREAM_STEPS), s=10,
+        self.ax = subplots(fig)
+        self.steps = np.arange(1, experiments.STREAM_STEPS + 1)
+        self.dots = self.ax.scatter(self.steps, np.zeros(experiments.STREAM_STEPS), s=10,
                                     color=PALETTE["sky"], label="batch mean")
-        (self.line,) = self.ax.plot(self.steps, np.zeros(STREAM_STEPS), color=PALETTE["vermillion"],
-                                    label="running mean")
-        self.ax.axhline(STREAM_MEAN, color=PALETTE["black"], linestyle="--", linewidth=1,
-                        label=f"true mean {STREAM_MEAN:g}")
-        self.ax.set_xlim(0, STREAM_STEPS + 1)
+        (self.line,) = self.ax.plot(self.steps, np.zeros(experiments.STREAM_STEPS),
+                                    color=PALETTE["vermillion"], label="running mean")
+        self.ax.axhline(experiments.STREAM_MEAN, color=PALETTE["black"], linestyle="--", linewidth=1,
+                        label=f"true mean {experiments.STREAM_MEAN:g}")
+        self.ax.set_xlim(0, experiments.STREAM_STEPS + 1)
         self.ax.set_ylim(-2, 8)
         self.ax.set_xlabel("training step")
         self.ax.set_ylabel("mean of the feature")
         self.fixed_artists = [self.ax.legend(loc="upper right", ncol=3)]  # drawn once, kept on top
         self.update(**values)
 
-    def statistics(self, batch_size, momentum):
-        key = (int(batch_size), float(momentum))
-        if key not in self.cache:
-            self.cache[key] = batch_statistics(self.stream, *key)
-        return self.cache[key]
-
     def update(self, *, batch_size=32, momentum=0.1):
-        means, running, _, _ = self.statistics(batch_size, momentum)
+        means, running, _, _ = experiments.stream_statistics(int(batch_size), float(momentum))
         self.dots.set_offsets(np.column_stack([self.steps, means]))
         self.line.set_ydata(running)
         return (f"batch size {int(batch_size)}, momentum {momentum:g}: batch means spread with std {means.std():.3f} "
-                f"(σ/√N = {STREAM_STD / np.sqrt(batch_size):.3f}); "
-                f"running mean after {STREAM_STEPS} steps = {running[-1]:.3f}")
+                f"(σ/√N = {experiments.STREAM_STD / np.sqrt(batch_size):.3f}); "
+                f"running mean after {experiments.STREAM_STEPS} steps = {running[-1]:.3f}")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -224,40 +141,6 @@ METHODS = {
     "layer": "layer norm: each row (sample) over its features",
     "rms": "RMS norm: each row divided by its root mean square",
 }
-
-
-def normalize(x, method):
-    """Apply batch (training mode, gamma 1, beta 0), layer or RMS normalization to an (N, C) tensor.
-
-    Examples
-    --------
-    >>> x = np.array([[1.0, 3.0], [3.0, 7.0]])
-    >>> np.round(normalize(x, "batch"), 3)
-    array([[-1., -1.],
-           [ 1.,  1.]])
-    >>> np.round(normalize(x, "layer"), 3)
-    array([[-1.,  1.],
-           [-1.,  1.]])
-    """
-    if method == "batch":
-        return BatchNorm(np.shape(x)[1]).forward(x, training=True)
-    if method == "layer":
-        return layer_norm(x)
-    if method == "rms":
-        return rms_norm(x)
-    raise ValueError(f"method must be one of {sorted(METHODS)}, got method={method!r}")
-
-
-def example_tensor(seed=1, n=4, c=5):
-    """An (N, C) tensor whose features have different means and scales (what a layer might see).
-
-    Four samples of five features by default: every cell carries a printed value, and each label
-    costs about half a millisecond to draw, so a small tensor keeps the axes explorer instant.
-    """
-    rng = np.random.default_rng(seed)
-    offsets = np.linspace(-2.0, 3.0, c)
-    scales = np.geomspace(0.5, 4.0, c)
-    return offsets + scales * rng.normal(size=(n, c))
 
 
 def plot_heatmap(ax, values, title="", vmax=3.0, fmt="{:.1f}"):
@@ -304,9 +187,9 @@ class AxesView:
     """
 
     def __init__(self, fig, **values):
-        self.base = example_tensor()
+        self.base = experiments.example_tensor()
         c = self.base.shape[1]
-        self.ax_in, self.ax_out = fig.subplots(1, 2)
+        self.ax_in, self.ax_out = subplots(fig, 1, 2)
         self.im_in, self.txt_in = plot_heatmap(self.ax_in, self.base, "input x", vmax=8.0)
         # Only sample 0 of the input changes: it gets cells of its own over the input's row 0, and
         # the rest of the input (cells and labels) is drawn once (lib.explorer's fixed_artists).
@@ -322,13 +205,8 @@ class AxesView:
         """The input as drawn: sample 0 from its own image, the others from the fixed one."""
         return np.vstack([self.im_first.get_array(), self.im_in.get_array()[1:]])
 
-    def tensors(self, method, factor):
-        x = self.base.copy()
-        x[0] *= factor
-        return x, normalize(x, method)
-
     def update(self, *, method="batch", factor=1.0):
-        x, y = self.tensors(method, factor)
+        x, y, moved = experiments.first_sample_effect(self.base, method, factor)
         for image, texts, values, fmt in ((self.im_first, self.txt_in[:1], x[:1], "{:.1f}"),
                                           (self.im_out, self.txt_out, y, "{:.2f}")):
             image.set_array(values)
@@ -337,7 +215,5 @@ class AxesView:
                     text.set_text(fmt.format(v))
             _colour_texts(image, texts, values)
         self.title.set_text(METHODS[method].split(":")[0])
-        _, y_one = self.tensors(method, 1.0)
-        moved = float(np.max(np.abs(y[1:] - y_one[1:])))
         return (f"{METHODS[method]}; with sample 0 multiplied by {factor:g}, the outputs of the "
                 f"other samples moved by up to {moved:.3f}")

@@ -1,0 +1,101 @@
+"""Experiments of the Normalization chapter: scaling, the batch-statistics stream, which axes, references."""
+
+import numpy as np
+import pytest
+
+from lib.experiments import normalization as experiments
+from lib.normalization import BatchNorm, layer_norm, min_max_scale, rms_norm, standardize
+
+
+def test_scaled_with_outlier_uses_lib():
+    raw, z, mm = experiments.scaled_with_outlier(300.0)
+    np.testing.assert_array_equal(raw, np.append(experiments.SCORES, 300.0))
+    np.testing.assert_allclose(z, standardize(raw), rtol=1e-15)
+    np.testing.assert_allclose(mm, min_max_scale(raw), rtol=1e-15)
+
+
+def test_batch_statistics_follow_batchnorm():
+    stream = experiments.batch_stream()[:20]
+    means, running, variances, running_var = experiments.batch_statistics(stream, 8, 0.3)
+    bn = BatchNorm(1, momentum=0.3)
+    for t, row in enumerate(stream):
+        bn.forward(row[:8, None])
+        assert means[t] == pytest.approx(row[:8].mean(), rel=1e-14)
+        assert variances[t] == pytest.approx(row[:8].var(), rel=1e-12)
+        assert running[t] == pytest.approx(bn.running_mean[0], rel=1e-14)
+        assert running_var[t] == pytest.approx(bn.running_var[0], rel=1e-14)
+
+
+def test_small_batches_give_noisier_batch_means():
+    stream = experiments.batch_stream()
+    spread = [experiments.batch_statistics(stream, b, 0.1)[0].std() for b in (2, 8, 32, 128)]
+    assert all(a > b for a, b in zip(spread, spread[1:]))
+
+
+def test_normalize_dispatches_to_lib():
+    x = experiments.example_tensor()
+    np.testing.assert_allclose(experiments.normalize(x, "batch"), BatchNorm(x.shape[1]).forward(x))
+    np.testing.assert_allclose(experiments.normalize(x, "layer"), layer_norm(x))
+    np.testing.assert_allclose(experiments.normalize(x, "rms"), rms_norm(x))
+    with pytest.raises(ValueError, match="method"):
+        experiments.normalize(x, "group")
+
+
+def test_loss_grid_evaluates_the_loss_at_every_pair():
+    loss = lambda w: 3 * w[..., 0] ** 2 + w[..., 1]  # noqa: E731
+    w1, w2 = np.linspace(-1, 2, 7), np.linspace(-1, 1, 5)
+    Z = experiments.loss_grid(loss, w1, w2)
+    assert Z.shape == (5, 7)
+    np.testing.assert_allclose(Z, 3 * w1[None, :] ** 2 + w2[:, None], rtol=1e-15)
+
+
+def test_stream_statistics_are_the_cached_statistics_of_the_stream():
+    means, running, variances, running_var = experiments.stream_statistics(16, 0.2)
+    want = experiments.batch_statistics(experiments.batch_stream(), 16, 0.2)
+    for got, expected in zip((means, running, variances, running_var), want):
+        np.testing.assert_array_equal(got, expected)
+    assert experiments.stream_statistics(16, 0.2)[0] is means
+    assert experiments.stream_statistics.cache_info().maxsize == 256
+
+
+def test_first_sample_effect_separates_batch_norm_from_per_sample_norms():
+    x = experiments.example_tensor()
+    for method in experiments.NORMALIZATIONS:
+        scaled, y, moved = experiments.first_sample_effect(x, method, 10.0)
+        np.testing.assert_array_equal(scaled[1:], x[1:])
+        np.testing.assert_allclose(scaled[0], 10 * x[0], rtol=1e-15)
+        np.testing.assert_allclose(y, experiments.normalize(scaled, method), rtol=1e-15)
+        assert moved == np.abs(y[1:] - experiments.normalize(x, method)[1:]).max()
+        assert (moved > 0.1) == (method == "batch")
+    assert experiments.first_sample_effect(x, "batch", 1.0)[2] == 0.0
+    assert x[0, 0] == experiments.example_tensor()[0, 0]  # the input is left alone
+
+
+def test_example_tensor_has_features_of_different_scales():
+    x = experiments.example_tensor()
+    assert x.shape == (4, 5) and x.std(axis=0)[-1] > 2 * x.std(axis=0)[0]
+    np.testing.assert_array_equal(x, experiments.example_tensor())
+    assert experiments.example_tensor(n=3, c=2).shape == (3, 2)
+
+
+def test_batchnorm_forward_reference_scales_and_shifts_the_normalized_batch():
+    rng = np.random.default_rng(4)
+    x = rng.normal(2.0, 3.0, size=(6, 3))
+    gamma, beta = rng.normal(size=3), rng.normal(size=3)
+    x_hat = (x - x.mean(0)) / np.sqrt(x.var(0) + 0.5)
+    np.testing.assert_allclose(experiments.batchnorm_forward_reference(x, gamma, beta, 0.5),
+                               gamma * x_hat + beta, rtol=1e-13)
+
+
+def test_eval_reference_follows_the_running_statistics_by_hand():
+    batch, x = experiments.EVAL_BATCH, experiments.EVAL_X
+    m, n = 0.1, len(batch)
+    mean, var = batch.mean(), batch.var()
+    running_mean, running_var = 0.0, 1.0
+    for _ in range(experiments.EVAL_STEPS):
+        running_mean = (1 - m) * running_mean + m * mean
+        running_var = (1 - m) * running_var + m * var * n / (n - 1)
+    want = (x - running_mean) / np.sqrt(running_var + 1e-5)
+    assert experiments.eval_prediction_reference() == pytest.approx(want, rel=1e-12)
+    assert experiments.eval_prediction_reference(momentum=1.0) == pytest.approx(
+        (x - mean) / np.sqrt(var * n / (n - 1) + 1e-5), rel=1e-12)

@@ -60,14 +60,6 @@ STYLE = {
     "image.cmap": "cividis",
 }
 
-# Transitional, until lib.explorer builds its figure as a CourseFigure (one line in Explorer.__init__):
-# explorers still draw plain matplotlib figures with the global settings, so the style is also set
-# globally here. Set this to False then (tests/test_plotting.py then checks that importing lib
-# changes no matplotlib setting).
-_STYLE_EXPLORERS_GLOBALLY = True
-if _STYLE_EXPLORERS_GLOBALLY:
-    mpl.rcParams.update(STYLE)
-
 # STYLE checked by matplotlib once, here, so that entering the style is a few dictionary writes
 # (matplotlib's own rc_context validates every value each time, about 0.7 ms)
 _VALIDATED = mpl.RcParams(STYLE)

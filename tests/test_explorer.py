@@ -447,6 +447,7 @@ def _course():
     from lib import activations as act
     from lib.views import activations as va, derivatives as vd, normalization as vn, softmax as vs
     from lib.views import vanishing as vg
+    from lib.experiments import derivatives as xd, vanishing as xg
 
     S, C, T = ex.Slider, ex.Choice, ex.Toggle
     X, y = _rings()
@@ -466,22 +467,22 @@ def _course():
             "family": C(list(va.FAMILIES), value="softplus beta"),
             "setting": S(1, 5, 1, value=3, static=[1, 2, 3, 4, 5])}, (7.5, 3.2)),
         "TangentView": (vd.TangentView, {
-            "name": C(list(vd.FUNCTIONS), value="sigmoid", static=["sigmoid", "tanh", "relu", "gelu"]),
+            "name": C(list(xd.FUNCTIONS), value="sigmoid", static=["sigmoid", "tanh", "relu", "gelu"]),
             "x": S(-4.0, 4.0, 0.1, value=1.0, static=[-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0])}, (9, 3.3)),
         "FiniteDifferenceView": (vd.FiniteDifferenceView, {
             "h": S(-12, 0, 0.5, value=1e-5, log=True, static=[1e-1, 1e-2, 1e-3, 1e-5, 1e-7, 1e-9, 1e-11]),
             "x": S(0.0, 3.0, 0.1, value=1.0, static=[1.0, 2.5]),
             "dtype": C(["float64", "float32"], value="float64"),
-            "name": C(list(vd.FUNCTIONS), value="sin", static=["sin"])}, (9, 3.4)),
+            "name": C(list(xd.FUNCTIONS), value="sin", static=["sin"])}, (9, 3.4)),
         "GradientView": (vg.GradientView, {
             "depth": S(2, 50, 1, value=30, static=[10, 30]),
-            "activation": C(list(vg.ACTIVATION_NAMES), value="sigmoid",
+            "activation": C(list(xg.ACTIVATION_NAMES), value="sigmoid",
                             static=["sigmoid", "tanh", "relu", "leaky_relu"]),
             "init": C(["normal", "xavier", "he"], value="xavier"),
             "gain": S(-1, 1, 0.05, value=1.0, log=True, static=[1.0]),
             "batchnorm": T(False, static=[False])}, (7.2, 3.6)),
         "TrainingView": (partial(vg.TrainingView, steps=60), {
-            "activation": C(list(vg.ACTIVATION_NAMES) + ["prelu"], value="relu",
+            "activation": C(list(xg.ACTIVATION_NAMES) + ["prelu"], value="relu",
                             static=["sigmoid", "tanh", "relu", "leaky_relu"]),
             "lr": S(-3, 0, 0.1, value=0.1, log=True, static=[0.01, 0.1, 0.3]),
             "depth": S(2, 30, 1, value=10, static=[10]),

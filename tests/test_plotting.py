@@ -39,8 +39,6 @@ def test_palette_is_the_default_cycle():
 
 # ---- the course style belongs to the course's figures ---------------------------------------------
 
-@pytest.mark.skipif(plotting._STYLE_EXPLORERS_GLOBALLY,
-                    reason="lib.plotting still sets the style globally, for lib.explorer's plain figures")
 def test_importing_lib_changes_no_matplotlib_setting():
     import subprocess
     import sys

@@ -59,7 +59,6 @@ import weakref
 from typing import Callable
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .. import plotting
 from .controls import Choice, Slider, Toggle, static_grid
@@ -120,7 +119,7 @@ class Explorer:
         self.controls = dict(controls)
         self.alt = alt
         self.warm = warm
-        self.fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+        self.fig = plotting.CourseFigure(figsize=(width, height), dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.fig)
         self.values = {name: c.value for name, c in self.controls.items()}
         self.worker: threading.Thread | None = None

@@ -127,8 +127,9 @@ def layer(fig, artist) -> Layer:
     """``artist`` drawn alone on a transparent canvas the size of ``fig``'s, cut to its extent."""
     width, height = fig.canvas.get_width_height()
     renderer = RendererAgg(width, height, fig.dpi)
-    artist.draw(renderer)
-    box = artist.get_window_extent(renderer).padded(2)
+    with plotting.style():  # as the figure draws (a CourseFigure draws in the course style)
+        artist.draw(renderer)
+        box = artist.get_window_extent(renderer).padded(2)
     x0, x1 = max(int(np.floor(box.x0)), 0), min(int(np.ceil(box.x1)), width)
     y0, y1 = max(int(np.floor(box.y0)), 0), min(int(np.ceil(box.y1)), height)
     rows, cols = slice(height - y1, height - y0), slice(x0, x1)  # pixel rows run from the top

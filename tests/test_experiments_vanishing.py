@@ -234,3 +234,30 @@ def test_sweeping_the_training_explorer_keeps_memory_bounded(monkeypatch):
         tracemalloc.stop()
     assert len(cache) == cache.maxsize
     assert second - first < 2_000_000, f"memory grew by {(second - first) / 1e6:.1f} MB over one sweep"
+
+
+def test_profile_forward_signal_is_each_layers_input_rms():
+    p = experiments.gradient_profile(6, "tanh", "xavier")
+    net = experiments.build_net(6, "tanh", "xavier")
+    X, _ = experiments.toy_task()
+    h, expected = X, []
+    for dense, act in zip(net.dense, net.acts):
+        expected.append(np.sqrt(np.mean(h**2)))
+        h = act.forward(dense.forward(h))
+    np.testing.assert_allclose(p.forward, expected, rtol=1e-12)
+    assert p.forward[0] == pytest.approx(np.sqrt(np.mean(X**2)))
+    assert p.output_std == pytest.approx(float(np.std(h)), rel=1e-12)
+    np.testing.assert_allclose(p.relative("h"), np.array(expected)[::-1] / expected[-1], rtol=1e-12)
+
+
+def test_small_weights_starve_every_layer_alike_sigmoid_starves_its_first():
+    relu = experiments.gradient_profile(50, "relu", "normal")
+    assert relu.ratio < 1e-15                      # the backward signal vanishes...
+    assert 0.1 < relu.weight_ratio < 100           # ...but the weight gradients stay level,
+    assert relu.forward_ratio < 1e-15              # because the forward signal vanished with it
+    assert relu.output_std < 1e-15                 # and the network answers every input alike
+    sigmoid = experiments.gradient_profile(50, "sigmoid", "xavier")
+    assert sigmoid.weight_ratio < 1e-25            # only here does the first layer starve
+    assert 0.2 < sigmoid.forward_ratio < 2         # sigmoid outputs stay near 0.5: no collapse
+    he = experiments.gradient_profile(50, "relu", "he")
+    assert 0.1 < he.weight_ratio < 100 and he.output_std > 1e-3

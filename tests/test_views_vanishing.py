@@ -55,16 +55,18 @@ def stethoscope(**values):
 def test_gradient_view_updates_existing_artists():
     e = stethoscope()
     view, fig = e.view, e.fig
-    lines = (view.z_line, view.w_line, view.bound_line)
+    lines = (view.z_line, view.w_line, view.h_line, view.bound_line)
     readout = e.update(depth=30, activation="relu", init="he", gain=1.5)
-    assert (view.z_line, view.w_line, view.bound_line) == lines and e.fig is fig and len(fig.axes) == 1
+    assert (view.z_line, view.w_line, view.h_line, view.bound_line) == lines and e.fig is fig and len(fig.axes) == 1
     p = experiments.gradient_profile(30, "relu", "he", 1.5, False)
     np.testing.assert_allclose(view.z_line.get_ydata(), p.relative("z"))
     np.testing.assert_allclose(view.w_line.get_ydata(), p.relative("W"))
+    np.testing.assert_allclose(view.h_line.get_ydata(), p.relative("h"))
     np.testing.assert_allclose(view.bound_line.get_ydata(), 4.0 ** -np.arange(31))
     np.testing.assert_array_equal(view.z_line.get_xdata(), np.arange(31))
     assert view.ax.get_xlim() == (0, v.axis_length(30)) and view.ax.get_ylim() == pytest.approx(v.PROFILE_YLIM)
-    assert f"{p.ratio:.1e}" in readout and f"{100 * p.dead.mean():.0f} %" in readout
+    assert f"∂L/∂z {p.ratio:.1e}" in readout and f"∂L/∂W {p.weight_ratio:.1e}" in readout
+    assert f"input h {1 / p.forward_ratio:.1e}" in readout and f"{100 * p.dead.mean():.0f} %" in readout
     assert "4^-30 = 8.7e-19" in readout
 
 
@@ -84,7 +86,7 @@ def test_gradient_view_batchnorm_and_readout_for_sigmoid():
     p = experiments.gradient_profile(10, "sigmoid", "xavier", 1.0, True)
     np.testing.assert_allclose(e.view.z_line.get_ydata(), p.relative("z"))
     assert "batch norm" in e.view.title.get_text()
-    assert readout.startswith(f"first hidden layer's gradient = {p.ratio:.1e}")
+    assert readout.startswith(f"first hidden layer, relative to the output layer: ∂L/∂z {p.ratio:.1e}")
 
 
 def test_training_view_updates_existing_artists():

@@ -137,6 +137,13 @@ class Profile:
         Mean and largest activation derivative ``f'(z)`` of each hidden layer over the batch.
     dead : ndarray of shape (depth,)
         Fraction of each hidden layer's units that never activate on the batch.
+    forward : ndarray of shape (depth + 1,)
+        The forward signal: the root mean square of each layer's input ``h_{k-1}`` over the batch and
+        its units (entry 0 is the data X, the last entry the output layer's input). The weight
+        gradient of layer k is ``h_{k-1}^T dLoss/dz_k``: this signal times the backward one.
+    output_std : float
+        The standard deviation of the network's output over the batch (0 for a network that answers
+        every input the same).
     """
 
     grad_z: np.ndarray
@@ -144,15 +151,18 @@ class Profile:
     factor_mean: np.ndarray
     factor_max: np.ndarray
     dead: np.ndarray
+    forward: np.ndarray
+    output_std: float
 
     @property
     def depth(self) -> int:
         return len(self.dead)
 
     def relative(self, of: str = "z") -> np.ndarray:
-        """Gradient norms relative to the output layer's, ordered by ``n`` = layers back from the
-        output: entry 0 is the output layer (1.0), entry ``depth`` the first hidden layer."""
-        g = self.grad_z if of == "z" else self.grad_W
+        """``of`` = "z" (backward signal), "W" (weight gradient) or "h" (forward signal: each layer's
+        input), relative to the output layer's, ordered by ``n`` = layers back from the output: entry 0
+        is the output layer (1.0), entry ``depth`` the first hidden layer."""
+        g = {"z": self.grad_z, "W": self.grad_W, "h": self.forward}[of]
         with np.errstate(divide="ignore", invalid="ignore"):
             return g[::-1] / g[-1]
 
@@ -160,6 +170,17 @@ class Profile:
     def ratio(self) -> float:
         """``||dLoss/dz||`` at the first hidden layer divided by the output layer's."""
         return float(self.relative("z")[-1])
+
+    @property
+    def weight_ratio(self) -> float:
+        """``||dLoss/dW||`` at the first hidden layer divided by the output layer's."""
+        return float(self.relative("W")[-1])
+
+    @property
+    def forward_ratio(self) -> float:
+        """The output layer's input over the first hidden layer's input (the data), in RMS: how much
+        the forward signal shrinks (< 1) or grows on its way through the hidden layers."""
+        return float(self.forward[-1] / self.forward[0])
 
 
 @lru_cache(maxsize=512)
@@ -183,14 +204,18 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
     True
     >>> bool(p.ratio < 1e-10)               # the gradient vanishes on its way to layer 1
     True
+    >>> p.forward.shape, bool(0.3 < p.forward[-1] < 1)  # a sigmoid layer's output stays near 0.5
+    ((21,), True)
     """
     net = build_net(depth, activation, init, gain, batchnorm=batchnorm, bias_init=bias_init,
                     width=width, seed=seed)
     X, y = toy_task()
     with np.errstate(over="ignore", invalid="ignore"):  # an exploding setting may overflow: show it
-        _, dy_hat = mse_loss(net.forward(X), y)
+        y_hat = net.forward(X)
+        _, dy_hat = mse_loss(y_hat, y)
         net.backward(dy_hat)
         factors = [act.f.derivative(act.z, **act._params()) for act in net.acts[:-1]]
+        forward = np.array([np.sqrt(np.mean(layer.x**2)) for layer in net.dense])
     # a unit is dead when its derivative is 0 on every sample (as net.dead_fraction counts it),
     # read off this forward pass instead of running another
     dead = np.array([np.mean(np.all(f == 0, axis=0)) for f in factors])
@@ -200,6 +225,8 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
         factor_mean=np.array([f.mean() for f in factors]),
         factor_max=np.array([f.max() for f in factors]),
         dead=dead,
+        forward=forward,
+        output_std=float(np.std(y_hat)),
     )
 
 

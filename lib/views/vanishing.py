@@ -87,8 +87,10 @@ class GradientView:
     """The gradient stethoscope: how big the gradient is in every layer of a fresh deep network.
 
     Controls: ``depth``, ``activation``, ``init`` ("normal", "xavier", "he"), ``gain`` (multiplies the
-    initial weights' standard deviation) and ``batchnorm``. Solid line: ``||dLoss/dz||``; dashed:
-    ``||dLoss/dW||``; dotted: the sigmoid bound ``4^-n``; all relative to the output layer.
+    initial weights' standard deviation) and ``batchnorm``. Solid line: the backward signal
+    ``||dLoss/dz||``; dashed: the weight gradient ``||dLoss/dW||``; dash-dotted: the forward signal,
+    the RMS of each layer's input ``h``; dotted: the sigmoid bound ``4^-n``; all relative to the
+    output layer's.
     """
 
     def __init__(self, fig, max_depth: int = 50, **values):
@@ -99,14 +101,16 @@ class GradientView:
                                       marker="o", markersize=3, label=r"$\|\partial L/\partial z\|$")
         (self.w_line,) = self.ax.plot(n, np.ones_like(n, dtype=float), color=PALETTE["orange"],
                                       linestyle="--", label=r"$\|\partial L/\partial W\|$")
+        (self.h_line,) = self.ax.plot(n, np.ones_like(n, dtype=float), color=PALETTE["green"],
+                                      linestyle="-.", label="input $h$ (RMS)")
         (self.bound_line,) = self.ax.plot(n, experiments.sigmoid_bound(n), color=PALETTE["black"],
                                           linestyle=":", label=r"sigmoid bound $4^{-n}$")
         one = self.ax.axhline(1.0, color="0.6", linewidth=0.8)
         self.ax.set_yscale("log")
         self.ax.set_ylim(*PROFILE_YLIM)
         self.ax.set_xlabel("n = layers back from the output (n = depth: first hidden layer)")
-        self.ax.set_ylabel("gradient norm / output layer's")
-        legend = self.ax.legend(loc="lower left", ncol=3)
+        self.ax.set_ylabel("size / output layer's")
+        legend = self.ax.legend(loc="lower left", ncol=4)
         self.fixed_artists = [one, legend]  # drawn once, not on every update (lib.explorer)
         # one setting per x-axis length, so that warm=True draws every frame the view can show
         lengths = sorted({axis_length(d) for d in range(2, self.max_depth + 1)})
@@ -120,13 +124,15 @@ class GradientView:
         n = np.arange(depth + 1)
         self.z_line.set_data(n, p.relative("z"))
         self.w_line.set_data(n, p.relative("W"))
+        self.h_line.set_data(n, p.relative("h"))
         self.bound_line.set_data(n, experiments.sigmoid_bound(n))
         self.ax.set_xlim(0, axis_length(depth))
         self.title.set_text(f"{activation}, {init} init (gain {gain:g}), depth {depth}"
                             + (", batch norm" if batchnorm else ""))
-        return (f"first hidden layer's gradient = {_sci(p.ratio)} × the output layer's "
-                f"(sigmoid bound 4^-{depth} = {_sci(float(experiments.sigmoid_bound(depth)))}); "
-                f"dead units: {100 * p.dead.mean():.0f} %")
+        return (f"first hidden layer, relative to the output layer: ∂L/∂z {_sci(p.ratio)}, "
+                f"∂L/∂W {_sci(p.weight_ratio)}, input h {_sci(1 / p.forward_ratio)} "
+                f"(bound 4^-{depth} = {_sci(float(experiments.sigmoid_bound(depth)))}); "
+                f"dead units {100 * p.dead.mean():.0f} %")
 
 
 class TrainingView:

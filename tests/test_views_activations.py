@@ -19,11 +19,12 @@ def fig():
 # ---- activation_params ---------------------------------------------------------------------------
 
 def test_activation_params_maps_controls_to_each_function():
-    controls = dict(alpha=0.5, beta=2.0, slope=0.1, threshold=1.0, max_value=4.0, c=3.0)
+    controls = dict(elu_alpha=0.5, softplus_beta=2.0, swish_beta=-0.5, leaky_slope=0.1, prelu_a=0.3,
+                    threshold=1.0, max_value=4.0, c=3.0)
     assert views.activation_params("elu", **controls) == {"alpha": 0.5}
     assert views.activation_params("softplus", **controls) == {"beta": 2.0}
-    assert views.activation_params("swish", **controls) == {"beta": 2.0}
-    assert views.activation_params("prelu", **controls) == {"a": 0.1}
+    assert views.activation_params("swish", **controls) == {"beta": -0.5}
+    assert views.activation_params("prelu", **controls) == {"a": 0.3}
     assert views.activation_params("leaky_relu", **controls) == {"negative_slope": 0.1}
     assert views.activation_params("relu", **controls) == {"threshold": 1.0, "max_value": 4.0}
     assert views.activation_params("linear", **controls) == {"c": 3.0}

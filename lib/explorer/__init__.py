@@ -61,7 +61,7 @@ from typing import Callable
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .. import plotting
-from .controls import Choice, Slider, Toggle, static_grid
+from .controls import Choice, Slider, Toggle, shown, static_grid
 from .live import live_form
 from .render import Renderer
 from .static import MAX_FRAMES, static_form
@@ -117,6 +117,10 @@ class Explorer:
         if not controls:
             raise ValueError("controls: an explorer needs at least one control")
         self.controls = dict(controls)
+        for name, control in self.controls.items():
+            unknown = set(getattr(control, "shown_when", None) or {}) - set(self.controls)
+            if unknown:
+                raise ValueError(f"controls: {name}'s shown_when names no control {sorted(unknown)}")
         self.alt = alt
         self.warm = warm
         self.fig = plotting.CourseFigure(figsize=(width, height), dpi=dpi, layout="constrained")

@@ -58,7 +58,9 @@ class Slider:
 
     ``static`` lists the values precomputed for the website (by default five, evenly spaced, plus
     ``value``). With ``log=True`` the slider moves in powers of ten between ``min`` and ``max``
-    (both exponents) and the value passed to the view is ``10**exponent``.
+    (both exponents) and the value passed to the view is ``10**exponent``. ``shown_when`` (on every
+    control) offers the control only while other controls hold given values, e.g.
+    ``{"name": ["elu"]}``: a control that would change nothing visible is not shown (see :func:`shown`).
     """
 
     min: float
@@ -68,6 +70,7 @@ class Slider:
     label: str | None = None
     static: Sequence[float] | None = None
     log: bool = False
+    shown_when: dict | None = None
 
     def __post_init__(self):
         if not self.min < self.max:
@@ -116,6 +119,7 @@ class Choice:
     value: Any = None
     label: str | None = None
     static: Sequence[Any] | None = None
+    shown_when: dict | None = None
     pairs: list = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -154,6 +158,7 @@ class Toggle:
     value: bool = False
     label: str | None = None
     static: Sequence[bool] | None = None
+    shown_when: dict | None = None
 
     def static_values(self) -> list:
         return list(self.static) if self.static is not None else [False, True]
@@ -172,3 +177,15 @@ class Toggle:
         index = values.index(self.value) if self.value in values else 0
         return w.ToggleButtons(options=[fmt(v) for v in values], index=index,
                                description=self.label or name, style=_WIDE)
+
+
+def shown(control, values: dict) -> bool:
+    """Whether ``control`` is offered when the explorer's controls hold ``values``.
+
+    >>> shown(Slider(0, 1, 0.1, value=0.5, shown_when={"name": ["elu"]}), {"name": "relu"})
+    False
+    >>> shown(Slider(0, 1, 0.1, value=0.5), {"name": "relu"})
+    True
+    """
+    condition = getattr(control, "shown_when", None) or {}
+    return all(values.get(other) in allowed for other, allowed in condition.items())

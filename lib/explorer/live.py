@@ -20,6 +20,8 @@ from __future__ import annotations
 import threading
 import time
 
+from .controls import shown
+
 
 def warm(explorer) -> None:
     """Run every static setting and each of the view's ``warm_settings``, keeping each frame drawn."""
@@ -56,8 +58,14 @@ def live_form(explorer):
                     return
             time.sleep(0.002)  # let a waiting redraw take the lock between pieces
 
+    def offer():  # hide the controls that would change nothing visible (``shown_when``)
+        values = {name: wd.value for name, wd in widgets.items()}
+        for name, control in explorer.controls.items():
+            widgets[name].layout.display = "" if shown(control, values) else "none"
+
     def redraw(_change=None):
         values = {name: wd.value for name, wd in widgets.items()}
+        offer()
         with lock:
             image.value = explorer.frame_html(explorer.respond(**values))
             if hasattr(explorer.view, "advance") and explorer.worker is None:
@@ -66,5 +74,6 @@ def live_form(explorer):
 
     for wd in widgets.values():
         wd.observe(redraw, names="value")
+    offer()
     image.value = explorer.frame_html(explorer.update(**{name: wd.value for name, wd in widgets.items()}))
     return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image])

@@ -18,16 +18,27 @@ from ..plotting import PALETTE, subplots
 from ..tables import format_number
 
 #: Which control of the activation explorer feeds which parameter of which function.
+#: Each control belongs to one function (or, for the threshold, to the two that have one), so every
+#: function starts at its own default and a control is offered only while its function is drawn.
 PARAMETERS = {
     "step": {"threshold": "threshold"},
     "linear": {"c": "c"},
     "relu": {"threshold": "threshold", "max_value": "max_value"},
-    "leaky_relu": {"slope": "negative_slope"},
-    "prelu": {"slope": "a"},
-    "softplus": {"beta": "beta"},
-    "elu": {"alpha": "alpha"},
-    "swish": {"beta": "beta"},
+    "leaky_relu": {"leaky_slope": "negative_slope"},
+    "prelu": {"prelu_a": "a"},
+    "softplus": {"softplus_beta": "beta"},
+    "elu": {"elu_alpha": "alpha"},
+    "swish": {"swish_beta": "beta"},
 }
+
+
+def functions_of(control: str) -> list:
+    """The functions whose parameter ``control`` sets (for an explorer's ``shown_when``).
+
+    >>> functions_of("threshold"), functions_of("prelu_a")
+    (['step', 'relu'], ['prelu'])
+    """
+    return [name for name, controls in PARAMETERS.items() if control in controls]
 
 #: Parameter families for :class:`FamilyView`: label -> (function, parameter, five values).
 FAMILIES = {
@@ -48,8 +59,10 @@ def activation_params(name: str, **controls) -> dict:
 
     Examples
     --------
-    >>> activation_params("leaky_relu", slope=0.2, alpha=1.0)
+    >>> activation_params("leaky_relu", leaky_slope=0.2, elu_alpha=1.0)
     {'negative_slope': 0.2}
+    >>> activation_params("prelu", leaky_slope=0.01, prelu_a=0.25)
+    {'a': 0.25}
     >>> activation_params("relu", threshold=0.0, max_value=6.0)
     {'threshold': 0.0, 'max_value': None}
     >>> activation_params("relu", threshold=1.0, max_value=3.0)

@@ -149,18 +149,30 @@ def gelu_form(value_at_1):
 
 
 def linear_from(softplus):
-    """The first x of 0, 0.5, ..., 40 (float64) at which ``softplus(x)`` returns exactly x.
+    """Where ``softplus(x)`` starts returning exactly x (float64): the x beyond which it does.
 
-    True softplus, log(1 + e^x) = x + log1p(e^-x), equals x in float64 only once e^-x is below half
-    a unit in the last place of x (near x = 37); a framework that switches to x above a threshold
-    shows its threshold here.
+    Scans 0, 0.5, ..., 40 for the first x with softplus(x) == x, then halves the interval before it
+    down to 1e-9 and rounds: a framework that switches to x above a threshold (``x > 20``) shows that
+    threshold, not the grid point after it. True softplus, log(1 + e^x) = x + log1p(e^-x), equals x in
+    float64 only once e^-x is below half a unit in the last place of x (from x = 33.27 on).
 
     >>> linear_from(lambda x: act.softplus(x))
-    20.5
+    20.0
     """
+    def same(x):
+        x = np.asarray(x, dtype=np.float64)
+        return np.asarray(softplus(x), dtype=np.float64) == x
+
     grid = np.arange(0, 40.25, 0.5)
-    same = np.asarray(softplus(grid), dtype=np.float64) == grid
-    return float(grid[np.argmax(same)]) if same.any() else None
+    hits = same(grid)
+    if not hits.any():
+        return None
+    high = float(grid[np.argmax(hits)])
+    low = high - 0.5
+    while high - low > 1e-9:  # same(low) is False, same(high) is True
+        middle = (low + high) / 2
+        low, high = (low, middle) if same(np.array([middle]))[0] else (middle, high)
+    return round(high, 6)
 
 
 def batchnorm_probe(batch_mean, running_mean, running_var, output, eps):
@@ -451,7 +463,7 @@ def defaults_table(columns, data):
                     if c["Keras"] == "none" else note("Same everywhere.", "Check the parameter names.")(c))),
         ("Softplus: effective beta", "default.softplus.beta_effective",
          note("The default curve is the same.", "The default curves differ.")),
-        ("Softplus: returns x exactly from x =", "default.softplus.linear_from",
+        ("Softplus: returns x itself for x above", "default.softplus.linear_from",
          note("Above a threshold all three return x itself, and a slope of exactly 1; the true softplus "
               "differs from x there by less than e^-x.",
               "The switch to x itself happens at different points: tiny differences in values, none in use.")),

@@ -160,7 +160,10 @@ def test_gelu_form_tells_the_two_gelus_apart():
 
 
 def test_linear_from_finds_the_switch_to_x():
-    assert conv.linear_from(act.softplus) == 20.5  # lib switches above beta x = 20, like PyTorch
+    assert conv.linear_from(act.softplus) == 20.0  # lib switches above beta x = 20, like PyTorch
+    assert conv.linear_from(lambda x: act.softplus(x, threshold=7.3)) == 7.3
+    assert conv.linear_from(lambda x: x + np.log1p(np.exp(-x))) == pytest.approx(33.27, abs=0.01)  # no switch
+    assert conv.linear_from(lambda x: x + 1.0) is None
     assert conv.linear_from(lambda x: act.softplus(x, threshold=10.0)) == 10.5
     exact = conv.linear_from(lambda x: np.logaddexp(0, x))  # no switch: only where e^-x is lost
     assert 33 <= exact <= 38

@@ -15,7 +15,7 @@ which :func:`statistics_axes` and :func:`shares_statistics` name:
 - :func:`layer_norm`, :func:`layer_norm_backward` -- per sample, over the last axis.
 - :func:`rms_norm`, :func:`rms_norm_backward` -- like layer norm without the centring.
 - :func:`group_norm`, :func:`group_norm_backward` -- per sample, over each group of channels and
-  the spatial axes of (N, C, *) input.
+  the spatial axes of (N, C, ...) input.
 - :func:`instance_norm`, :func:`instance_norm_backward` -- per sample and channel, over the
   spatial axes (group norm with one channel per group).
 
@@ -145,7 +145,7 @@ def _check_last_axis_param(value, name, x):
 
 
 def _per_channel(value, ndim):
-    """A (C,) array shaped (C, 1, ..., 1), to broadcast along axis 1 of an ndim-D (N, C, *) array."""
+    """A (C,) array shaped (C, 1, ..., 1), to broadcast along axis 1 of an ndim-D (N, C, ...) array."""
     return np.reshape(value, (-1,) + (1,) * (ndim - 2))
 
 
@@ -435,7 +435,7 @@ class BatchNorm:
         )
 
     def forward(self, x, training=True):
-        """Normalize ``x`` of shape (N, C, *); see the class docstring for the formulas.
+        """Normalize ``x`` of shape (N, C, ...); see the class docstring for the formulas.
 
         Parameters
         ----------
@@ -769,7 +769,7 @@ def rms_norm_backward(x, dy, gamma=None, eps=1e-6):
 
 
 # --------------------------------------------------------------------------------------------------
-# group normalization and instance normalization, for (N, C, *) input
+# group normalization and instance normalization, for (N, C, ...) input
 
 
 def _channel_input(x, eps, min_ndim, shape):
@@ -790,7 +790,7 @@ def _check_num_groups(num_groups, channels):
 
 
 def _group_axes(x, num_groups):
-    """x of shape (N, C, *) viewed as (N, G, C/G, *), and the axes of one group in that view."""
+    """x of shape (N, C, ...) viewed as (N, G, C/G, ...), and the axes of one group in that view."""
     n, c = x.shape[:2]
     groups = x.reshape(n, num_groups, c // num_groups, *x.shape[2:])
     return groups, tuple(range(2, groups.ndim))
@@ -819,7 +819,7 @@ def _group_backward(x, dy, num_groups, gamma, eps):
 def group_norm(x, num_groups, gamma=None, beta=None, eps=1e-5):
     """Group normalization: per sample, normalize each group of channels with its spatial positions.
 
-    The C channels of an (N, C, *) input are split into ``num_groups`` groups G of C/G consecutive
+    The C channels of an (N, C, ...) input are split into ``num_groups`` groups G of C/G consecutive
     channels; for sample n and group g the statistics run over the group's channels and every
     spatial position i:
 
@@ -829,12 +829,12 @@ def group_norm(x, num_groups, gamma=None, beta=None, eps=1e-5):
               + \\beta_c
 
     with :math:`|g|` the number of values in a group (C/G times the spatial size). As layer norm, it
-    does not depend on the batch. ``num_groups=1`` is layer norm over (C, *), ``num_groups=C``
+    does not depend on the batch. ``num_groups=1`` is layer norm over (C, ...), ``num_groups=C``
     :func:`instance_norm`. Same as ``torch.nn.functional.group_norm``.
 
     Parameters
     ----------
-    x : array_like, shape (N, C, *)
+    x : array_like, shape (N, C, ...)
         Input, at least 2-D: a batch of N samples with C channels and any spatial axes.
     num_groups : int
         G, >= 1, must divide C.
@@ -881,7 +881,7 @@ def group_norm_backward(x, dy, num_groups, gamma=None, eps=1e-5):
 
     Parameters
     ----------
-    x : array_like, shape (N, C, *)
+    x : array_like, shape (N, C, ...)
         The input of the forward pass.
     dy : array_like, same shape as ``x``
         Gradient of the loss with respect to the output.

@@ -60,7 +60,7 @@ class Slider:
     ``value``). With ``log=True`` the slider moves in powers of ten between ``min`` and ``max``
     (both exponents) and the value passed to the view is ``10**exponent``. ``shown_when`` (on every
     control) offers the control only while other controls hold given values, e.g.
-    ``{"name": ["elu"]}``: a control that would change nothing visible is not shown (see :func:`shown`).
+    ``{"name": ["elu"]}``: a control that would change nothing visible is not shown (see ``shown`` in this module).
     """
 
     min: float

@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
 MISSING_CHROMIUM = "chromium not found: install it with `apt-get install chromium`"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+
 # Folders of a built Jupyter Book that hold assets, not pages.
 ASSET_DIRS = {"_static", "_sources", "_vendor", "_images", "_sphinx_design_static", "_panels_static"}
 _REDIRECT = re.compile(rb"<meta[^>]+http-equiv=[\"']?refresh", re.IGNORECASE)

@@ -251,7 +251,8 @@ class _ArticleText(HTMLParser):
             self.parts.append(data)
 
     def text(self) -> str:
-        return re.sub(r"\s+", " ", "".join(self.parts)).strip()
+        text = re.sub(r"\\[()\[\]]", "", "".join(self.parts))  # maths keeps its TeX, not its delimiters
+        return re.sub(r"\s+", " ", text).strip()
 
 
 def article_text(page_html: str) -> str:

@@ -215,5 +215,6 @@ def setup(app):
     app.connect("build-finished", publish_downloads)
     app.add_css_file("course.css")
     app.add_css_file("course-icons.css")
+    app.add_js_file("course.js", loading_method="defer")
     app.config.html_static_path.append(str(Path(__file__).resolve().parent / "static"))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

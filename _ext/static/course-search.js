@@ -1,7 +1,8 @@
 // The search page's own pieces, loaded before Sphinx's searchtools.js (see _ext/course_pages.py).
 //
 // 1. Ranking: a page whose title holds every word of the query comes first (a chapter for its own
-//    topic, ahead of the glossary entry and the API objects that share the word); the rest keeps
+//    topic, ahead of the glossary entry and the API objects that share the word); among such pages,
+//    the one whose title starts with the query, then the one the query covers most. The rest keeps
 //    Sphinx's order.
 // 2. Summaries: Sphinx fetches each result's page to cut a summary from it, which fails on a site
 //    opened from disk (file://) and quotes the page's header buttons. This site turns that off
@@ -9,18 +10,32 @@
 //    article text, written when the site was built.
 "use strict";
 
-var COURSE_TITLE_BOOST = 1000;
+var COURSE_TITLE_BOOST = 10000;
 
-function courseQueryWords() {
-  var query = new URLSearchParams(window.location.search).get("q") || "";
-  return query.toLowerCase().split(/[^\p{Letter}\p{Number}_]+/u).filter(function (w) { return w.length > 1; });
+function courseWords(text) {
+  // Words of a title or query, lower case, without a leading section number ("4. Softmax" -> softmax).
+  return String(text || "").replace(/<[^>]*>/g, " ").toLowerCase().split(/[^\p{Letter}\p{Number}_]+/u)
+    .filter(function (w) { return w.length > 0; })
+    .filter(function (w, i) { return !(i === 0 && /^\d+$/.test(w)); });
 }
 
-function courseTitleHolds(title, words) {
-  var titleWords = String(title || "").toLowerCase().split(/[^\p{Letter}\p{Number}_]+/u);
-  return words.length > 0 && words.every(function (word) {
-    return titleWords.some(function (t) { return t === word || (word.length > 3 && t.startsWith(word)); });
-  });
+function courseQueryWords() {
+  return courseWords(new URLSearchParams(window.location.search).get("q")).filter(function (w) { return w.length > 1; });
+}
+
+// How well a page title names the query: null when some query word is missing from it, otherwise
+// higher for a title that starts with the query and that the query covers more of.
+function courseTitleMatch(title, words) {
+  var titleWords = courseWords(title);
+  if (!words.length) return null;
+  var first = Infinity;
+  for (var k = 0; k < words.length; k++) {
+    var word = words[k];
+    var at = titleWords.findIndex(function (t) { return t === word || (word.length > 3 && t.startsWith(word)); });
+    if (at < 0) return null;
+    first = Math.min(first, at);
+  }
+  return 1000 - 20 * first + 10 * words.length / titleWords.length;
 }
 
 var Scorer = {
@@ -29,8 +44,8 @@ var Scorer = {
     var index = typeof Search !== "undefined" && Search._index;
     var pageTitle = index ? index.titles[index.docnames.indexOf(docname)] : title;
     var wholePage = !anchor || title === pageTitle;
-    if (wholePage && courseTitleHolds(pageTitle, courseQueryWords())) return score + COURSE_TITLE_BOOST;
-    return score;
+    var match = wholePage ? courseTitleMatch(pageTitle, courseQueryWords()) : null;
+    return match === null ? score : COURSE_TITLE_BOOST + match + score / 1000;
   },
   // Sphinx's defaults (searchtools.js uses this object instead of its own when it exists).
   objNameMatch: 11,
@@ -68,7 +83,7 @@ var Scorer = {
   function addSummary(item) {
     var texts = window.COURSE_SEARCH_TEXT;
     var link = item.querySelector("a");
-    if (!texts || !link || item.querySelector("p.context") || item.querySelector("span")) return;
+    if (!texts || !link || item.querySelector("p.context") || item.querySelector(":scope > span")) return;
     var text = texts[docnameOf(link)];
     if (!text) return;
     var words = courseQueryWords();

@@ -42,7 +42,8 @@ FIGURE_COLOURS = 256
 STATE_TAG = re.compile(
     r'(<script type="application/vnd.jupyter.widget-state\+json">)(.*?)(</script>)', re.S)
 VIEW_TAG = re.compile(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', re.S)
-INLINE_PNG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+INLINE_SRC = re.compile(r'\bsrc="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 ICON_TAG = re.compile(r'<i class="([^"]*)"(?![^>]*aria-hidden)')
 ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
 REMOVE_EVERYWHERE = [re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')]
@@ -103,9 +104,22 @@ def _opaque(image) -> bool:
     return False
 
 
-def _img(store: ImageStore, match: re.Match, kind: str, up: str) -> str:
-    path, width, height = store.add(match.group(1), kind)
-    return f'<img src="{up}{path}" width="{width}" height="{height}" loading="lazy" decoding="async"'
+def _images(text: str, store: ImageStore, kind: str, up: str) -> str:
+    """Every ``<img>`` of ``text`` whose source is an inline PNG, pointed at its file instead, with
+    its size (unless given) and lazy loading."""
+
+    def one(tag: re.Match) -> str:
+        img = tag.group(0)
+        source = INLINE_SRC.search(img)
+        if source is None:
+            return img
+        path, width, height = store.add(source.group(1), kind)
+        extra = [f'{name}="{value}"' for name, value in
+                 (("width", width), ("height", height), ("loading", "lazy"), ("decoding", "async"))
+                 if not re.search(rf"\s{name}=", img)]
+        return img[:source.start()] + " ".join([f'src="{up}{path}"', *extra]) + img[source.end():]
+
+    return IMG_TAG.sub(one, text)
 
 
 # -- widget state -------------------------------------------------------------------------------------
@@ -169,7 +183,7 @@ def process_widgets(text: str, store: ImageStore, up: str) -> str:
     for model in models.values():
         state = model.get("state", {})
         if isinstance(state.get("value"), str) and "data:image/png" in state["value"]:
-            state["value"] = INLINE_PNG.sub(lambda m: _img(store, m, "frame", up), state["value"])
+            state["value"] = _images(state["value"], store, "frame", up)
     dumped = json.dumps(document, ensure_ascii=False).replace("</", "<\\/")
     text = text[:match.start(2)] + dumped + text[match.end(2):]
 
@@ -194,7 +208,7 @@ def process_page(path: Path, outdir: Path, store: ImageStore, is_search: bool) -
     # figures outside the widget state
     pieces = STATE_TAG.split(text)  # [before, open, state, close, after, ...]
     for i in range(0, len(pieces), 4):
-        pieces[i] = INLINE_PNG.sub(lambda m: _img(store, m, "figure", up), pieces[i])
+        pieces[i] = _images(pieces[i], store, "figure", up)
     text = "".join(pieces)
     text = process_widgets(text, store, up)
     for pattern in REMOVE_EVERYWHERE + ([] if is_search else REMOVE_OUTSIDE_SEARCH):

@@ -153,3 +153,13 @@ def test_the_icon_subset_keeps_exactly_the_glyphs_asked_for(tmp_path):
     cmap = TTFont(tmp_path / cp.ICON_SUBSET).getBestCmap()
     assert set(cmap) == {0xF0C9}
     assert 'format("woff")' in (tmp_path / cp.ICON_CSS).read_text()
+
+
+def test_an_image_keeps_its_own_attributes_whatever_their_order(tmp_path):
+    data = b64(png(5, size=(20, 10)))
+    html = cp._images(f'<img alt="a" width="8" src="data:image/png;base64,{data}" style="x"><img src="b.png">',
+                      cp.ImageStore(tmp_path), "frame", "")
+    first, second = html.split("><")
+    assert first.startswith('<img alt="a" width="8" src="_images/frame-')
+    assert first.count("width=") == 1 and 'height="10" loading="lazy" decoding="async" style="x"' in first
+    assert second == 'img src="b.png">'

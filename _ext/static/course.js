@@ -16,10 +16,11 @@
       if (math.getBoundingClientRect().width > room + 1) math.classList.add(WIDE);
     });
   }
-  var timer = null;
-  function later() {
-    clearTimeout(timer);
-    timer = setTimeout(mark, 100);
+  var queued = false;
+  function later() {  // at most once a frame while a window is being resized
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(function () { queued = false; mark(); });
   }
   function start(tries) {
     var mj = window.MathJax;

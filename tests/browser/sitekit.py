@@ -189,10 +189,10 @@ def scroll_through(page, pause_ms: int = 30) -> None:
     page.evaluate(SCROLL_THROUGH, pause_ms)
 
 
-def wait_until_quiet(page, pending: set, quiet_ms: int = 400, limit_ms: int = 20_000) -> None:
+def wait_until_quiet(page, pending: set, quiet_ms: int = 250, limit_ms: int = 20_000) -> None:
     """Wait until no request has been in flight for ``quiet_ms``."""
     waited = quiet = 0
     while quiet < quiet_ms and waited < limit_ms:
-        page.wait_for_timeout(100)
-        waited += 100
-        quiet = quiet + 100 if not pending else 0
+        page.wait_for_timeout(50)
+        waited += 50
+        quiet = quiet + 50 if not pending else 0

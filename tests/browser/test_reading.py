@@ -210,11 +210,11 @@ DARK = """
 
 AXE_RUN = r"""
 async () => {
-  // The rules the colour mode can change (the others ran in light mode, in test_site.py): links told
-  // apart from their text on the whole page, and colour contrast on one element of each kind of
-  // text, since contrast depends only on the text's colour, its background, its size and weight, and
-  // a chapter holds thousands of code tokens and maths glyphs of a few kinds.
-  const page = await axe.run(document, {runOnly: {type: 'rule', values: ['link-in-text-block']}, preload: false});
+  // The rules a colour mode can change (the others ran in light mode, in test_site.py), in one run
+  // (axe's cost is mostly its pass over the whole page): links told apart from the text around them,
+  // on every link, and colour contrast on one element of each kind of text, since contrast depends
+  // only on the text's colour, its background, its size and weight, and a chapter holds thousands of
+  // code tokens and maths glyphs of a few kinds.
   const clear = c => c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c);
   const kinds = new Map();
   for (const el of document.body.querySelectorAll('*')) {
@@ -229,10 +229,9 @@ async () => {
     const key = [cs.color, bg, cs.fontSize, cs.fontWeight, cs.opacity].join('|');
     if (!kinds.has(key)) kinds.set(key, el);
   }
-  const contrast = kinds.size
-    ? await axe.run({include: [...kinds.values()]}, {runOnly: {type: 'rule', values: ['color-contrast']}, preload: false})
-    : {violations: []};
-  return [...page.violations, ...contrast.violations].map(v => `${v.id} (${v.impact}): ${v.help} -- ${v.nodes.length} element(s), e.g. ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', ')}`);
+  const include = [...new Set([...kinds.values(), ...document.querySelectorAll('a[href]')])];
+  const result = await axe.run({include}, {runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}, preload: false});
+  return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} -- ${v.nodes.length} element(s), e.g. ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', ')}`);
 }
 """
 
@@ -302,7 +301,8 @@ def _first_visit(page, url, html: str) -> list[str]:
 
 def _layout(page, width: int) -> list[str]:
     page.set_viewport_size({"width": width, "height": 900})
-    page.wait_for_timeout(400)  # course.js re-measures inline formulas 100 ms after a resize
+    # course.js re-measures inline formulas in the frame after a resize: let two frames pass
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     problems = [f"at {width} px: {p}" for p in page.evaluate(OVERFLOW, ALLOWED_SCROLLERS)]
     if width >= 1280:
         problems += [f"at {width} px: {p}" for p in page.evaluate(CODE_COLUMNS, COLUMNS)]
@@ -337,7 +337,9 @@ def _print(page, page_path: str) -> list[str]:
 def _dark(page) -> list[str]:
     page.set_viewport_size({"width": 1280, "height": 900})
     page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark'; }")
-    page.wait_for_timeout(150)
+    # the theme's colours change with a transition: measure them once it has ended
+    page.evaluate("async () => { await new Promise(r => requestAnimationFrame(r)); "
+                  "await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))); }")
     checked = page.evaluate(DARK)
     problems = [f"dark mode: {p}" for p in checked["found"]]
     page.add_script_tag(path=str(AXE))

@@ -1,10 +1,17 @@
 """Sphinx glue for the course website.
 
-* Widget scripts are served from the site itself, never a CDN. The ipywidgets HTML manager and
-  require.js come from npm (``package.json``; ``npm ci`` puts them in ``node_modules``). They are copied
-  into ``_vendor/`` of the built site, a folder Jupyter Book does not inject into every page: myst-nb
-  adds them only to pages whose notebook holds widget state (``nb_ipywidgets_js`` in ``_config.yml``),
-  together with ``widgets-shim.js`` from this folder.
+* Widget scripts are served from the site itself, never a CDN. The site's widget manager
+  (``widgets-manager.js`` here: ipywidgets 8's base and controls from npm, ``package.json``) is bundled
+  by esbuild (pinned in ``package.json`` too) into ``_vendor/widgets.js`` and ``widgets.css``, a
+  folder Jupyter Book does not inject into every page. myst-nb adds only ``widgets-shim.js`` (deferred)
+  to pages whose notebook holds widget state (``nb_ipywidgets_js`` in ``_config.yml``); the shim loads
+  the manager when the reader nears an explorer, so text and figures never wait for it.
+* Every page is post-processed for weight and reading (``course_pages``): inline images become lazy
+  files, each explorer shows a plain first picture before its controls, the theme's icon script is
+  replaced by its icon font cut down to the icons used, search tools load on the search page only,
+  and search results get summaries from ``searchsummaries.js`` (no page fetches, so search also
+  works from disk). The search page ranks a page whose title holds the query first
+  (``static/course-search.js``).
 * The course's public home (``course_home``) decides the launch buttons: Colab and Binder when a home
   is configured, none otherwise.
 * lib's wheel and the course bundle (``course_bundle``) are built with the site and served from
@@ -16,26 +23,30 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 import course_bundle
 import course_home
+import course_pages
 
-ROOT = Path(__file__).resolve().parent.parent
-VENDOR = {
-    "require.min.js": ROOT / "node_modules/requirejs/require.js",
-    "embed-amd.js": ROOT / "node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js",
-    "widgets-shim.js": Path(__file__).resolve().parent / "widgets-shim.js",
-}
-FONT_SUFFIXES = {".woff", ".woff2", ".ttf", ".eot", ".svg"}
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+ESBUILD = ROOT / "node_modules/.bin/esbuild"
+MANAGER = HERE / "widgets-manager.js"
+SHIM = HERE / "widgets-shim.js"
+VENDOR_NEEDS = [ESBUILD, MANAGER, SHIM, ROOT / "node_modules/@jupyter-widgets/controls/package.json"]
 DOWNLOADS = "downloads"
 
 
 def _missing() -> list[str]:
-    return [str(p) for p in VENDOR.values() if not p.exists()]
+    return [str(p) for p in VENDOR_NEEDS if not p.exists()]
 
 
 def check_vendor(app) -> None:
@@ -44,18 +55,47 @@ def check_vendor(app) -> None:
         raise RuntimeError("widget scripts missing (run `npm ci` at the repository root): " + ", ".join(missing))
 
 
+def build_manager(target: Path) -> None:
+    """Bundle the site's widget manager into ``target``/widgets.js and widgets.css (minified)."""
+    subprocess.run(
+        [str(ESBUILD), str(MANAGER), "--bundle", "--minify", "--format=iife", "--target=es2020",
+         "--legal-comments=linked", "--log-level=warning", f"--outfile={target / 'widgets.js'}"],
+        cwd=ROOT, check=True)
+
+
 def copy_vendor(app, exception) -> None:
-    """Copy the widget manager, require.js, the shim and the manager's icon fonts into _vendor/."""
+    """Build the widget manager into _vendor/ and copy the shim that loads it next to it."""
     if exception is not None or app.builder.format != "html":
         return
     target = Path(app.outdir) / "_vendor"
-    target.mkdir(parents=True, exist_ok=True)
-    for name, source in VENDOR.items():
-        shutil.copyfile(source, target / name)
-    fonts = VENDOR["embed-amd.js"].parent
-    for font in fonts.iterdir():
-        if font.suffix in FONT_SUFFIXES:
-            shutil.copyfile(font, target / font.name)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    build_manager(target)
+    shutil.copyfile(SHIM, target / SHIM.name)
+
+
+def _pages(app) -> dict[str, Path]:
+    outdir = Path(app.outdir)
+    pages = {}
+    for path in sorted(outdir.rglob("*.html")):
+        rel = path.relative_to(outdir)
+        if rel.parts[0].startswith("_"):
+            continue
+        pages[rel.with_suffix("").as_posix()] = path
+    return pages
+
+
+def lighten_pages(app, exception) -> None:
+    """Post-process every page (``course_pages``): images as lazy files, a first picture before each
+    explorer's controls, lighter icons, search tools on the search page only, search summaries."""
+    if exception is not None or app.builder.format != "html":
+        return
+    done = course_pages.process_site(Path(app.outdir), _pages(app))
+    logger.info(
+        f"course pages: {done['images']} images as files ({done['image_bytes_in'] / 1e6:.1f} MB inline -> "
+        f"{done['image_bytes_out'] / 1e6:.1f} MB), icon font {done['icon_font_before'] // 1000} KB -> "
+        f"{done['icon_font_after'] // 1000} KB ({done['icon_glyphs']} icons), search summaries "
+        f"{done['search_summaries'] // 1000} KB")
 
 
 INLINE_SCRIPT = re.compile(r"^\s*<script>[^<]*</script>\s*$")
@@ -155,7 +195,10 @@ def run_locally_box(app, doctree) -> None:
         para += _link("Binder", home.binder_url(path))
         para += nodes.Text(".")
     title = "Run this chapter on your machine" if is_notebook else "Run the course on your machine"
-    box = nodes.admonition("", nodes.title("", title), para, classes=["tip", "run-locally"])
+    # The box's title is a paragraph styled as one, not a section title: the search index would
+    # otherwise list "Run this chapter on your machine" among every page's titles.
+    box = nodes.admonition("", nodes.paragraph("", title, classes=["admonition-title"]), para,
+                           classes=["tip", "run-locally"])
     heading = next(iter(doctree.findall(nodes.title)), None)
     section = heading.parent if heading is not None else doctree
     section.insert(section.index(heading) + 1 if heading is not None else 0, box)
@@ -168,7 +211,10 @@ def setup(app):
     app.connect("doctree-read", run_locally_box)
     app.connect("build-finished", dedupe_inline_scripts)
     app.connect("build-finished", copy_vendor)
+    app.connect("build-finished", lighten_pages)
     app.connect("build-finished", publish_downloads)
     app.add_css_file("course.css")
+    app.add_css_file("course-icons.css")
+    app.add_js_file("course.js", loading_method="defer")
     app.config.html_static_path.append(str(Path(__file__).resolve().parent / "static"))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

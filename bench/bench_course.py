@@ -11,8 +11,8 @@ Prints one table per measurement with its target (2 cores):
   kernel (Agg backend); median and 95th percentile of one update, that is the view's ``update`` plus
   the render of the frame a reader sees (targets 30 ms and 60 ms); ``--no-blit`` draws every frame in
   full instead, to show what blitting (``lib/explorer/render.py``) buys;
-* page weight: each chapter page's own bytes, its HTML plus the images it references, without the
-  shared theme, MathJax and widget scripts (target 2 MB).
+* page weight: what each page loads, compressed as a static host serves it, on a first visit and
+  after another chapter (targets 1.5 MB and 600 KB per chapter; ``bench/bench_pages.py``).
 
 The throughput of ``lib`` itself has its own script, ``bench/bench_lib.py``. Benchmarks, not tests:
 figures depend on the machine and on what else it is doing.
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -128,22 +127,15 @@ def quantiles(times: list[float]) -> tuple[float, float]:
 
 
 def bench_weight() -> None:
+    """The page weights of ``bench/bench_pages.py`` (the built site, opened in headless chromium)."""
+    import bench_pages
+
     html_root = ROOT / "_build" / "html"
     if not html_root.is_dir():
         print("\n## page weight: no _build/html (run bash scripts/build first)")
         return
-    rows = []
-    for page in sorted(html_root.glob("chapters/*.html")) + sorted(html_root.glob("appendix/*.html")):
-        text = page.read_text(encoding="utf-8")
-        size = len(text.encode())
-        for ref in set(re.findall(r'src="([^"]+)"', text)):
-            if ref.startswith(("data:", "http")) or "_static" in ref or "_vendor" in ref:
-                continue
-            target = (page.parent / ref.split("?")[0]).resolve()
-            if target.is_file():
-                size += target.stat().st_size
-        rows.append([page.relative_to(html_root), f"{size / 1e6:.2f}", "2.00", verdict(size <= 2e6)])
-    table("page weight (MB, own content only)", ["page", "MB", "target", ""], rows)
+    print()
+    bench_pages.report(bench_pages.measure(html_root), by_kind=False)
 
 
 def main(argv=None) -> int:

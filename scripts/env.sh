@@ -16,7 +16,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -r requirements.txt -r requirements-test.txt -c constraints.txt
   echo "$want" > "$stamp"
 fi
-if [ ! -d node_modules/@jupyter-widgets/html-manager ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -d node_modules/@jupyter-widgets/controls ] || [ ! -x node_modules/.bin/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== installing browser-side packages (package-lock.json)"
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 fi

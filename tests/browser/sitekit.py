@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
 MISSING_CHROMIUM = "chromium not found: install it with `apt-get install chromium`"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+
 # Folders of a built Jupyter Book that hold assets, not pages.
 ASSET_DIRS = {"_static", "_sources", "_vendor", "_images", "_sphinx_design_static", "_panels_static"}
 _REDIRECT = re.compile(rb"<meta[^>]+http-equiv=[\"']?refresh", re.IGNORECASE)
@@ -128,3 +130,69 @@ async (timeout) => {
 def wait_for_mathjax(page, timeout_ms: int = 10_000) -> str:
     """Wait until MathJax has typeset the page: "typeset", "absent" or "did not start"."""
     return page.evaluate(WAIT_FOR_MATHJAX, timeout_ms)
+
+
+# -- what a page loads ---------------------------------------------------------------------------------
+
+# Already compressed: a static host serves them as they are; everything else is counted at gzip -6.
+STORED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".zip", ".whl"}
+
+
+def compressed_size(url: str, body: bytes) -> int:
+    """Bytes on the wire from a static host: gzip -6 for text, the stored size for compressed formats."""
+    import gzip
+    from urllib.parse import urlsplit
+
+    suffix = Path(urlsplit(url).path).suffix.lower()
+    return len(body) if suffix in STORED_SUFFIXES else len(gzip.compress(body, compresslevel=6, mtime=0))
+
+
+def record_responses(page) -> tuple[dict, set]:
+    """Record every local response's body ({url: bytes}) and the requests in flight (a set)."""
+    from urllib.parse import urlsplit
+
+    bodies: dict[str, bytes] = {}
+    pending: set = set()
+
+    def record(response):
+        if response.status >= 400 or urlsplit(response.url).scheme not in {"http", "https"}:
+            return
+        if not is_local(response.url):
+            return
+        try:
+            bodies[response.url.split("#")[0]] = response.body()
+        except Exception:  # a redirect, or a body the browser dropped: nothing to count
+            pass
+
+    page.on("request", lambda request: pending.add(request))
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
+    page.on("response", record)
+    return bodies, pending
+
+
+SCROLL_THROUGH = """
+async (pause) => {
+  // Two screens a step: the browser fetches a lazy image well before it comes into view.
+  const step = Math.max(600, window.innerHeight * 2);
+  for (let y = 0; y <= document.documentElement.scrollHeight; y += step) {
+    window.scrollTo(0, y);
+    await new Promise(r => setTimeout(r, pause));
+  }
+  window.scrollTo(0, 0);
+}
+"""
+
+
+def scroll_through(page, pause_ms: int = 30) -> None:
+    """Scroll from the top of the page to its end, as a reader would, so lazy content loads."""
+    page.evaluate(SCROLL_THROUGH, pause_ms)
+
+
+def wait_until_quiet(page, pending: set, quiet_ms: int = 250, limit_ms: int = 20_000) -> None:
+    """Wait until no request has been in flight for ``quiet_ms``."""
+    waited = quiet = 0
+    while quiet < quiet_ms and waited < limit_ms:
+        page.wait_for_timeout(50)
+        waited += 50
+        quiet = quiet + 50 if not pending else 0

@@ -7,7 +7,8 @@ all of its page's problems into one message:
 - requests to any host other than the local server (they are blocked, then reported);
 - raw TeX left visible after MathJax has typeset the page;
 - images without alt text;
-- ipywidgets that did not render, and matplotlib animations without a frame;
+- ipywidgets that did not render once an explorer is in view, and matplotlib animations without a
+  frame;
 - accessibility violations found by axe-core (WCAG 2 A and AA rules).
 """
 
@@ -130,6 +131,8 @@ def inspect_page(browser, url: str) -> list[str]:
 
         widgets = page.evaluate(WIDGETS)
         if widgets["placeholders"]:
+            # The widget manager loads when the reader nears an explorer: bring the first one into view.
+            page.evaluate(f"document.querySelector('{sitekit.WIDGET_VIEW}').parentElement.scrollIntoView()")
             try:
                 page.wait_for_function(
                     f"() => ({WIDGETS})().rendered >= {widgets['placeholders']}",

@@ -24,7 +24,7 @@ NOTEBOOKS = ("chapters/*.ipynb", "appendix/*.ipynb")
 BUNDLE_NAME = "activations-course"
 
 #: What a learner's machine needs to run every notebook in JupyterLab (pinned as the course is tested).
-LEARNER_PACKAGES = ("numpy", "scipy", "matplotlib", "ipywidgets", "ipykernel", "jupyterlab")
+LEARNER_PACKAGES = ("numpy", "scipy", "scikit-learn", "matplotlib", "ipywidgets", "ipykernel", "jupyterlab")
 
 #: The one command of the bundle's README (POSIX shells; the README gives the Windows form too).
 INSTALL_AND_START = ("python3 -m venv .venv && .venv/bin/pip install -r requirements.txt "

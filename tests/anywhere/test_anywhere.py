@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).resolve().parent / "run_notebook.py"
 REPORT = ROOT / "_build" / "reports" / "anywhere.json"
 CLEAN_ENV = ROOT / ".venv-anywhere" / "clean"
-CLEAN_PACKAGES = ("numpy", "scipy", "matplotlib", "ipywidgets", "ipykernel")
+CLEAN_PACKAGES = ("numpy", "scipy", "scikit-learn", "matplotlib", "ipywidgets", "ipykernel")
 SITE_BUILD_TOOLS = ("jupyter_book", "myst_nb", "myst_parser", "sphinx", "nbval")
 NOTEBOOKS = [p.relative_to(ROOT).as_posix() for p in course_bundle.notebooks()]
 

@@ -4,15 +4,21 @@ Nothing here computes softmax on its own account except :func:`naive_softmax` an
 :func:`naive_normalize`, the two *wrong* formulas the chapter compares with ``lib.activations.softmax``
 (they are shown failing, so they must stay naive). Besides: the worked example step by step
 (:func:`softmax_steps`), where exp overflows (:func:`overflow_threshold`), softmax as the temperature
-changes (:func:`temperature_sweep`) and the class a classifier picks over the plane
-(:func:`class_grid`). The figures and tables are in ``lib.views.softmax``.
+changes (:func:`temperature_sweep`), the class a classifier picks over the plane
+(:func:`class_grid`), and multinomial logistic regression on real data: its gradient
+(:func:`softmax_regression_gradient`), its training (:func:`train_softmax_regression`), a confusion
+matrix (:func:`confusion_matrix`) and its mistakes (:func:`misclassified`). The figures and tables are in
+``lib.views.softmax``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..activations import softmax
+from ..network import MLP, softmax_cross_entropy
 
 #: The logits of the chapter's worked example.
 WORKED_LOGITS = (2.33, -1.46, 0.56)
@@ -148,3 +154,168 @@ def class_grid(predict, X, resolution: int = 200, margin: float = 0.8):
     grid = np.column_stack([gx.ravel(), gy.ravel()])
     classes = np.argmax(predict(grid), axis=1).reshape(gx.shape)
     return gx, gy, classes
+
+
+# -- multinomial logistic regression on a real data set -------------------------------------------
+
+def softmax_regression_gradient(W, b, X, y):
+    """The cross-entropy of softmax(XW + b) and its gradient: X^T (P - Y) / N and the column sums.
+
+    With :math:`G = (P - Y) / N`, where :math:`P = \\operatorname{softmax}(XW + b)` row by row and
+    :math:`Y` holds the one-hot labels,
+
+    .. math:: \\frac{\\partial L}{\\partial W} = X^\\top G, \\qquad
+              \\frac{\\partial L}{\\partial b} = \\textstyle\\sum_n G_n.
+
+    Parameters
+    ----------
+    W : array_like of shape (D, K)
+    b : array_like of shape (K,)
+    X : array_like of shape (N, D)
+    y : array_like of shape (N,)
+        Integer labels in [0, K).
+
+    Returns
+    -------
+    loss : float
+        The mean cross-entropy.
+    dW : ndarray of shape (D, K)
+    db : ndarray of shape (K,)
+
+    Examples
+    --------
+    >>> loss, dW, db = softmax_regression_gradient(np.zeros((2, 3)), np.zeros(3),
+    ...                                            [[1.0, 0.0], [0.0, 1.0]], [0, 2])
+    >>> round(loss, 4)   # log 3: every class at 1/3
+    1.0986
+    >>> np.round(dW, 4).tolist(), np.round(db, 4).tolist()
+    ([[-0.3333, 0.1667, 0.1667], [0.1667, 0.1667, -0.3333]], [-0.1667, 0.3333, -0.1667])
+    """
+    X = np.asarray(X, dtype=np.float64)
+    loss, G = softmax_cross_entropy(X @ np.asarray(W, dtype=np.float64) + b, y)  # G = (P - Y) / N
+    return loss, X.T @ G, G.sum(axis=0)
+
+
+@dataclass(frozen=True)
+class SoftmaxRegression:
+    """A trained multinomial logistic regression: weights ``W`` (D, K), biases ``b`` (K,) and the
+    training loss of every step (``losses``)."""
+
+    W: np.ndarray
+    b: np.ndarray
+    losses: np.ndarray
+
+    @property
+    def n_parameters(self) -> int:
+        """The number of numbers training adjusts: D * K weights and K biases."""
+        return self.W.size + self.b.size
+
+    def logits(self, X):
+        """XW + b, one row of K scores per row of ``X``."""
+        return np.asarray(X, dtype=np.float64) @ self.W + self.b
+
+    def probabilities(self, X):
+        """softmax(XW + b), row by row."""
+        return softmax(self.logits(X))
+
+    def predict(self, X):
+        """The class of largest probability (the argmax of the logits) for each row of ``X``."""
+        return np.argmax(self.logits(X), axis=1)
+
+
+def train_softmax_regression(X, y, *, rng, classes=None, lr=1.0, steps=300, scale=0.01):
+    """Multinomial logistic regression trained by full-batch gradient descent on cross-entropy.
+
+    The model is ``lib.network.MLP([D, K])``, one dense layer with no activation (its output is the
+    logits XW + b), trained as the chapter trains it in the plane: the loss ``"cross_entropy"``
+    (softmax in log space), whose gradient is :func:`softmax_regression_gradient`, and
+    :math:`W \\leftarrow W - \\eta\\, \\partial L / \\partial W` (the same for b), ``steps`` times.
+
+    Parameters
+    ----------
+    X : array_like of shape (N, D)
+    y : array_like of shape (N,)
+        Integer labels in [0, K).
+    rng : numpy.random.Generator
+        Draws the initial weights, normal with standard deviation ``scale`` (the biases start at 0).
+    classes : int, optional
+        K; by default the largest label plus one.
+    lr : float
+        The learning rate :math:`\\eta`.
+    steps : int
+        The number of gradient steps (each on the whole training set).
+
+    Returns
+    -------
+    SoftmaxRegression
+        The trained ``W``, ``b`` and the loss before each step.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> model = train_softmax_regression(X, [0, 1, 2], rng=np.random.default_rng(0), steps=200)
+    >>> model.W.shape, model.n_parameters, model.predict(X).tolist()
+    ((2, 3), 9, [0, 1, 2])
+    >>> bool(model.losses[-1] < 0.5 < model.losses[0])
+    True
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    k = int(y.max()) + 1 if classes is None else int(classes)
+    net = MLP([X.shape[1], k], rng=rng, init="normal", scale=scale)
+    losses = net.train(X, y, loss="cross_entropy", lr=lr, epochs=steps)
+    layer = net.dense[0]
+    return SoftmaxRegression(W=layer.W.copy(), b=layer.b.copy(), losses=losses)
+
+
+def confusion_matrix(y_true, y_pred, classes: int):
+    """Counts of (true class, predicted class): entry (i, j) is how many of class i were predicted j.
+
+    Row i sums to the number of examples of class i; the diagonal holds the correct predictions.
+
+    Examples
+    --------
+    >>> confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0], classes=3)
+    array([[1, 1, 0],
+           [0, 1, 0],
+           [1, 0, 1]])
+    """
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(f"y_pred: expected the shape of y_true {y_true.shape}, got {y_pred.shape}")
+    for name, v in (("y_true", y_true), ("y_pred", y_pred)):
+        if v.size and (not np.issubdtype(v.dtype, np.integer) or v.min() < 0 or v.max() >= classes):
+            raise ValueError(f"{name}: expected integer classes in [0, {classes})")
+    pair = classes * y_true + y_pred        # one number per (true, predicted) pair
+    return np.bincount(pair, minlength=classes * classes).reshape(classes, classes)
+
+
+def misclassified(probabilities, y, count: int | None = None):
+    """The rows whose most probable class is wrong, the most confident mistakes first.
+
+    Parameters
+    ----------
+    probabilities : array_like of shape (N, K)
+        A model's probabilities (or logits: only their order matters).
+    y : array_like of shape (N,)
+        The true classes.
+    count : int, optional
+        Keep only the first ``count``.
+
+    Returns
+    -------
+    ndarray of int
+        Row indices, sorted by the probability given to the wrong answer, largest first.
+
+    Examples
+    --------
+    >>> misclassified([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.7, 0.3]], [0, 0, 0, 1]).tolist()
+    [2, 3, 1]
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    predicted = np.argmax(probabilities, axis=1)
+    wrong = np.flatnonzero(predicted != np.asarray(y))
+    confidence = probabilities[wrong, predicted[wrong]]
+    order = wrong[np.argsort(-confidence, kind="stable")]
+    return order if count is None else order[:count]

@@ -7,7 +7,7 @@ import pytest
 
 from lib.activations import log_softmax, softmax
 from lib.experiments import softmax as experiments
-from lib.plotting import figure
+from lib.plotting import PALETTE, figure
 from lib.views import softmax as views
 
 pytest.importorskip("matplotlib")
@@ -120,3 +120,89 @@ def test_views_in_an_explorer_static_grid():
     }, alt="x")
     assert len(e.static_grid()) == 18
     assert "float16" in e.update(dtype="float16", scale=1000.0)
+
+
+# -- the digits ------------------------------------------------------------------------------------
+
+def test_plot_training_loss_draws_the_losses():
+    fig, ax = figure()
+    line = views.plot_training_loss(ax, [2.3, 1.0, 0.5])
+    np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(line.get_ydata(), [2.3, 1.0, 0.5])
+    assert ax.get_xlabel() == "step (full batch)" and ax.get_ylabel() == "cross-entropy loss"
+    assert ax.get_ylim()[0] == 0
+
+
+def test_confusion_matrix_figure_shows_every_count():
+    y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
+    y_pred = np.array([0, 0, 1, 1, 1, 2, 2, 0, 2])
+    counts = experiments.confusion_matrix(y_true, y_pred, classes=3)
+    fig, ax = figure(3, 3)
+    mesh, cells = views.plot_confusion_matrix(ax, counts)
+    np.testing.assert_array_equal(mesh.get_array().reshape(3, 3), counts)
+    assert [[t.get_text() for t in row] for row in cells] == [[str(v) for v in row] for row in counts]
+    assert [[t.get_position() for t in row] for row in cells][1][2] == (2, 1)   # column j, row i
+    assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
+    assert ax.get_ylim() == (2.5, -0.5)   # row 0 (digit 0) at the top
+    assert mesh.get_cmap().name == "cividis"
+    # legible: light text on the dark (small) cells, dark text on the light (large) ones
+    assert cells[2][2].get_color() == "black" and cells[0][2].get_color() == "white"
+
+
+def test_confusion_alt_reads_the_matrix():
+    counts = np.array([[40, 0, 2], [1, 30, 0], [0, 3, 50]])
+    alt = views.confusion_alt(counts)
+    assert "Confusion matrix of the 126 test digits" in alt
+    assert "the 120 correct predictions (95.2 %)" in alt
+    assert alt.endswith("6 images are off it: 3 of a 2 predicted as 1, 2 of a 0 predicted as 2, "
+                        "1 of a 1 predicted as 0.")
+    assert views.confusion_alt(np.diag([3, 4])).endswith("none is off it.")
+
+
+def test_misclassified_figure_and_alt():
+    P = np.array([[0.1, 0.6, 0.3], [0.5, 0.2, 0.3]])
+    images = np.random.default_rng(0).random((2, 8, 8))
+    fig, axes = figure(4, 3, 2, 2)
+    drawn = views.plot_misclassified(axes, images, [2, 2], P)
+    np.testing.assert_array_equal(drawn, P)
+    np.testing.assert_array_equal(axes[0, 1].images[0].get_array(), images[1])
+    assert axes[0, 0].get_title() == "true 2, predicted 1"
+    assert axes[0, 1].get_title() == "true 2, predicted 0"
+    bars = axes[1, 0].patches
+    np.testing.assert_allclose([b.get_height() for b in bars], P[0])
+    from matplotlib.colors import to_hex
+    assert to_hex(bars[1].get_facecolor()) == PALETTE["vermillion"].lower()   # predicted
+    assert to_hex(bars[2].get_facecolor()) == PALETTE["blue"].lower()         # true
+    assert axes[1, 0].get_title() == "60 % vs 30 %"
+    alt = views.misclassified_alt([2, 2], P)
+    assert alt.startswith("2 misclassified test digits, each an 8x8 grey image")
+    assert "a 2 predicted as 1 (60 %; the true digit got 30 %); a 2 predicted as 0 (50 %; " in alt
+
+
+def test_class_weights_figure_and_alt():
+    W = np.random.default_rng(1).normal(size=(64, 10))
+    fig, axes = figure(6, 3, 2, 5)
+    mesh = views.plot_class_weights(axes, W)
+    np.testing.assert_array_equal(axes[1, 2].collections[0].get_array().reshape(8, 8),
+                                  W[:, 7].reshape(8, 8))
+    assert axes[1, 2].get_title() == "digit 7"
+    assert mesh.norm.vmin == -np.abs(W).max() and mesh.norm.vmax == np.abs(W).max()
+    alt = views.class_weights_alt(W)
+    assert alt.startswith("10 small images of 8 by 8 weights, one per digit 0 to 9")
+    assert f"from {W.min():.1f} to {W.max():.1f}" in alt
+
+
+def test_alt_texts_of_the_other_figures_follow_their_data():
+    p = softmax(experiments.WORKED_LOGITS)
+    alt = views.probabilities_alt(p, labels=["class 1\nz = 2.33", "class 2", "class 3"])
+    assert alt == ("Bar chart of 3 probabilities: class 1 83.83 percent, class 2 1.89 percent, "
+                   "class 3 14.28 percent.")
+    alt = views.temperature_alt()
+    assert alt.startswith("3 curves of probability against temperature on a log scale from 0.05 to 100.")
+    assert "class 1 has probability 1.00" in alt and "approaches the dotted line at 1/3" in alt
+    assert alt.endswith("without crossing, so the order of the classes is kept.")
+    alt = views.training_alt([1.1, 0.5, 0.25], 0.917)
+    assert "falls from 1.10 to 0.25 over 3 steps" in alt and "92% of the points" in alt
+    assert "logits 2.33, -1.46, 0.56" in views.logit_view_alt(2.33, -1.46, 0.56, 1.0)
+    assert "temperature 0.5 on the left" in views.logit_view_alt(2.33, -1.46, 0.56, 0.5)
+    assert "30 times (1, 0, -1) in float16" in views.precision_view_alt(30, "float16")

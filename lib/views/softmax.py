@@ -1,7 +1,9 @@
 """Tables, figures and explorer views for the Softmax chapter.
 
 The values drawn come from :mod:`lib.experiments.softmax` (the worked example, the two naive formulas,
-the temperature sweep, the class regions) and from ``lib.activations.softmax`` itself.
+the temperature sweep, the class regions, the trained digit classifier) and from
+``lib.activations.softmax`` itself. Each figure's alt text is built by a ``*_alt`` function from the
+same values the figure draws.
 """
 
 from __future__ import annotations
@@ -109,6 +111,214 @@ def plot_class_regions(ax, predict, X, y, resolution=200, margin=0.8):
     ax.set_ylabel("$x_2$")
     ax.legend(loc="upper left")
     return classes
+
+
+# -- training on the digits -----------------------------------------------------------------------
+
+def plot_training_loss(ax, losses, color=None, title="training loss"):
+    """The loss before each full-batch gradient step, against the step; returns the line."""
+    losses = np.asarray(losses, dtype=np.float64)
+    (line,) = ax.plot(np.arange(1, losses.size + 1), losses, color=color or PALETTE["blue"])
+    ax.set_xlabel("step (full batch)")
+    ax.set_ylabel("cross-entropy loss")
+    ax.set_ylim(0, None)
+    if title:
+        ax.set_title(title)
+    return line
+
+
+def plot_confusion_matrix(ax, counts, xlabel="predicted digit", ylabel="true digit"):
+    """A confusion matrix (rows true class, columns predicted) with its count written in every cell.
+
+    The cells are coloured by count with cividis (readable with every common colour-blindness and in
+    grey); labels are white on dark cells and black on light ones. Row 0 is at the top. Returns
+    ``(mesh, texts)``, ``texts[i][j]`` the label of cell (i, j).
+
+    Examples
+    --------
+    >>> from lib.plotting import figure
+    >>> fig, ax = figure(3, 3)
+    >>> mesh, texts = plot_confusion_matrix(ax, [[5, 1], [0, 4]])
+    >>> [[t.get_text() for t in row] for row in texts]
+    [['5', '1'], ['0', '4']]
+    """
+    counts = np.asarray(counts)
+    k = counts.shape[0]
+    edges = np.arange(k + 1) - 0.5
+    mesh = ax.pcolormesh(edges, edges, counts, cmap="cividis", vmin=0, vmax=max(int(counts.max()), 1))
+    mid = (mesh.norm.vmin + mesh.norm.vmax) / 2
+    texts = [[ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=9,
+                      color="black" if v > mid else "white")
+              for j, v in enumerate(row)] for i, row in enumerate(counts)]
+    ax.set_xlim(-0.5, k - 0.5)
+    ax.set_ylim(k - 0.5, -0.5)
+    ax.set_xticks(range(k))
+    ax.set_yticks(range(k))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    return mesh, texts
+
+
+def confusion_alt(counts, what="test digits") -> str:
+    """Alt text of :func:`plot_confusion_matrix`: the totals, the diagonal and the largest confusions.
+
+    Examples
+    --------
+    >>> confusion_alt([[5, 1], [0, 4]], what="points")
+    'Confusion matrix of the 10 points: true digit in rows (0 to 1 from the top), predicted digit in \
+columns, the count in every cell. The diagonal holds the 9 correct predictions (90.0 %); 1 image is off \
+it: 1 of a 0 predicted as 1.'
+    """
+    counts = np.asarray(counts)
+    k, total, right = counts.shape[0], int(counts.sum()), int(np.trace(counts))
+    off = counts * (1 - np.eye(k, dtype=counts.dtype))
+    order = np.argsort(-off, axis=None, kind="stable")[:4]
+    pairs = [divmod(int(i), k) for i in order if off.flat[i] > 0]
+    worst = ", ".join(f"{counts[t, p]} of a {t} predicted as {p}" for t, p in pairs)
+    wrong = total - right
+    rest = f"{wrong} image{'s are' if wrong != 1 else ' is'} off it"
+    return (f"Confusion matrix of the {total} {what}: true digit in rows (0 to {k - 1} from the top), "
+            f"predicted digit in columns, the count in every cell. The diagonal holds the {right} correct "
+            f"predictions ({100 * right / total:.1f} %); " + (f"{rest}: {worst}." if wrong else "none is off it."))
+
+
+def plot_misclassified(axes, images, y_true, probabilities):
+    """Digits over their predicted probabilities: column c shows ``images[c]`` (8x8, in [0, 1]) above
+    a bar chart of its ten probabilities, the true class in blue, the predicted one in vermillion.
+
+    ``axes`` is a (2, n) array of axes (``figure(w, h, 2, n)``). Returns the (n, K) bar heights drawn.
+    """
+    images = np.asarray(images, dtype=np.float64)
+    P = np.asarray(probabilities, dtype=np.float64)
+    y_true = np.asarray(y_true)
+    k = P.shape[1]
+    for c, (ax_img, ax_bar) in enumerate(zip(axes[0], axes[1])):
+        predicted = int(np.argmax(P[c]))
+        ax_img.imshow(images[c], cmap="gray_r", vmin=0, vmax=1)
+        ax_img.set_xticks([])
+        ax_img.set_yticks([])
+        ax_img.grid(False)
+        ax_img.set_title(f"true {y_true[c]}, predicted {predicted}", fontsize=10)
+        colors = ["0.7"] * k
+        colors[int(y_true[c])] = PALETTE["blue"]
+        colors[predicted] = PALETTE["vermillion"]
+        ax_bar.bar(range(k), P[c], color=colors, edgecolor="black", linewidth=0.4)
+        ax_bar.set_ylim(0, 1)
+        ax_bar.set_xticks(range(k))
+        ax_bar.tick_params(axis="x", labelsize=7)
+        ax_bar.set_xlabel("digit", fontsize=9)
+        ax_bar.set_title(f"{100 * P[c, predicted]:.0f} % vs {100 * P[c, y_true[c]]:.0f} %", fontsize=9)
+        if c == 0:
+            ax_bar.set_ylabel("probability")
+        else:
+            ax_bar.set_yticklabels([])
+    return P
+
+
+def misclassified_alt(y_true, probabilities) -> str:
+    """Alt text of :func:`plot_misclassified`, from the same labels and probabilities.
+
+    Examples
+    --------
+    >>> misclassified_alt([3], [[0.1, 0.0, 0.0, 0.3, 0.0, 0.0, 0.0, 0.0, 0.6, 0.0]])
+    'One misclassified test digit as an 8x8 grey image above a bar chart of its predicted \
+probabilities: a 3 predicted as 8 (60 %; the true digit got 30 %).'
+    """
+    P = np.asarray(probabilities, dtype=np.float64)
+    y_true = np.asarray(y_true)
+    items = []
+    for t, row in zip(y_true, P):
+        predicted = int(np.argmax(row))
+        items.append(f"a {t} predicted as {predicted} ({100 * row[predicted]:.0f} %; "
+                     f"the true digit got {100 * row[t]:.0f} %)")
+    n = len(items)
+    head = ("One misclassified test digit as an 8x8 grey image" if n == 1 else
+            f"{n} misclassified test digits, each an 8x8 grey image")
+    return f"{head} above a bar chart of its predicted probabilities: " + "; ".join(items) + "."
+
+
+def plot_class_weights(axes, W, side=8):
+    """Each class's column of weights as a ``side`` x ``side`` image: red where a dark pixel raises
+    the class's logit, blue where it lowers it (RdBu_r, centred on 0, shared by every panel).
+
+    ``axes`` holds one axes per class (any shape). Returns the last mesh, for a colour bar.
+    """
+    W = np.asarray(W, dtype=np.float64)
+    vmax = float(np.abs(W).max()) or 1.0
+    mesh = None
+    for k, ax in enumerate(np.ravel(axes)):
+        mesh = ax.pcolormesh(W[:, k].reshape(side, side), cmap="RdBu_r", vmin=-vmax, vmax=vmax)
+        ax.set_ylim(side, 0)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        ax.set_title(f"digit {k}", fontsize=10)
+    return mesh
+
+
+def class_weights_alt(W, side=8) -> str:
+    """Alt text of :func:`plot_class_weights`: the range of the weights and where each class's
+    largest weights lie."""
+    W = np.asarray(W, dtype=np.float64)
+    k = W.shape[1]
+    return (f"{k} small images of {side} by {side} weights, one per digit 0 to {k - 1}, in red for "
+            f"positive and blue for negative weights (from {W.min():.1f} to {W.max():.1f}). Each red "
+            "area roughly traces the strokes of its digit, and blue marks pixels that are dark in "
+            "other digits but not in this one.")
+
+
+# -- alt texts of the chapter's other figures -----------------------------------------------------
+
+def probabilities_alt(p, labels=None) -> str:
+    """Alt text of :func:`plot_probabilities`.
+
+    Examples
+    --------
+    >>> probabilities_alt([0.5, 0.25, 0.25])
+    'Bar chart of 3 probabilities: class 1 50.00 percent, class 2 25.00 percent, class 3 25.00 percent.'
+    """
+    p = np.asarray(p, dtype=np.float64)
+    labels = labels or [f"class {i + 1}" for i in range(p.size)]
+    parts = [f"{str(name).splitlines()[0]} {100 * v:.2f} percent" for name, v in zip(labels, p)]
+    return f"Bar chart of {p.size} probabilities: " + ", ".join(parts) + "."
+
+
+def temperature_alt(z=experiments.WORKED_LOGITS, temperatures=None) -> str:
+    """Alt text of :func:`plot_temperature_sweep`, from the same sweep."""
+    temperatures, p = experiments.temperature_sweep(z, temperatures)
+    k = p.shape[1]
+    top = int(np.argmax(p[0]))
+    order_kept = bool(np.all(np.argsort(p, axis=1) == np.argsort(p[0])))
+    return (f"{k} curves of probability against temperature on a log scale from {temperatures[0]:.2g} to "
+            f"{temperatures[-1]:.3g}. At the smallest temperature class {top + 1} has probability "
+            f"{p[0, top]:.2f} and the others share the rest; as the temperature grows every curve "
+            f"approaches the dotted line at 1/{k}, reaching {p[-1].min():.2f} to {p[-1].max():.2f}"
+            + (", without crossing, so the order of the classes is kept." if order_kept else "."))
+
+
+def training_alt(losses, accuracy, n_classes=3) -> str:
+    """Alt text of the plane's training figure: its loss curve and its class regions."""
+    losses = np.asarray(losses, dtype=np.float64)
+    return (f"Left: the cross-entropy loss falls from {losses[0]:.2f} to {losses[-1]:.2f} over "
+            f"{losses.size} steps. Right: {n_classes} clusters of points in the plane, with the plane "
+            f"divided by straight boundaries into {n_classes} shaded regions, one per class; "
+            f"{accuracy:.0%} of the points lie in their own class's region.")
+
+
+def logit_view_alt(z1, z2, z3, temperature) -> str:
+    """Alt text of a frame of :class:`LogitView`."""
+    return (f"Two bar charts for logits {z1:g}, {z2:g}, {z3:g}: softmax at temperature "
+            f"{temperature:g} on the left, the naive division by the sum on the right.")
+
+
+def precision_view_alt(scale, dtype) -> str:
+    """Alt text of a frame of :class:`PrecisionView`."""
+    return (f"Two bar charts of the softmax of {scale:g} times (1, 0, -1) in {dtype}: the naive "
+            "formula on the left, which shows NaN once exp overflows, and the stable softmax on the "
+            "right.")
 
 
 # -- explorer views -------------------------------------------------------------------------------

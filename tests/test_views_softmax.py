@@ -155,8 +155,17 @@ def test_confusion_alt_reads_the_matrix():
     assert "Confusion matrix of the 126 test digits" in alt
     assert "the 120 correct predictions (95.2 %)" in alt
     assert alt.endswith("6 images are off it: 3 of a 2 predicted as 1, 2 of a 0 predicted as 2, "
-                        "1 of a 1 predicted as 0.")
+                        "and 1 more elsewhere.")
     assert views.confusion_alt(np.diag([3, 4])).endswith("none is off it.")
+    eights = np.array([[5, 0, 0], [0, 5, 0], [0, 0, 5]]) + 2 * np.eye(3, k=1, dtype=int)
+    assert views.confusion_alt(eights).endswith("4 images are off it: 2 of a 0 predicted as 1, "
+                                                "2 of a 1 predicted as 2.")
+    assert views.confusion_alt([[4, 1], [1, 3]]).endswith("2 images are off it, every confusion once.")
+
+
+def test_loss_alt_quotes_the_curve():
+    alt = views.loss_alt(np.linspace(2.0, 1.0, 8))
+    assert "from 2.00 at step 1 it falls to 1.29 by step 6 and to 1.00 at step 8" in alt
 
 
 def test_misclassified_figure_and_alt():
@@ -177,6 +186,8 @@ def test_misclassified_figure_and_alt():
     alt = views.misclassified_alt([2, 2], P)
     assert alt.startswith("2 misclassified test digits, each an 8x8 grey image")
     assert "a 2 predicted as 1 (60 %; the true digit got 30 %); a 2 predicted as 0 (50 %; " in alt
+    eight_as_one = [0.6 * np.eye(10)[1] + 0.4 * np.eye(10)[8]]
+    assert "an 8 predicted as 1 (60 %; the true digit got 40 %)" in views.misclassified_alt([8], eight_as_one)
 
 
 def test_class_weights_figure_and_alt():

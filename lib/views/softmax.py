@@ -127,6 +127,23 @@ def plot_training_loss(ax, losses, color=None, title="training loss"):
     return line
 
 
+def loss_alt(losses, what="the training images") -> str:
+    """Alt text of :func:`plot_training_loss`.
+
+    Examples
+    --------
+    >>> loss_alt([2.3, 0.9, 0.4, 0.3])
+    'The cross-entropy loss on the training images against the step: from 2.30 at step 1 it falls \
+to 0.40 by step 3 and to 0.30 at step 4, fast at first and then more and more slowly.'
+    """
+    losses = np.asarray(losses, dtype=np.float64)
+    n = losses.size
+    mid = max(n * 3 // 4, 1)
+    return (f"The cross-entropy loss on {what} against the step: from {losses[0]:.2f} at step 1 it "
+            f"falls to {losses[mid - 1]:.2f} by step {mid} and to {losses[-1]:.2f} at step {n}, fast at "
+            "first and then more and more slowly.")
+
+
 def plot_confusion_matrix(ax, counts, xlabel="predicted digit", ylabel="true digit"):
     """A confusion matrix (rows true class, columns predicted) with its count written in every cell.
 
@@ -161,27 +178,39 @@ def plot_confusion_matrix(ax, counts, xlabel="predicted digit", ylabel="true dig
     return mesh, texts
 
 
+def _a(digit) -> str:
+    """The article before a number read aloud: "an 8", "an 11", "a 3"."""
+    text = str(digit)
+    return "an" if text[0] == "8" or text in ("11", "18") else "a"
+
+
 def confusion_alt(counts, what="test digits") -> str:
-    """Alt text of :func:`plot_confusion_matrix`: the totals, the diagonal and the largest confusions.
+    """Alt text of :func:`plot_confusion_matrix`: the totals, the diagonal and the repeated confusions.
 
     Examples
     --------
     >>> confusion_alt([[5, 1], [0, 4]], what="points")
     'Confusion matrix of the 10 points: true digit in rows (0 to 1 from the top), predicted digit in \
 columns, the count in every cell. The diagonal holds the 9 correct predictions (90.0 %); 1 image is off \
-it: 1 of a 0 predicted as 1.'
+it, every confusion once.'
     """
     counts = np.asarray(counts)
     k, total, right = counts.shape[0], int(counts.sum()), int(np.trace(counts))
     off = counts * (1 - np.eye(k, dtype=counts.dtype))
-    order = np.argsort(-off, axis=None, kind="stable")[:4]
-    pairs = [divmod(int(i), k) for i in order if off.flat[i] > 0]
-    worst = ", ".join(f"{counts[t, p]} of a {t} predicted as {p}" for t, p in pairs)
+    order = np.argsort(-off, axis=None, kind="stable")
+    repeated = [divmod(int(i), k) for i in order[:5] if off.flat[i] >= 2]
     wrong = total - right
-    rest = f"{wrong} image{'s are' if wrong != 1 else ' is'} off it"
-    return (f"Confusion matrix of the {total} {what}: true digit in rows (0 to {k - 1} from the top), "
-            f"predicted digit in columns, the count in every cell. The diagonal holds the {right} correct "
-            f"predictions ({100 * right / total:.1f} %); " + (f"{rest}: {worst}." if wrong else "none is off it."))
+    head = (f"Confusion matrix of the {total} {what}: true digit in rows (0 to {k - 1} from the top), "
+            f"predicted digit in columns, the count in every cell. The diagonal holds the {right} "
+            f"correct predictions ({100 * right / total:.1f} %); ")
+    if not wrong:
+        return head + "none is off it."
+    head += f"{wrong} image{'s are' if wrong != 1 else ' is'} off it"
+    if not repeated:
+        return head + ", every confusion once."
+    listed = [f"{counts[t, q]} of {_a(t)} {t} predicted as {q}" for t, q in repeated]
+    rest = wrong - sum(int(counts[t, q]) for t, q in repeated)
+    return head + ": " + ", ".join(listed) + (f", and {rest} more elsewhere." if rest else ".")
 
 
 def plot_misclassified(axes, images, y_true, probabilities):
@@ -231,7 +260,7 @@ probabilities: a 3 predicted as 8 (60 %; the true digit got 30 %).'
     items = []
     for t, row in zip(y_true, P):
         predicted = int(np.argmax(row))
-        items.append(f"a {t} predicted as {predicted} ({100 * row[predicted]:.0f} %; "
+        items.append(f"{_a(t)} {t} predicted as {predicted} ({100 * row[predicted]:.0f} %; "
                      f"the true digit got {100 * row[t]:.0f} %)")
     n = len(items)
     head = ("One misclassified test digit as an 8x8 grey image" if n == 1 else

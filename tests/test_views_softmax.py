@@ -182,7 +182,7 @@ def test_misclassified_figure_and_alt():
     from matplotlib.colors import to_hex
     assert to_hex(bars[1].get_facecolor()) == PALETTE["vermillion"].lower()   # predicted
     assert to_hex(bars[2].get_facecolor()) == PALETTE["blue"].lower()         # true
-    assert axes[1, 0].get_title() == "60 % vs 30 %"
+    assert axes[1, 0].get_title() == "1: 60 %, 2: 30 %"
     alt = views.misclassified_alt([2, 2], P)
     assert alt.startswith("2 misclassified test digits, each an 8x8 grey image")
     assert "a 2 predicted as 1 (60 %; the true digit got 30 %); a 2 predicted as 0 (50 %; " in alt

@@ -229,6 +229,7 @@ def plot_misclassified(axes, images, y_true, probabilities):
         ax_img.set_xticks([])
         ax_img.set_yticks([])
         ax_img.grid(False)
+        ax_img.spines[:].set_visible(False)
         ax_img.set_title(f"true {y_true[c]}, predicted {predicted}", fontsize=10)
         colors = ["0.7"] * k
         colors[int(y_true[c])] = PALETTE["blue"]
@@ -238,7 +239,8 @@ def plot_misclassified(axes, images, y_true, probabilities):
         ax_bar.set_xticks(range(k))
         ax_bar.tick_params(axis="x", labelsize=7)
         ax_bar.set_xlabel("digit", fontsize=9)
-        ax_bar.set_title(f"{100 * P[c, predicted]:.0f} % vs {100 * P[c, y_true[c]]:.0f} %", fontsize=9)
+        ax_bar.set_title(f"{predicted}: {100 * P[c, predicted]:.0f} %, "
+                         f"{y_true[c]}: {100 * P[c, y_true[c]]:.0f} %", fontsize=9)
         if c == 0:
             ax_bar.set_ylabel("probability")
         else:
@@ -284,19 +286,18 @@ def plot_class_weights(axes, W, side=8):
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
+        ax.spines[:].set_visible(False)
         ax.set_title(f"digit {k}", fontsize=10)
     return mesh
 
 
 def class_weights_alt(W, side=8) -> str:
-    """Alt text of :func:`plot_class_weights`: the range of the weights and where each class's
-    largest weights lie."""
+    """Alt text of :func:`plot_class_weights`: what the panels are and the range of the weights."""
     W = np.asarray(W, dtype=np.float64)
     k = W.shape[1]
     return (f"{k} small images of {side} by {side} weights, one per digit 0 to {k - 1}, in red for "
-            f"positive and blue for negative weights (from {W.min():.1f} to {W.max():.1f}). Each red "
-            "area roughly traces the strokes of its digit, and blue marks pixels that are dark in "
-            "other digits but not in this one.")
+            f"positive and blue for negative weights (from {W.min():.1f} to {W.max():.1f}): ink on a "
+            "red pixel raises the digit's logit, ink on a blue pixel lowers it.")
 
 
 # -- alt texts of the chapter's other figures -----------------------------------------------------

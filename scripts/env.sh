@@ -22,3 +22,6 @@ if [ ! -d node_modules/@jupyter-widgets/controls ] || [ ! -x node_modules/.bin/e
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
 export MPLBACKEND=Agg
+# Two cores, and the tests run two workers: numpy's BLAS threads would only fight each other
+# (a 1348x64 by 64x10 product: 0.1 ms on one thread, up to 5 ms on two under load).
+export OPENBLAS_NUM_THREADS=1

@@ -225,3 +225,8 @@ def test_heatmap_writes_no_negative_zero():
     fig, ax = figure()
     _, texts = views.plot_heatmap(ax, np.array([[-0.04, 0.04, -0.06]]))
     assert [t.get_text() for t in texts[0]] == ["0.0", "0.0", "-0.1"]
+
+
+def test_image_axes_alt_names_the_frame():
+    assert views.image_axes_alt(method="instance", groups=2, channel=4) == views.shared_alt("instance", 2, 4)
+    assert "channel 4" in views.image_axes_alt(method="instance", groups=2, channel=4)

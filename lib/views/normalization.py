@@ -324,6 +324,11 @@ def shared_alt(method, num_groups=2, channel=0, shape=experiments.IMAGE_SHAPE):
             f"the tensor gets {count} means in all.")
 
 
+def image_axes_alt(method="batch", groups=2, channel=0):
+    """Alt text of one frame of :class:`ImageAxesView` (its controls' names)."""
+    return shared_alt(method, int(groups), int(channel))
+
+
 def family_alt(shape=experiments.IMAGE_SHAPE, num_groups=2):
     """Alt text of the four-panel figure: :func:`shared_alt` of every method, channel 0."""
     return " ".join(f"Panel {k}: " + shared_alt(m, num_groups, 0, shape).split(". ", 1)[1]

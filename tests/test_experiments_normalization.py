@@ -99,3 +99,113 @@ def test_eval_reference_follows_the_running_statistics_by_hand():
     assert experiments.eval_prediction_reference() == pytest.approx(want, rel=1e-12)
     assert experiments.eval_prediction_reference(momentum=1.0) == pytest.approx(
         (x - mean) / np.sqrt(var * n / (n - 1) + 1e-5), rel=1e-12)
+
+
+# ---- images: batch, layer, instance and group normalization --------------------------------------
+
+@pytest.mark.parametrize("method", experiments.IMAGE_NORMALIZATIONS)
+@pytest.mark.parametrize("index", [(0, 0, 0, 0), (2, 3, 1, 2), (3, 5, 2, 0)])
+def test_shared_values_are_the_outputs_that_move_when_one_input_moves(method, index):
+    x = experiments.image_tensor()
+    before = experiments.normalize_images(x, method, num_groups=3)
+    moved = x.copy()
+    moved[index] += 5.0
+    after = experiments.normalize_images(moved, method, num_groups=3)
+    changed = np.abs(after - before) > 1e-9
+    np.testing.assert_array_equal(changed, experiments.shared_values(method, x.shape, index, 3))
+
+
+@pytest.mark.parametrize("method", experiments.IMAGE_NORMALIZATIONS)
+@pytest.mark.parametrize("shape, groups", [((4, 6, 3, 3), 2), ((2, 4, 2, 3), 4), ((3, 6, 1, 2), 3)])
+def test_statistics_count_is_the_number_of_distinct_sets(method, shape, groups):
+    sets = {experiments.shared_values(method, shape, index, groups).tobytes()
+            for index in np.ndindex(*shape)}
+    assert experiments.statistics_count(method, shape, groups) == len(sets)
+
+
+def test_statistics_count_of_the_quiz_batch():
+    counts = [experiments.statistics_count(m, (32, 16, 8, 8), 4)
+              for m in experiments.IMAGE_NORMALIZATIONS]
+    assert counts == [16, 32, 512, 128]
+
+
+def test_normalize_images_uses_each_methods_own_axes():
+    x = experiments.image_tensor()
+    for method, axes in (("batch", (0, 2, 3)), ("layer", (1, 2, 3)), ("instance", (2, 3))):
+        y = experiments.normalize_images(x, method)
+        np.testing.assert_allclose(y.mean(axis=axes), 0, atol=1e-12)
+        var = x.var(axis=axes, keepdims=True)
+        np.testing.assert_allclose(y, (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(var + 1e-5),
+                                   rtol=1e-10, atol=1e-12)
+    g = x.reshape(4, 2, 3, 3, 3)
+    want = (g - g.mean(axis=(2, 3, 4), keepdims=True)) / np.sqrt(g.var(axis=(2, 3, 4), keepdims=True) + 1e-5)
+    np.testing.assert_allclose(experiments.normalize_images(x, "group", 2), want.reshape(x.shape),
+                               rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="method"):
+        experiments.normalize_images(x, "rms")
+
+
+# ---- momentum=None ---------------------------------------------------------------------------------
+
+def test_cumulative_running_mean_is_the_average_of_the_batch_means():
+    means = [2.0, 4.0, 9.0, -1.0]
+    assert experiments.cumulative_running_mean(means) == pytest.approx(np.mean(means), abs=1e-14)
+    ema = 0.0
+    for m in means:
+        ema = 0.9 * ema + 0.1 * m
+    assert experiments.cumulative_running_mean(means, momentum=0.1) == pytest.approx(ema, abs=1e-14)
+    assert experiments.cumulative_running_mean(means, momentum=1.0) == pytest.approx(-1.0)
+
+
+# ---- a deep network on the digits --------------------------------------------------------------------
+
+def test_digits_network_places_batch_norm_before_or_after_the_activation():
+    from lib.network import ActivationLayer, Dense
+    from lib.normalization import BatchNorm
+    kinds = {p: [type(layer) for layer in experiments.digits_network(p, sizes=(4, 3, 3, 2)).layers]
+             for p in experiments.PLACEMENTS}
+    assert kinds["none"] == [Dense, ActivationLayer] * 3
+    assert kinds["before"] == [Dense, BatchNorm, ActivationLayer] * 2 + [Dense, ActivationLayer]
+    assert kinds["after"] == [Dense, ActivationLayer, BatchNorm] * 2 + [Dense, ActivationLayer]
+    first = [experiments.digits_network(p).dense[0].W for p in experiments.PLACEMENTS]
+    np.testing.assert_array_equal(first[0], first[1])
+    np.testing.assert_array_equal(first[0], first[2])
+    with pytest.raises(ValueError, match="placement"):
+        experiments.digits_network("between")
+
+
+@pytest.mark.parametrize("placement", experiments.PLACEMENTS)
+def test_digits_network_backward_matches_central_differences(placement):
+    from lib.derivatives import numerical_gradient
+    net = experiments.digits_network(placement, sizes=(5, 4, 4, 3))
+    rng = np.random.default_rng(8)
+    X, dout = rng.normal(size=(6, 5)), rng.normal(size=(6, 3))     # random upstream gradient
+    net.forward(X)
+    dX = net.backward(dout)
+    analytic = [dX] + [getattr(layer, "d" + name).copy() for layer, name in net.parameters()]
+
+    def loss_of(layer, name):
+        def loss(value):
+            saved = getattr(layer, name)
+            setattr(layer, name, value)
+            out = np.sum(dout * net.forward(X))
+            setattr(layer, name, saved)
+            return out
+        return loss
+
+    numeric = [numerical_gradient(lambda v: np.sum(dout * net.forward(v)), X)]
+    numeric += [numerical_gradient(loss_of(layer, name), getattr(layer, name))
+                for layer, name in net.parameters()]
+    for a, n in zip(analytic, numeric):       # a bias just before a batch norm has gradient 0
+        np.testing.assert_allclose(a, n, rtol=1e-6, atol=1e-9)
+    assert max(np.abs(n).max() for n in numeric) > 1e-2
+
+
+def test_train_digits_batch_norm_rescues_the_deep_sigmoid_network():
+    plain, before = experiments.train_digits("none"), experiments.train_digits("before")
+    assert plain.losses.shape == before.losses.shape == (10,)
+    assert plain.losses[-1] > 2.0 and plain.test_accuracy < 0.3        # stuck near chance (10 %)
+    assert before.losses[-1] < 0.6 and before.test_accuracy > 0.85
+    assert experiments.train_digits("none") is plain                    # cached
+    with pytest.raises(ValueError):
+        plain.losses[0] = 0.0

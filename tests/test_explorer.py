@@ -511,6 +511,10 @@ def _course():
         "AxesView": (vn.AxesView, {
             "method": C([("batch norm", "batch"), ("layer norm", "layer"), ("RMS norm", "rms")], value="batch"),
             "factor": S(0.1, 10.0, 0.1, value=1.0, static=[0.1, 1.0, 3.0, 10.0])}, (8.0, 3.4)),
+        "ImageAxesView": (vn.ImageAxesView, {
+            "method": C(["batch", "layer", "instance", "group"], value="batch"),
+            "groups": C([1, 2, 3, 6], value=2, shown_when={"method": ["group"]}),
+            "channel": S(0, 5, 1, value=0, static=[0, 4])}, (7.0, 4.0)),
     }
 
 

@@ -93,7 +93,7 @@ def test_axes_view_shows_input_and_output(method):
     y = experiments.normalize(x, method)
     np.testing.assert_allclose(ex.view.input(), x)
     np.testing.assert_allclose(ex.view.im_out.get_array(), y)
-    assert ex.view.txt_out[2][3].get_text() == f"{y[2, 3]:.2f}"
+    assert ex.view.txt_out[2][3].get_text() == f"{y[2, 3]:.1f}"
     assert ex.view.txt_in[0][1].get_text() == f"{x[0, 1]:.1f}"
     assert ex.fig is fig and artists(fig) == before
     moved = np.abs(y[1:] - experiments.normalize(experiments.example_tensor(), method)[1:]).max()
@@ -127,3 +127,106 @@ def test_plot_heatmap_labels_every_cell():
     assert [[t.get_text() for t in row] for row in texts] == [["0.0", "2.9"], ["-2.9", "1.0"]]
     assert texts[0][1].get_color() == "white" and texts[0][0].get_color() == "black"
     assert ax.get_title() == "t"
+
+
+def test_heatmap_numbers_are_as_large_as_the_tick_labels():
+    from lib.plotting import STYLE
+    fig, ax = figure()
+    _, texts = views.plot_heatmap(ax, np.ones((2, 2)))
+    assert texts[0][0].get_fontsize() >= STYLE["xtick.labelsize"]
+
+
+def test_heatmaps_alt_is_built_from_the_values():
+    x = experiments.example_tensor()
+    outputs = {m: experiments.normalize(x, m) for m in ("batch", "layer", "rms")}
+    alt = views.heatmaps_alt(x, outputs)
+    assert alt.startswith("Four heatmaps of a 4 by 5 tensor")
+    assert f"{outputs['rms'].mean(1).max():.1f}" in alt and "every column has mean 0" in alt
+
+
+# ---- images: which values share one mean and variance -------------------------------------------
+
+@pytest.mark.parametrize("method", ["batch", "layer", "instance", "group"])
+def test_plot_shared_shades_exactly_the_shared_values(method):
+    fig, ax = figure()
+    mask = experiments.shared_values(method, (2, 4, 2, 3), (1, 2, 1, 0), num_groups=2)
+    mesh, dot = views.plot_shared(ax, mask, method, index=(1, 2, 1, 0))
+    grid = mesh.get_array()
+    assert int(grid.sum()) == int(mask.sum())                         # every shared value shaded
+    assert np.ma.count_masked(grid) == grid.size - mask.size          # gaps only between blocks
+    # block of sample 1, channel 2 starts at row 1 * (2 + 1), column 2 * (3 + 1)
+    np.testing.assert_array_equal(grid[3:5, 8:11], mask[1, 2])
+    assert tuple(np.ravel(dot.get_data())) == (8.0, 4.0)
+    assert ax.get_title() == method
+
+
+def test_image_axes_view_follows_the_numerics():
+    ex = Explorer(views.ImageAxesView, {"method": Choice(["batch", "layer", "instance", "group"]),
+                                        "groups": Choice([1, 2, 3, 6], value=2,
+                                                         shown_when={"method": ["group"]}),
+                                        "channel": Slider(0, 5, 1, 0)}, alt="image axes")
+    fig, before = ex.fig, artists(ex.fig)
+    for method, groups, channel, count in (("batch", 2, 3, 6), ("layer", 2, 0, 4),
+                                           ("instance", 2, 5, 24), ("group", 3, 4, 12)):
+        readout = ex.update(method=method, groups=groups, channel=channel)
+        mask = experiments.shared_values(method, experiments.IMAGE_SHAPE, (0, channel, 0, 0), groups)
+        assert int(ex.view.mesh.get_array().sum()) == int(mask.sum())
+        assert f"the {int(mask.sum())} shaded values" in readout and f"gets {count} means" in readout
+        assert ex.view.title.get_text().startswith(method)
+    assert ex.fig is fig and artists(fig) == before
+
+
+def test_shared_alt_and_family_alt_name_the_counts():
+    alt = views.shared_alt("group", num_groups=3, channel=2)
+    assert "3 groups of 2 channels" in alt and "the 18 values" in alt and "12 means" in alt
+    family = views.family_alt()
+    assert family.count("Panel") == 4 and "36 values" in family and "9 values" in family
+
+
+# ---- the deep network on the digits, and the other alt texts --------------------------------------
+
+def test_plot_digits_training_draws_one_curve_per_run():
+    runs = {p: experiments.train_digits(p, epochs=2) for p in ("none", "before")}
+    fig, ax = figure()
+    views.plot_digits_training(ax, runs)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), runs["before"].losses)
+    labels = ax.get_legend_handles_labels()[1]
+    assert f"test accuracy {runs['none'].test_accuracy:.1%}" in labels[0]
+    alt = views.digits_training_alt(runs)
+    assert f"from {runs['before'].losses[0]:.2f} to {runs['before'].losses[-1]:.2f}" in alt
+    assert "over 2 epochs" in alt
+
+
+def test_alt_texts_use_their_data():
+    z = np.array([-3.14, 0.0, 2.71])
+    assert "from -3.1 to 2.7" in views.histograms_alt(z, np.array([0.0, 1.0]))
+    assert "in 7 tiny steps" in views.descent_alt(np.zeros((8, 2)), np.zeros((3, 2)))
+    alt = views.batch_size_alt([2, 128], [1.41, 0.18], [2.03, 3.97])
+    assert "from 1.4 at batch size 2 to 0.2 at 128" in alt and "(4.0 at 128)" in alt
+    runs = {False: (np.array([0.5, 0.4]), np.array([1e-6, 1.0]), 0.4),
+            True: (np.array([0.5, 0.1]), np.array([2.0, 1.0]), 0.1)}
+    alt = views.deep_network_alt(runs)
+    assert "over 2 epochs" in alt and "1e-06 times" in alt and "2.0 times" in alt
+
+
+def test_image_axes_view_frames_match_full_redraws():
+    ex = Explorer(views.ImageAxesView, {"method": Choice(["batch", "layer", "instance", "group"]),
+                                        "groups": Choice([1, 2, 3, 6], value=2),
+                                        "channel": Slider(0, 5, 1, 0)}, alt="image axes")
+    ex.render()
+    for values in (dict(method="group", groups=3, channel=4), dict(method="instance", channel=1)):
+        ex.update(**values)
+        blitted = pixels(ex.render())
+        assert np.mean(np.abs(blitted - full_redraw(ex)) > 8) < 0.003
+        ex.render()
+
+
+def test_heatmap_writes_no_negative_zero():
+    fig, ax = figure()
+    _, texts = views.plot_heatmap(ax, np.array([[-0.04, 0.04, -0.06]]))
+    assert [t.get_text() for t in texts[0]] == ["0.0", "0.0", "-0.1"]
+
+
+def test_image_axes_alt_names_the_frame():
+    assert views.image_axes_alt(method="instance", groups=2, channel=4) == views.shared_alt("instance", 2, 4)
+    assert "channel 4" in views.image_axes_alt(method="instance", groups=2, channel=4)

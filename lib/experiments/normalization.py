@@ -6,6 +6,12 @@
   running mean over training steps, for a batch size and a momentum;
 * :func:`normalize`, :func:`example_tensor`, :func:`first_sample_effect` -- batch, layer and RMS
   normalization of the same (N, C) tensor, and which outputs depend on the other samples;
+* :func:`image_tensor`, :func:`normalize_images`, :func:`shared_values`, :func:`statistics_count`
+  -- batch, layer, instance and group normalization of an (N, C, H, W) tensor: which values share
+  one mean and variance, and how many means each computes;
+* :func:`cumulative_running_mean` -- PyTorch's ``momentum=None`` (a plain average of the batches);
+* :func:`digits_network`, :func:`train_digits` -- a deep sigmoid network on the real digits, without
+  batch normalization, with it before each activation, or after;
 * :func:`batchnorm_forward_reference`, :func:`eval_prediction_reference` -- the reference answers of
   two exercises.
 
@@ -18,7 +24,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..normalization import BatchNorm, layer_norm, min_max_scale, rms_norm, standardize
+from typing import NamedTuple
+
+from ..datasets import digits
+from ..network import MLP, softmax_cross_entropy
+from ..normalization import (BatchNorm, group_norm, instance_norm, layer_norm, min_max_scale, rms_norm,
+                             shares_statistics, standardize, statistics_axes)
 
 # --------------------------------------------------------------------------------------------------
 # data normalization: z-score versus min-max, and an outlier
@@ -205,6 +216,196 @@ def first_sample_effect(x, method, factor):
     y = normalize(scaled, method)
     moved = float(np.max(np.abs(y[1:] - normalize(x, method)[1:])))
     return scaled, y, moved
+
+
+# --------------------------------------------------------------------------------------------------
+# images: batch, layer, instance and group normalization of an (N, C, H, W) tensor
+
+#: The normalizations of image-shaped tensors that :func:`normalize_images` applies.
+IMAGE_NORMALIZATIONS = ("batch", "layer", "instance", "group")
+
+#: The tensor of the chapter's picture: 4 samples, 6 channels of 3 x 3 positions.
+IMAGE_SHAPE = (4, 6, 3, 3)
+
+
+def image_tensor(seed=3, shape=IMAGE_SHAPE):
+    """An (N, C, H, W) tensor whose channels have different means and scales (feature maps).
+
+    Examples
+    --------
+    >>> image_tensor().shape
+    (4, 6, 3, 3)
+    """
+    rng = np.random.default_rng(seed)
+    c = shape[1]
+    offsets = np.linspace(-2.0, 3.0, c)[:, None, None]
+    scales = np.geomspace(0.5, 4.0, c)[:, None, None]
+    return offsets + scales * rng.normal(size=shape)
+
+
+def normalize_images(x, method, num_groups=2):
+    """Batch, layer, instance or group normalization of an (N, C, H, W) tensor (gamma 1, beta 0).
+
+    Batch norm is ``BatchNorm(C)`` in training mode: per channel, over N, H and W. Layer norm is
+    ``layer_norm`` of each sample flattened to one row of C * H * W values (what a transformer's or
+    the group-norm paper's layer norm of an image means), then shaped back. Instance norm is
+    ``instance_norm`` (per sample and channel, over H and W), group norm ``group_norm`` with
+    ``num_groups`` groups of channels.
+
+    Examples
+    --------
+    >>> x = image_tensor()
+    >>> y = normalize_images(x, "instance")
+    >>> bool(np.allclose(y.mean(axis=(2, 3)), 0) and np.allclose(y.std(axis=(2, 3)), 1, atol=1e-4))
+    True
+    >>> y = normalize_images(x, "batch")
+    >>> bool(np.allclose(y.mean(axis=(0, 2, 3)), 0))
+    True
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if method == "batch":
+        return BatchNorm(x.shape[1]).forward(x, training=True)
+    if method == "layer":
+        return layer_norm(x.reshape(len(x), -1)).reshape(x.shape)
+    if method == "instance":
+        return instance_norm(x)
+    if method == "group":
+        return group_norm(x, num_groups)
+    raise ValueError(f"method must be one of {sorted(IMAGE_NORMALIZATIONS)}, got method={method!r}")
+
+
+def shared_values(method, shape=IMAGE_SHAPE, index=(0, 0, 0, 0), num_groups=2):
+    """Boolean array of ``shape``: the values that share one mean and variance with x[index].
+
+    From :func:`lib.normalization.shares_statistics`; for layer norm, the one of an (N, C * H * W)
+    view (each sample over all of its values, as :func:`normalize_images` computes it).
+
+    Examples
+    --------
+    >>> [int(shared_values(m).sum()) for m in IMAGE_NORMALIZATIONS]    # N H W, C H W, H W, C/G H W
+    [36, 54, 9, 27]
+    """
+    shape, index = tuple(shape), tuple(index)
+    if method == "layer":
+        flat = (shape[0], int(np.prod(shape[1:])))
+        flat_index = (index[0], int(np.ravel_multi_index(index[1:], shape[1:])))
+        return shares_statistics("layer", flat, flat_index).reshape(shape)
+    return shares_statistics(method, shape, index, num_groups=num_groups)
+
+
+def statistics_count(method, shape, num_groups=2):
+    """How many means (and as many variances) a normalization computes for input of ``shape``.
+
+    One per slice of :func:`lib.normalization.statistics_axes`: the product of the other axes'
+    lengths, times G for group norm (its slices are cut at the group boundaries); for layer norm
+    one per sample, as in :func:`normalize_images`.
+
+    Examples
+    --------
+    >>> [statistics_count(m, (32, 16, 8, 8), num_groups=4) for m in IMAGE_NORMALIZATIONS]
+    [16, 32, 512, 128]
+    """
+    shape = tuple(shape)
+    if method == "layer":
+        return shape[0]
+    kept = [n for axis, n in enumerate(shape) if axis not in statistics_axes(method, len(shape))]
+    return int(np.prod(kept)) * (int(num_groups) if method == "group" else 1)
+
+
+# --------------------------------------------------------------------------------------------------
+# PyTorch's momentum=None: a cumulative moving average
+
+
+def cumulative_running_mean(batch_means, momentum=None):
+    """The running mean of a one-feature ``BatchNorm`` after batches with these means.
+
+    Each batch is two values, mean +- 1, so its mean is exactly the one given. With
+    ``momentum=None`` the result is the plain average of the batch means (the t-th batch is
+    weighted 1/t, and the start value 0 is forgotten at once); with a number it is the
+    exponential moving average that starts from 0.
+
+    Examples
+    --------
+    >>> cumulative_running_mean([2.0, 4.0, 9.0])
+    5.0
+    >>> round(cumulative_running_mean([2.0, 4.0, 9.0], momentum=0.1), 4)    # still near 0
+    1.4220
+    """
+    bn = BatchNorm(1, momentum=momentum)
+    for m in batch_means:
+        bn.forward([[m - 1.0], [m + 1.0]], training=True)
+    return float(bn.running_mean[0])
+
+
+# --------------------------------------------------------------------------------------------------
+# a deep network on the digits, with and without batch normalization
+
+#: Where :func:`digits_network` puts batch normalization: nowhere, before or after each activation.
+PLACEMENTS = ("none", "before", "after")
+
+#: The deep network of the digits experiment: 64 pixels, six hidden layers of 64, ten classes.
+DIGITS_SIZES = (64, 64, 64, 64, 64, 64, 64, 10)
+
+
+def digits_network(placement="none", sizes=DIGITS_SIZES, seed=1, activation="sigmoid"):
+    """An ``MLP`` with Xavier initialization; batch norm nowhere, before or after each activation.
+
+    The weights come from the same seed for every placement, so all three start from the same
+    dense layers. ``"before"`` is ``MLP(..., batchnorm=True)`` (Dense -> BatchNorm -> activation);
+    ``"after"`` is the same layers in the order Dense -> activation -> BatchNorm.
+
+    Examples
+    --------
+    >>> net = digits_network("after", sizes=(4, 3, 2))
+    >>> [type(layer).__name__ for layer in net.layers]
+    ['Dense', 'ActivationLayer', 'BatchNorm', 'Dense', 'ActivationLayer']
+    """
+    if placement not in PLACEMENTS:
+        raise ValueError(f"placement must be one of {PLACEMENTS}, got placement={placement!r}")
+    net = MLP(list(sizes), rng=np.random.default_rng(seed), activation=activation, init="xavier",
+              batchnorm=placement != "none")
+    if placement == "after":
+        layers = list(net.layers)
+        for i in [i for i, layer in enumerate(layers) if isinstance(layer, BatchNorm)]:
+            layers[i], layers[i + 1] = layers[i + 1], layers[i]   # the activation comes first
+        net.layers = layers
+    return net
+
+
+class DigitsRun(NamedTuple):
+    """What :func:`train_digits` keeps of a training run (not the network)."""
+
+    losses: np.ndarray          # training loss of every epoch (mini-batches, training mode)
+    train_accuracy: float       # inference mode (running statistics), on the training set
+    test_accuracy: float        # inference mode, on the 449 test images
+    test_loss: float            # inference mode, cross-entropy on the test images
+
+
+@lru_cache(maxsize=8)
+def train_digits(placement="none", epochs=10, lr=0.1, batch_size=64, seed=1, shuffle_seed=2):
+    """Train :func:`digits_network` on ``lib.datasets.digits()`` with mini-batch SGD.
+
+    The same initial weights and the same order of mini-batches for every placement (cached, the
+    last 8 settings; treat the arrays as read-only).
+
+    Examples
+    --------
+    >>> run = train_digits("before", epochs=2)
+    >>> run.losses.shape, bool(run.losses[-1] < run.losses[0]), 0.0 <= run.test_accuracy <= 1.0
+    ((2,), True, True)
+    """
+    data = digits()
+    net = digits_network(placement, seed=seed)
+    losses = net.train(data.X_train, data.y_train, loss="cross_entropy", lr=lr, epochs=epochs,
+                       batch_size=batch_size, rng=np.random.default_rng(shuffle_seed))
+    losses.setflags(write=False)
+    logits_test = net.predict(data.X_test)
+    return DigitsRun(
+        losses=losses,
+        train_accuracy=float(np.mean(net.predict(data.X_train).argmax(1) == data.y_train)),
+        test_accuracy=float(np.mean(logits_test.argmax(1) == data.y_test)),
+        test_loss=float(softmax_cross_entropy(logits_test, data.y_test)[0]),
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -5,7 +5,14 @@
 - :class:`BatchStatsView` -- batch means and the running mean over training steps, for a batch size
   and a momentum.
 - :func:`plot_heatmap`, :class:`AxesView` -- batch, layer and RMS normalization of the same (N, C)
-  tensor as heatmaps.
+  tensor as heatmaps; :func:`heatmaps_alt` describes them.
+- :func:`plot_shared`, :class:`ImageAxesView` -- an (N, C, H, W) tensor with the values that share
+  one mean and variance shaded, for batch, layer, instance and group normalization;
+  :func:`shared_alt` describes it.
+- :func:`plot_digits_training`, :func:`digits_training_alt` -- training losses of the deep network on
+  the digits without and with batch normalization.
+- :func:`histograms_alt`, :func:`descent_alt`, :func:`batch_size_alt`, :func:`deep_network_alt` --
+  the alt texts of the chapter's other figures, from the data they draw.
 
 What they draw is computed by :mod:`lib.experiments.normalization`.
 """
@@ -143,6 +150,10 @@ METHODS = {
 }
 
 
+#: The size of the numbers printed in heatmap cells: that of the tick labels (lib.plotting.STYLE).
+CELL_FONTSIZE = 10
+
+
 def plot_heatmap(ax, values, title="", vmax=3.0, fmt="{:.1f}"):
     """An (N, C) array as a heatmap with each value written in its cell.
 
@@ -157,7 +168,7 @@ def plot_heatmap(ax, values, title="", vmax=3.0, fmt="{:.1f}"):
                           vmin=-vmax, vmax=vmax)
     ax.set_xlim(-0.5, c - 0.5)
     ax.set_ylim(n - 0.5, -0.5)
-    texts = [[ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8)
+    texts = [[ax.text(j, i, _cell_label(fmt, v), ha="center", va="center", fontsize=CELL_FONTSIZE)
               for j, v in enumerate(row)] for i, row in enumerate(values)]
     _colour_texts(image, texts, values)
     ax.set_xticks(range(values.shape[1]))
@@ -168,6 +179,12 @@ def plot_heatmap(ax, values, title="", vmax=3.0, fmt="{:.1f}"):
     if title:
         ax.set_title(title, fontsize=10)
     return image, texts
+
+
+def _cell_label(fmt, v):
+    """``fmt.format(v)``, with a value that rounds to zero written without a minus sign."""
+    text = fmt.format(v)
+    return fmt.format(0.0) if float(text) == 0 else text
 
 
 def _colour_texts(image, texts, values):
@@ -196,8 +213,7 @@ class AxesView:
         self.im_first = self.ax_in.pcolormesh(np.arange(c + 1) - 0.5, [-0.5, 0.5], self.base[:1],
                                               cmap=self.im_in.get_cmap(), norm=self.im_in.norm)
         self.fixed_artists = [self.im_in, *(t for row in self.txt_in[1:] for t in row)]
-        self.im_out, self.txt_out = plot_heatmap(self.ax_out, self.base, "", vmax=3.0,
-                                                 fmt="{:.2f}")
+        self.im_out, self.txt_out = plot_heatmap(self.ax_out, self.base, "", vmax=3.0)
         self.title = self.ax_out.set_title("", fontsize=10)
         self.update(**values)
 
@@ -208,12 +224,212 @@ class AxesView:
     def update(self, *, method="batch", factor=1.0):
         x, y, moved = experiments.first_sample_effect(self.base, method, factor)
         for image, texts, values, fmt in ((self.im_first, self.txt_in[:1], x[:1], "{:.1f}"),
-                                          (self.im_out, self.txt_out, y, "{:.2f}")):
+                                          (self.im_out, self.txt_out, y, "{:.1f}")):
             image.set_array(values)
             for row_texts, row in zip(texts, values):
                 for text, v in zip(row_texts, row):
-                    text.set_text(fmt.format(v))
+                    text.set_text(_cell_label(fmt, v))
             _colour_texts(image, texts, values)
         self.title.set_text(METHODS[method].split(":")[0])
         return (f"{METHODS[method]}; with sample 0 multiplied by {factor:g}, the outputs of the "
                 f"other samples moved by up to {moved:.3f}")
+
+
+def heatmaps_alt(x, outputs):
+    """Alt text of the chapter's four heatmaps: the input ``x`` and ``outputs`` (method -> array)."""
+    n, c = np.shape(x)
+    parts = [f"Four heatmaps of a {n} by {c} tensor with each value printed to one decimal: the "
+             f"input, whose column means run from {np.min(np.mean(x, 0)):.1f} to "
+             f"{np.max(np.mean(x, 0)):.1f}"]
+    for method, y in outputs.items():
+        if method == "batch":
+            parts.append("batch norm, where every column has mean 0 and std 1")
+        elif method == "layer":
+            parts.append("layer norm, where every row has mean 0 and std 1")
+        else:
+            means = np.mean(y, 1)
+            parts.append(f"RMS norm, where every row has root mean square 1 but the row means run "
+                         f"from {means.min():.1f} to {means.max():.1f}")
+    return "; ".join(parts) + "."
+
+
+# --------------------------------------------------------------------------------------------------
+# images: which values share one mean and variance
+
+IMAGE_METHODS = {
+    "batch": "batch norm: one channel over N, H and W",
+    "layer": "layer norm: one sample over C, H and W",
+    "instance": "instance norm: one sample's channel over H and W",
+    "group": "group norm: one sample's group of channels over H and W",
+}
+
+
+def _blocks(mask):
+    """An (N, C, H, W) array as one 2-D array: a row of C blocks of H x W per sample, gaps masked."""
+    n, c, h, w = mask.shape
+    grid = np.full((n * (h + 1) - 1, c * (w + 1) - 1), np.nan)
+    for i in range(n):
+        for j in range(c):
+            grid[i * (h + 1):i * (h + 1) + h, j * (w + 1):j * (w + 1) + w] = mask[i, j]
+    return np.ma.masked_invalid(grid)
+
+
+def _block_centre(index, shape):
+    n, c, h, w = shape
+    i, j, y, x = index
+    return j * (w + 1) + x, i * (h + 1) + y
+
+
+def plot_shared(ax, mask, title="", index=(0, 0, 0, 0)):
+    """Draw a boolean (N, C, H, W) ``mask`` as blocks: one row per sample, one block per channel.
+
+    Each block is one channel's H x W positions; shaded cells are True (the values that share one
+    mean and variance with x[index], which is marked with a dot). Returns ``(mesh, dot)``.
+    """
+    from matplotlib.colors import ListedColormap
+
+    mask = np.asarray(mask, dtype=float)
+    n, c, h, w = mask.shape
+    grid = _blocks(mask)
+    rows, cols = grid.shape
+    mesh = ax.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5, grid,
+                         cmap=ListedColormap(["0.88", PALETTE["orange"]]), vmin=0, vmax=1,
+                         edgecolors="white", linewidth=0.5)
+    (dot,) = ax.plot(*_block_centre(index, mask.shape), "o", color=PALETTE["black"], markersize=4)
+    ax.set_xlim(-0.5, cols - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
+    ax.set_xticks([j * (w + 1) + (w - 1) / 2 for j in range(c)], [str(j) for j in range(c)])
+    ax.set_yticks([i * (h + 1) + (h - 1) / 2 for i in range(n)], [str(i) for i in range(n)])
+    ax.set_xlabel(f"channel (C); each block {h} × {w} (H × W)")
+    ax.set_ylabel("sample (N)")
+    ax.grid(False)
+    ax.set_aspect("equal")
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return mesh, dot
+
+
+def shared_alt(method, num_groups=2, channel=0, shape=experiments.IMAGE_SHAPE):
+    """Alt text of :func:`plot_shared` for one method, from the same numbers it draws."""
+    mask = experiments.shared_values(method, shape, (0, channel, 0, 0), num_groups)
+    count = experiments.statistics_count(method, shape, num_groups)
+    n, c, h, w = shape
+    where = IMAGE_METHODS[method].split(": ")[1]
+    groups = f" with {num_groups} groups of {c // num_groups} channels" if method == "group" else ""
+    return (f"A tensor of {n} samples by {c} channels of {h} by {w} positions, drawn as one row "
+            f"of channel blocks per sample. For {method} norm{groups}, the {int(mask.sum())} values "
+            f"shaded around sample 0, channel {channel} share one mean and variance ({where}); "
+            f"the tensor gets {count} means in all.")
+
+
+def image_axes_alt(method="batch", groups=2, channel=0):
+    """Alt text of one frame of :class:`ImageAxesView` (its controls' names)."""
+    return shared_alt(method, int(groups), int(channel))
+
+
+def family_alt(shape=experiments.IMAGE_SHAPE, num_groups=2):
+    """Alt text of the four-panel figure: :func:`shared_alt` of every method, channel 0."""
+    return " ".join(f"Panel {k}: " + shared_alt(m, num_groups, 0, shape).split(". ", 1)[1]
+                    for k, m in enumerate(experiments.IMAGE_NORMALIZATIONS, 1))
+
+
+class ImageAxesView:
+    """Which values of an (N, C, H, W) tensor share one mean and variance, for a chosen method.
+
+    Controls: ``method`` (batch, layer, instance, group), ``groups`` (G, for group norm) and
+    ``channel`` (the channel of the marked value of sample 0).
+    """
+
+    def __init__(self, fig, **values):
+        self.shape = experiments.IMAGE_SHAPE
+        self.ax = subplots(fig)
+        self.mesh, self.dot = plot_shared(self.ax, np.zeros(self.shape, bool))
+        self.title = self.ax.set_title("", fontsize=10)
+        self.update(**values)
+
+    def update(self, *, method="batch", groups=2, channel=0):
+        channel, groups = int(channel), int(groups)
+        index = (0, channel, 0, 0)
+        mask = experiments.shared_values(method, self.shape, index, groups)
+        self.mesh.set_array(_blocks(mask))
+        self.dot.set_data(*([v] for v in _block_centre(index, self.shape)))
+        label = IMAGE_METHODS[method]
+        if method == "group":
+            label += f" ({groups} groups of {self.shape[1] // groups} channels)"
+        self.title.set_text(label)
+        count = experiments.statistics_count(method, self.shape, groups)
+        return (f"{method} norm: the {int(mask.sum())} shaded values share one mean and variance; "
+                f"a {self.shape} tensor gets {count} means")
+
+
+# --------------------------------------------------------------------------------------------------
+# the deep network on the digits
+
+
+def plot_digits_training(ax, runs):
+    """Training loss per epoch of each run in ``runs`` (placement -> ``DigitsRun``), log scale."""
+    colours = {"none": PALETTE["vermillion"], "before": PALETTE["blue"], "after": PALETTE["green"]}
+    labels = {"none": "without batch norm", "before": "batch norm before each sigmoid",
+              "after": "batch norm after each sigmoid"}
+    for placement, run in runs.items():
+        epochs = np.arange(1, len(run.losses) + 1)
+        ax.semilogy(epochs, run.losses, "o-", markersize=3, color=colours[placement],
+                    label=f"{labels[placement]}: test accuracy {run.test_accuracy:.1%}")
+    ax.axhline(np.log(10), color=PALETTE["black"], linestyle="--", linewidth=1,
+               label="ln 10: guessing among ten digits")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss (cross-entropy)")
+    ax.legend(loc="lower left", fontsize=9)
+
+
+def digits_training_alt(runs):
+    """Alt text of :func:`plot_digits_training`, from the same runs."""
+    words = {"none": "without batch norm", "before": "with batch norm before each sigmoid",
+             "after": "with batch norm after each sigmoid"}
+    parts = [f"{words[p]} it goes from {r.losses[0]:.2f} to {r.losses[-1]:.2f} "
+             f"(test accuracy {r.test_accuracy:.1%})" for p, r in runs.items()]
+    return ("Training loss of a deep sigmoid network on the digits over "
+            f"{len(next(iter(runs.values())).losses)} epochs, log scale, with a dashed line at "
+            "ln 10 = 2.30, the loss of guessing: " + "; ".join(parts) + ".")
+
+
+# --------------------------------------------------------------------------------------------------
+# alt texts of the chapter's other figures, from the data they draw
+
+
+def histograms_alt(z, mm):
+    """Alt text of the z-score and min-max histograms of the same samples."""
+    return (f"Two histograms of the same {len(z):,} normal samples. The z-scores form a bell curve "
+            f"centred on 0 that runs from {z.min():.1f} to {z.max():.1f}, mostly outside the "
+            f"shaded band [0, 1]. The min-max scaled values form the same bell shape squeezed "
+            f"exactly into [{mm.min():.0f}, {mm.max():.0f}].")
+
+
+def descent_alt(path_raw, path_std):
+    """Alt text of the two gradient-descent panels (raw and standardized features)."""
+    return ("Loss contours and gradient-descent paths, both panels with equal scales on the two "
+            "axes. Left, raw features: very long, thin ellipses, a narrow valley lying along w1; "
+            "the path drops onto the floor of the valley and then creeps along it, in "
+            f"{len(path_raw) - 1} tiny steps, to the minimum. Right, standardized features: "
+            f"nearly circular contours; the path reaches the minimum in {len(path_std) - 1} steps.")
+
+
+def batch_size_alt(sizes, spread, mean_var):
+    """Alt text of the batch-size figure: spread of batch means and mean batch variance."""
+    return (f"Left: the spread of batch means falls from {spread[0]:.1f} at batch size {sizes[0]} "
+            f"to {spread[-1]:.1f} at {sizes[-1]}, following the line sigma over root N. Right: the "
+            f"average biased batch variance is {mean_var[0]:.1f} for batch size {sizes[0]} and "
+            f"approaches the true variance {experiments.STREAM_STD ** 2:g} as the batch grows "
+            f"({mean_var[-1]:.1f} at {sizes[-1]}).")
+
+
+def deep_network_alt(runs):
+    """Alt text of the deep-network figure: runs[batchnorm] = (history, norms0, inference loss)."""
+    plain, normed = runs[False], runs[True]
+    return (f"Left: training loss over {len(plain[0])} epochs. Without batch norm it stays flat "
+            f"near {plain[0][-1]:.2f}; with batch norm it falls to about {normed[0][-1]:.2f}. "
+            "Right: per-layer gradient norms at initialization on a log scale; without batch norm "
+            f"the first layer's is {plain[1][0] / plain[1][-1]:.0e} times the last layer's, with "
+            f"batch norm {normed[1][0] / normed[1][-1]:.1f} times.")

@@ -314,7 +314,7 @@ class VarianceProfile:
 
 
 @lru_cache(maxsize=64)
-def variance_profile(activation: str, init: str, depth: int = 20, width: int = 128, n: int = 256,
+def variance_profile(activation: str, init: str, depth: int = 20, width: int = 128, n: int = 128,
                      seed: int = 0) -> VarianceProfile:
     """One forward and backward pass through ``MLP([width] * (depth + 1) + [1], init=init)`` (cached).
 

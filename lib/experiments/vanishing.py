@@ -122,7 +122,7 @@ def build_net(depth: int, activation: str, init: str = "he", gain: float = 1.0, 
 
 
 #: Where an output counts as saturated: outside these bounds the slope is below about 1/50 of its
-#: largest value (tanh' = 1 - h^2 < 0.02 for |h| > 0.99; sigmoid' = h (1 - h) < 0.0099).
+#: largest value (``tanh' = 1 - h^2 < 0.02`` for ``|h| > 0.99``; ``sigmoid' = h (1 - h) < 0.0099``).
 SATURATION_BOUNDS = {"tanh": (-0.99, 0.99), "sigmoid": (0.01, 0.99)}
 
 

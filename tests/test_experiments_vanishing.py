@@ -261,3 +261,99 @@ def test_small_weights_starve_every_layer_alike_sigmoid_starves_its_first():
     assert 0.2 < sigmoid.forward_ratio < 2         # sigmoid outputs stay near 0.5: no collapse
     he = experiments.gradient_profile(50, "relu", "he")
     assert 0.1 < he.weight_ratio < 100 and he.output_std > 1e-3
+
+
+# ---- the forward signal, initialization and symmetry ----------------------------------------------
+
+
+def test_saturated_fraction_uses_the_chapter_definitions():
+    assert experiments.saturated_fraction("tanh", [0.99, -0.99, 0.991, -0.995]) == 0.5
+    assert experiments.saturated_fraction("sigmoid", [0.01, 0.99, 0.009, 0.9901]) == 0.5
+    assert experiments.saturated_fraction("relu", [0.0, 0.0, 3.0]) == 0.0
+
+
+@pytest.mark.parametrize("activation, init, gain", [
+    ("tanh", "normal", 10.0), ("sigmoid", "xavier", 1.0), ("relu", "he", 1.0)])
+def test_profile_forward_statistics_match_network(activation, init, gain):
+    p = experiments.gradient_profile(6, activation, init, gain)
+    net = fresh(6, activation, init, gain=gain)
+    X, _ = experiments.toy_task()
+    net.forward(X)
+    z = net.pre_activations[:-1]
+    h = [ACTIVATIONS[activation](zk) for zk in z]
+    np.testing.assert_allclose(p.z_var, [np.mean((zk - zk.mean()) ** 2) for zk in z], rtol=1e-12)
+    np.testing.assert_allclose(p.h_mean, [hk.mean() for hk in h], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(p.h_std, [hk.std() for hk in h], rtol=1e-12)
+    bounds = {"tanh": (-0.99, 0.99), "sigmoid": (0.01, 0.99)}.get(activation, (-np.inf, np.inf))
+    np.testing.assert_array_equal(p.saturated, [np.mean((hk < bounds[0]) | (hk > bounds[1]))
+                                                for hk in h])
+    np.testing.assert_array_equal(p.off, [np.mean(zk <= 0) if activation == "relu" else 0.0
+                                          for zk in z])
+
+
+def test_forward_statistics_show_saturation_and_shift():
+    tanh_big = experiments.gradient_profile(20, "tanh", "normal", 10.0)
+    assert tanh_big.saturated[-1] > 0.5 and tanh_big.saturated[0] < 0.2  # saturates on the way
+    assert experiments.gradient_profile(20, "tanh", "xavier").saturated.max() == 0.0
+    sig = experiments.gradient_profile(20, "sigmoid", "xavier")
+    assert np.all(np.abs(sig.h_mean - 0.5) < 0.05)   # sigmoid outputs are not zero-centred
+    tanh = experiments.gradient_profile(20, "tanh", "xavier")
+    assert np.all(np.abs(tanh.h_mean) < 0.05)
+    relu = experiments.gradient_profile(20, "relu", "he")
+    assert np.all(relu.h_mean > 0) and 0.4 < relu.off[0] < 0.6
+
+
+def test_variance_profile_matches_an_independent_pass():
+    v = experiments.variance_profile("tanh", "xavier", depth=5, width=16, n=64, seed=3)
+    rng = np.random.default_rng(3)
+    X, up = rng.normal(size=(64, 16)), rng.normal(size=(64, 1))
+    net = MLP([16] * 6 + [1], rng=rng, activation="tanh", init="xavier")
+    net.forward(X)
+    net.backward(up)
+    np.testing.assert_allclose(v.z_var, [np.var(z) for z in net.pre_activations[:-1]], rtol=1e-12)
+    dz = np.array([np.var(a.dz) for a in net.acts[:-1]])
+    np.testing.assert_allclose(v.dz_var, dz / dz[-1], rtol=1e-12)
+    np.testing.assert_allclose(v.weight_var, [np.var(d.W) for d in net.dense[:-1]], rtol=1e-12)
+
+
+def test_variance_profile_is_level_only_for_the_matched_pairs():
+    n = 128
+    he, xavier = experiments.variance_profile("relu", "he"), experiments.variance_profile("relu", "xavier")
+    np.testing.assert_allclose(he.weight_var * n, 2.0, rtol=0.05)       # Var(W) = 2 / n_in
+    np.testing.assert_allclose(xavier.weight_var * n, 1.0, rtol=0.05)   # 2 / (n_in + n_out) = 1 / n
+    assert np.all((he.z_var > 0.5 * he.z_var[0]) & (he.z_var < 2 * he.z_var[0]))
+    assert 0.4 < np.median(xavier.z_var[1:] / xavier.z_var[:-1]) < 0.6  # ReLU halves E[z^2]
+    assert np.all((he.dz_var > 0.5) & (he.dz_var < 2))                   # and the backward signal
+    assert xavier.dz_var[0] < 1e-4
+    # tanh: Xavier keeps Var(z_1) = Var(x) = 1, then declines slowly (tanh(z)^2 < z^2), not like
+    # the exponential fall of ReLU with Xavier
+    tanh = experiments.variance_profile("tanh", "xavier")
+    assert 0.9 < tanh.z_var[0] < 1.1 and 0.01 < tanh.z_var[-1] < 0.1
+    assert tanh.z_var[-1] > 1e3 * xavier.z_var[-1]
+
+
+def test_symmetry_runs_keep_identical_units_identical():
+    zero, equal, rand = (experiments.symmetry_run(s) for s in experiments.SYMMETRY_INITS)
+    for run in (zero, equal):
+        assert np.all(run.spread_before == 0) and np.all(run.spread == 0)
+        np.testing.assert_array_equal(run.first_weights, run.first_weights[:, :1].repeat(8, axis=1))
+    assert not np.allclose(equal.first_weights, 0.5)      # the weights did move, all together
+    np.testing.assert_array_equal(zero.first_weights, 0.0)  # no gradient ever reached them
+    assert zero.final == pytest.approx(experiments.mean_predictor_loss(), abs=1e-9)
+    assert equal.final > 0.75 * experiments.mean_predictor_loss()
+    assert rand.final < 0.25 * equal.final and np.all(rand.spread > 0.1)
+    assert zero.losses.shape == (300,) and np.all(np.diff(zero.losses) <= 1e-15)
+
+
+def test_symmetry_run_rejects_an_unknown_start():
+    with pytest.raises(ValueError, match="start"):
+        experiments.symmetry_run("ones")
+
+
+def test_unit_spread_sees_one_different_unit():
+    from lib.network import Dense
+    W = np.ones((3, 4))
+    assert experiments.unit_spread(Dense(W, np.zeros(4))) == 0.0
+    W[2, 3] = 1.25
+    assert experiments.unit_spread(Dense(W, np.zeros(4))) == 0.25
+    assert experiments.unit_spread(Dense(np.ones((3, 4)), [0, 0, 0, -1.0])) == 1.0

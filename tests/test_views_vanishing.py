@@ -113,3 +113,73 @@ def test_training_view_colours_the_line_by_activation():
     assert e.view.line.get_color() == v.COLORS["tanh"]
     assert e.view.legend in e.view.fixed_artists   # so the legend does not show the curve's colour
     assert [t.get_text() for t in e.view.legend.get_texts()] == ["always predicting the mean", "diverged"]
+
+
+def test_diverged_marker_is_fully_inside_the_axes():
+    e = Explorer(v.TrainingView, {"activation": Choice(["relu", "tanh"]),
+                                  "lr": Slider(-3, 0, 0.5, value=0.1, log=True)}, alt="loss curve",
+                 width=6.8, height=3.4)
+    for name, lr in (("relu", 0.3), ("tanh", 0.3), ("relu", 1.0)):
+        e.update(activation=name, lr=lr)
+        run = experiments.train_curve(name, lr, 10, "matched", 200)
+        assert run.diverged_at is not None
+        if lr == 0.3:  # the website's frames: the last loss lies far above the axis' top
+            assert run.losses[run.diverged_at - 1] > 10 * v.LOSS_YLIM[1]
+        renderer = e.fig.canvas.get_renderer()
+        e.fig.canvas.draw()
+        box, axes = e.view.marker.get_window_extent(renderer), e.view.ax.get_window_extent(renderer)
+        assert box.height > 5 and box.y1 <= axes.y1 and box.y0 >= axes.y0, (name, lr, box, axes)
+    assert not e.view.marker.get_clip_on()  # a divergence at step 0 still shows on the left edge
+
+
+def test_diverged_marker_y_stays_inside_the_range():
+    top, bottom = v.LOSS_YLIM[1] / v.MARKER_MARGIN, v.LOSS_YLIM[0] * v.MARKER_MARGIN
+    assert v.diverged_marker_y([0.2, 1e9], 2) == top
+    assert v.diverged_marker_y([np.nan], 0) == top
+    assert v.diverged_marker_y([1e-9, 1e9], 1) == bottom
+    assert v.diverged_marker_y([0.2, 3.0, np.inf], 2) == 3.0
+
+
+def test_forward_and_variance_plots_draw_the_measurements():
+    fig, ax = figure()
+    p = experiments.gradient_profile(8, "tanh", "normal", 10.0)
+    for stat in ("z_var", "h_std", "h_mean", "saturated", "off"):
+        line = v.plot_layer_statistic(ax, p, stat)
+        np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 9))
+        np.testing.assert_array_equal(line.get_ydata(), getattr(p, stat))
+    with pytest.raises(ValueError, match="stat"):
+        v.plot_layer_statistic(ax, p, "grad_z")
+    vp = experiments.variance_profile("relu", "he", depth=4, width=8, n=16)
+    np.testing.assert_array_equal(v.plot_variance_profile(ax, vp).get_ydata(), vp.z_var)
+    np.testing.assert_array_equal(v.plot_variance_profile(ax, vp, of="dz").get_ydata(), vp.dz_var)
+    assert ax.get_yscale() == "log"
+
+
+def test_gradient_view_readout_counts_saturated_outputs():
+    e = stethoscope()
+    readout = e.update(depth=20, activation="tanh", init="normal", gain=2.0)
+    p = experiments.gradient_profile(20, "tanh", "normal", 2.0, False)
+    assert readout.endswith(f"saturated outputs {100 * p.saturated.mean():.0f} %")
+    assert "saturated" not in e.update(depth=20, activation="relu", init="he", gain=1.0)
+
+
+def test_alt_texts_quote_the_values_drawn():
+    ps = {(50, a, i): experiments.gradient_profile(50, a, i) for a in ("relu", "sigmoid")
+          for i in ("normal", "he")}
+    alt = v.profiles_alt(ps, 50, ["normal", "he"], ["relu", "sigmoid"])
+    for (_, a, i), p in ps.items():
+        assert f"{a} {p.ratio:.0e}" in alt
+    assert alt.startswith("2 log-scale panels") and "relu and sigmoid" in alt
+    sig = experiments.gradient_profile(20, "sigmoid", "xavier")
+    big = experiments.gradient_profile(20, "sigmoid", "normal", 10.0)
+    alt = v.bound_alt({"Xavier": sig, "normal": big}, 20)
+    assert "Two log-scale panels" in alt and "9e-13 at n = 20" in alt
+    assert f"whole gradient at {big.ratio:.0e}, above it" in alt
+    assert f"whole gradient at {sig.ratio:.0e}, below it" in alt
+    vp = experiments.variance_profile("relu", "xavier")
+    assert f"from {vp.z_var[0]:.2g} at layer 1 to {vp.z_var[-1]:.2g} at layer 20" in v.variances_alt(
+        {"relu": {"xavier": vp}})
+    runs = {s: experiments.symmetry_run(s) for s in experiments.SYMMETRY_INITS}
+    alt = v.symmetry_alt(runs, experiments.mean_predictor_loss())
+    assert f"random from {runs['random'].losses[0]:.3g} to {runs['random'].final:.3g}" in alt
+    assert "0.169" in v.derivatives_alt() or "0.045" in v.derivatives_alt()

@@ -9,6 +9,11 @@ so that an explorer computes every setting once:
   of every step; :class:`TrainingRun` is the same run taken a few steps at a time, which lets the
   training explorer draw a run while it trains.
 
+Two more, for the initialization sections: :func:`variance_profile` measures the variance of the
+forward and backward signals layer by layer in a wide network (what Xavier and He initialization keep
+constant), and :func:`symmetry_run` trains a small network from all-zero, all-equal and random
+weights (identical units stay identical).
+
 Besides: the toy task (:func:`toy_task`), the networks (:func:`build_net`), the bound ``4^-n``
 (:func:`sigmoid_bound`), the loss of the best constant prediction (:func:`mean_predictor_loss`) and the
 reference answer of the dead-units exercise (:func:`dead_fraction_reference`). The figures are in
@@ -116,6 +121,32 @@ def build_net(depth: int, activation: str, init: str = "he", gain: float = 1.0, 
                init=init, batchnorm=batchnorm, bias_init=bias_init, **options)
 
 
+#: Where an output counts as saturated: outside these bounds the slope is below about 1/50 of its
+#: largest value (``tanh' = 1 - h^2 < 0.02`` for ``|h| > 0.99``; ``sigmoid' = h (1 - h) < 0.0099``).
+SATURATION_BOUNDS = {"tanh": (-0.99, 0.99), "sigmoid": (0.01, 0.99)}
+
+
+def saturated_fraction(activation: str, h) -> float:
+    """The fraction of outputs ``h`` of ``activation`` that sit on a flat part of the curve.
+
+    tanh: ``|h| > 0.99``; sigmoid: ``h < 0.01`` or ``h > 0.99``. The other activations of the chapter
+    have no flat side that still passes a signal forward (ReLU's zero side is counted as "off" and
+    "dead" instead), so their fraction is 0.
+
+    Examples
+    --------
+    >>> saturated_fraction("tanh", np.tanh([0.0, 1.0, 3.0, -3.0]))
+    0.5
+    >>> saturated_fraction("sigmoid", [0.005, 0.5, 0.995, 0.9]), saturated_fraction("relu", [5.0])
+    (0.5, 0.0)
+    """
+    h = np.asarray(h, dtype=np.float64)
+    if activation not in SATURATION_BOUNDS:
+        return 0.0
+    low, high = SATURATION_BOUNDS[activation]
+    return float(np.mean((h < low) | (h > high)))
+
+
 # --------------------------------------------------------------------------------------------------
 # One forward and backward pass, layer by layer
 # --------------------------------------------------------------------------------------------------
@@ -144,6 +175,18 @@ class Profile:
     output_std : float
         The standard deviation of the network's output over the batch (0 for a network that answers
         every input the same).
+    z_var : ndarray of shape (depth,)
+        ``Var(z_k)``: the variance of each hidden layer's pre-activation over the batch and its units,
+        the quantity that Xavier and He initialization keep constant from layer to layer.
+    h_mean, h_std : ndarray of shape (depth,)
+        Mean and standard deviation of each hidden layer's output ``h_k = f(z_k)`` over the batch and
+        its units (a mean far from 0 is an output that is not zero-centred).
+    saturated : ndarray of shape (depth,)
+        Fraction of each hidden layer's outputs that are saturated (:func:`saturated_fraction`):
+        ``|tanh| > 0.99``, sigmoid outside ``[0.01, 0.99]``; 0 for the other activations.
+    off : ndarray of shape (depth,)
+        Fraction of each hidden layer's outputs whose activation slope is exactly 0 (ReLU's zero
+        side); ``dead`` counts the units for which that holds on every sample.
     """
 
     grad_z: np.ndarray
@@ -153,6 +196,11 @@ class Profile:
     dead: np.ndarray
     forward: np.ndarray
     output_std: float
+    z_var: np.ndarray
+    h_mean: np.ndarray
+    h_std: np.ndarray
+    saturated: np.ndarray
+    off: np.ndarray
 
     @property
     def depth(self) -> int:
@@ -216,6 +264,12 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
         net.backward(dy_hat)
         factors = [act.f.derivative(act.z, **act._params()) for act in net.acts[:-1]]
         forward = np.array([np.sqrt(np.mean(layer.x**2)) for layer in net.dense])
+        z = [a.z for a in net.acts[:-1]]
+        h = [layer.x for layer in net.dense[1:]]  # each hidden layer's output, the next one's input
+        z_var = np.array([np.var(zk) for zk in z])
+        h_mean = np.array([np.mean(hk) for hk in h])
+        h_std = np.array([np.std(hk) for hk in h])
+        saturated = np.array([saturated_fraction(activation, hk) for hk in h])
     # a unit is dead when its derivative is 0 on every sample (as net.dead_fraction counts it),
     # read off this forward pass instead of running another
     dead = np.array([np.mean(np.all(f == 0, axis=0)) for f in factors])
@@ -227,7 +281,168 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
         dead=dead,
         forward=forward,
         output_std=float(np.std(y_hat)),
+        z_var=z_var,
+        h_mean=h_mean,
+        h_std=h_std,
+        saturated=saturated,
+        off=np.array([np.mean(f == 0) for f in factors]),
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Initialization: the variance of the signals, layer by layer
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VarianceProfile:
+    """The variance of the forward and backward signals in every hidden layer of a wide network.
+
+    Attributes
+    ----------
+    z_var : ndarray of shape (depth,)
+        ``Var(z_k)`` of each hidden layer's pre-activation over the batch and the units.
+    dz_var : ndarray of shape (depth,)
+        ``Var(dLoss/dz_k)`` for a random upstream gradient, relative to the last hidden layer's.
+    weight_var : ndarray of shape (depth,)
+        The variance of each hidden layer's initial weights, as ``MLP`` drew them.
+    """
+
+    z_var: np.ndarray
+    dz_var: np.ndarray
+    weight_var: np.ndarray
+
+
+@lru_cache(maxsize=64)
+def variance_profile(activation: str, init: str, depth: int = 20, width: int = 128, n: int = 128,
+                     seed: int = 0) -> VarianceProfile:
+    """One forward and backward pass through ``MLP([width] * (depth + 1) + [1], init=init)`` (cached).
+
+    The input is ``n`` rows of standard normal data (``Var(x) = 1``), so every hidden layer, the first
+    included, has ``n_in = width``; the backward pass starts from a standard normal ``dLoss/dy_hat``.
+    This is the setting of the derivation of Xavier and He initialization: with ``Var(W) = 1/n_in``
+    (tanh near 0) or ``2/n_in`` (ReLU) the variance of ``z`` is the same in every layer. ``init`` is
+    one of ``MLP``'s schemes; ``"normal"`` is its fixed standard deviation 0.1 whatever the width.
+
+    Examples
+    --------
+    >>> relu = variance_profile("relu", "he")
+    >>> bool(0.5 < relu.z_var[-1] / relu.z_var[0] < 2)        # level over 20 layers
+    True
+    >>> bool(variance_profile("relu", "xavier").z_var[-1] < 1e-5)  # halved at every layer
+    True
+    >>> round(float(relu.weight_var[0] * 128), 1)  # He: Var(W) = 2 / n_in, as drawn
+    2.0
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(int(n), int(width)))
+    upstream = rng.normal(size=(int(n), 1))
+    net = MLP([int(width)] * (int(depth) + 1) + [1], rng=rng, activation=activation, init=init)
+    with np.errstate(over="ignore", invalid="ignore"):
+        net.forward(X)
+        net.backward(upstream)
+        z_var = np.array([np.var(a.z) for a in net.acts[:-1]])
+        dz_var = np.array([np.var(a.dz) for a in net.acts[:-1]])
+    return VarianceProfile(z_var=z_var, dz_var=dz_var / dz_var[-1],
+                           weight_var=np.array([np.var(d.W) for d in net.dense[:-1]]))
+
+
+# --------------------------------------------------------------------------------------------------
+# Symmetry: identical starting weights stay identical
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SymmetryRun:
+    """A small network trained from all-zero, all-equal or random weights.
+
+    Attributes
+    ----------
+    losses : ndarray of shape (steps,)
+        The training loss before each step.
+    spread : ndarray of shape (n_hidden,)
+        For each hidden layer after training, the largest difference between two of its units'
+        incoming weights and biases: 0 when every unit of the layer is a copy of the others.
+    spread_before : ndarray of shape (n_hidden,)
+        The same at initialization.
+    first_weights : ndarray of shape (2, width)
+        The first hidden layer's weights after training; column j holds unit j's incoming weights.
+    """
+
+    losses: np.ndarray
+    spread: np.ndarray
+    spread_before: np.ndarray
+    first_weights: np.ndarray
+
+    @property
+    def final(self) -> float:
+        return float(self.losses[-1])
+
+
+def unit_spread(layer) -> float:
+    """The largest difference between two units of a dense layer: ``max |W[:, j] - W[:, 0]|`` and
+    ``max |b_j - b_0|`` over all units j (column j of ``W`` holds unit j's incoming weights).
+
+    Examples
+    --------
+    >>> from lib.network import Dense
+    >>> unit_spread(Dense(np.ones((2, 3)), np.zeros(3)))
+    0.0
+    >>> unit_spread(Dense([[1.0, 1.5], [2.0, 2.0]], [0.0, 0.0]))
+    0.5
+    """
+    W, b = layer.W, layer.b
+    return float(max(np.abs(W - W[:, :1]).max(), np.abs(b - b[0]).max()))
+
+
+#: The starting weights :func:`symmetry_run` compares.
+SYMMETRY_INITS = ("zero", "equal", "random")
+
+
+@lru_cache(maxsize=16)
+def symmetry_run(start: str, activation: str = "tanh", width: int = 8, value: float = 0.5,
+                 lr: float = 0.1, steps: int = 300, seed: int = 1) -> SymmetryRun:
+    """Train ``[2, width, width, 1]`` on the toy task from identical or random weights (cached).
+
+    ``start`` is ``"zero"`` (every weight and bias 0), ``"equal"`` (every weight ``value``, biases 0)
+    or ``"random"`` (Xavier). Each step is full-batch gradient descent, ``net.sgd_step(lr)``.
+
+    Two units of a layer with the same incoming weights compute the same output, receive the same
+    gradient (their outgoing weights are equal too) and so make the same update: they stay copies
+    of each other for ever, and the layer is as good as one unit. With all-zero weights even that
+    unit is silent: every hidden output is ``tanh(0) = 0`` and every weight gradient
+    ``h^T delta`` or ``delta W^T`` is 0, so only the output bias learns (the mean of y).
+
+    Examples
+    --------
+    >>> zero, equal, rand = (symmetry_run(s) for s in SYMMETRY_INITS)
+    >>> float(zero.spread.max()), float(equal.spread.max())  # every unit still a copy of the others
+    (0.0, 0.0)
+    >>> bool(abs(zero.final - mean_predictor_loss()) < 1e-6)   # learned the mean, nothing more
+    True
+    >>> bool(rand.final < 0.5 * equal.final), bool(rand.spread.min() > 0.1)
+    (True, True)
+    """
+    if start not in SYMMETRY_INITS:
+        raise ValueError(f"start: choose from {SYMMETRY_INITS}, got {start!r}")
+    sizes = [2, int(width), int(width), 1]
+    rng = np.random.default_rng(seed)
+    if start == "random":
+        net = MLP(sizes, rng=rng, activation=activation, init="xavier")
+    else:
+        net = MLP(sizes, rng=rng, activation=activation, init="normal", scale=0.0)  # all zero
+        for layer in net.dense:
+            layer.W = np.full_like(layer.W, 0.0 if start == "zero" else float(value))
+    X, y = toy_task()
+    before = np.array([unit_spread(layer) for layer in net.dense[:-1]])
+    losses = np.empty(int(steps))
+    for t in range(int(steps)):
+        losses[t], dy_hat = mse_loss(net.forward(X), y)
+        net.backward(dy_hat)
+        net.sgd_step(lr)
+    return SymmetryRun(losses=losses,
+                       spread=np.array([unit_spread(layer) for layer in net.dense[:-1]]),
+                       spread_before=before, first_weights=net.dense[0].W.copy())
 
 
 # --------------------------------------------------------------------------------------------------

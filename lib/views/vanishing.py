@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import activations
 from ..experiments import vanishing as experiments
 from ..plotting import CYCLE, PALETTE, subplots
 
@@ -24,6 +25,19 @@ PROFILE_YLIM = (1e-32, 1e16)
 
 #: Fixed vertical range of the training explorer.
 LOSS_YLIM = (3e-3, 30.0)
+
+#: How far (a factor, on the log axis) the "diverged" cross stays inside the training explorer's
+#: vertical range, so that the whole cross is drawn however high the last loss was.
+MARKER_MARGIN = 10**0.3
+
+#: What each per-layer statistic of a :class:`~lib.experiments.vanishing.Profile` is called on an axis.
+STATISTIC_LABELS = {
+    "z_var": "Var(z) of the layer",
+    "h_std": "std of the layer's output h",
+    "h_mean": "mean of the layer's output h",
+    "saturated": "saturated outputs (fraction)",
+    "off": "outputs with slope 0 (fraction)",
+}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -47,6 +61,29 @@ def plot_gradient_profile(ax, profile: experiments.Profile, of: str = "z", **sty
     ax.set_yscale("log")
     ax.set_xlabel("n = layers back from the output")
     ax.set_ylabel("gradient norm / output layer's")
+    return line
+
+
+def plot_layer_statistic(ax, profile: experiments.Profile, stat: str = "h_std", **style):
+    """Draw one per-layer forward statistic of a profile (``"z_var"``, ``"h_std"``, ``"h_mean"``,
+    ``"saturated"`` or ``"off"``) against the hidden layer, 1 to depth; returns the line."""
+    if stat not in STATISTIC_LABELS:
+        raise ValueError(f"stat: choose from {sorted(STATISTIC_LABELS)}, got {stat!r}")
+    y = getattr(profile, stat)
+    (line,) = ax.plot(np.arange(1, len(y) + 1), y, **style)
+    ax.set_xlabel("hidden layer")
+    ax.set_ylabel(STATISTIC_LABELS[stat])
+    return line
+
+
+def plot_variance_profile(ax, profile: experiments.VarianceProfile, of: str = "z", **style):
+    """Draw ``Var(z_k)`` (``of="z"``) or the backward signal's ``Var(dLoss/dz_k)`` relative to the
+    last hidden layer's (``of="dz"``) against the hidden layer k, on a log scale; returns the line."""
+    y = {"z": profile.z_var, "dz": profile.dz_var}[of]
+    (line,) = ax.plot(np.arange(1, len(y) + 1), y, **style)
+    ax.set_yscale("log")
+    ax.set_xlabel("hidden layer k")
+    ax.set_ylabel("Var(z_k)" if of == "z" else "Var(∂L/∂z_k) / last layer's")
     return line
 
 
@@ -132,7 +169,27 @@ class GradientView:
         return (f"first hidden layer, relative to the output layer: ∂L/∂z {_sci(p.ratio)}, "
                 f"∂L/∂W {_sci(p.weight_ratio)}, input h {_sci(1 / p.forward_ratio)} "
                 f"(bound 4^-{depth} = {_sci(float(experiments.sigmoid_bound(depth)))}); "
-                f"dead units {100 * p.dead.mean():.0f} %")
+                f"dead units {100 * p.dead.mean():.0f} %"
+                + (f", saturated outputs {100 * p.saturated.mean():.0f} %"
+                   if activation in experiments.SATURATION_BOUNDS else ""))
+
+
+def diverged_marker_y(losses, diverged_at: int) -> float:
+    """Where the training explorer draws the "diverged" cross: at the last finite loss before the
+    divergence, kept :data:`MARKER_MARGIN` inside :data:`LOSS_YLIM` so the whole cross shows.
+
+    Examples
+    --------
+    >>> diverged_marker_y([0.1, 0.5, 1e5], 3) == LOSS_YLIM[1] / MARKER_MARGIN  # far above the top
+    True
+    >>> diverged_marker_y([0.1, 0.5, 2.0], 3)
+    2.0
+    """
+    losses = np.asarray(losses, dtype=np.float64)
+    last = max(int(diverged_at) - 1, 0)
+    y = losses[last] if last < len(losses) and np.isfinite(losses[last]) else LOSS_YLIM[1]
+    low, high = LOSS_YLIM[0] * MARKER_MARGIN, LOSS_YLIM[1] / MARKER_MARGIN
+    return float(min(max(y, low), high))
 
 
 class TrainingView:
@@ -163,6 +220,7 @@ class TrainingView:
                                label="always predicting the mean")
         (self.marker,) = self.ax.plot([], [], "x", color=PALETTE["vermillion"], markersize=10,
                                       markeredgewidth=2, label="diverged")
+        self.marker.set_clip_on(False)  # a run that diverges at step 0 sits on the left edge
         self.ax.set_yscale("log")
         self.ax.set_xlim(0, self.steps)
         self.ax.set_ylim(*LOSS_YLIM)
@@ -196,9 +254,7 @@ class TrainingView:
         if run.diverged_at is None:
             self.marker.set_data([], [])
         else:
-            last = max(run.diverged_at - 1, 0)
-            y = run.losses[last] if np.isfinite(run.losses[last]) else LOSS_YLIM[1]
-            self.marker.set_data([run.diverged_at], [min(y, LOSS_YLIM[1])])
+            self.marker.set_data([run.diverged_at], [diverged_marker_y(run.losses, run.diverged_at)])
         if run.diverged_at is not None:
             return f"diverged at step {run.diverged_at}: the loss overflowed"
         if not run.done:
@@ -208,3 +264,210 @@ class TrainingView:
         return (f"loss {run.losses[0]:.3g} → {final:.3g} after {self.steps} steps "
                 f"(predicting the mean: {experiments.mean_predictor_loss():.3g}); dead units "
                 f"{100 * run.dead_before:.0f} % → {100 * run.dead_after:.0f} %")
+
+
+# --------------------------------------------------------------------------------------------------
+# Alt text: what each figure of the chapter shows, written from the values it draws
+# --------------------------------------------------------------------------------------------------
+
+
+def _e(value: float) -> str:
+    """A size on a log axis, to one significant digit: ``1e-44``, ``3e+05``."""
+    return "0" if value == 0 else f"{value:.0e}"
+
+
+def _join(parts) -> str:
+    parts = list(parts)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def derivatives_alt(limit: float = 3.0) -> str:
+    """Alt text of the figure of sigmoid', tanh' and ReLU' on [-6, 6], from lib's derivatives.
+
+    Examples
+    --------
+    >>> "height 0.25 at 0" in derivatives_alt()
+    True
+    """
+    d = {name: activations.ACTIVATIONS[name].derivative for name in ("sigmoid", "tanh", "relu")}
+    return (f"The derivatives of sigmoid, tanh and ReLU on x from -6 to 6. Sigmoid's is a bump of "
+            f"height {float(d['sigmoid'](0.0)):g} at 0 and tanh's a bump of height "
+            f"{float(d['tanh'](0.0)):g} at 0; both are close to 0 in the shaded regions x < "
+            f"-{limit:g} and x > {limit:g}, on both sides (sigmoid'(±{limit:g}) = "
+            f"{float(d['sigmoid'](limit)):.3f}, tanh'(±{limit:g}) = {float(d['tanh'](limit)):.3f}). "
+            f"ReLU's derivative is {float(d['relu'](-1.0)):g} for negative x and "
+            f"{float(d['relu'](1.0)):g} for positive x.")
+
+
+def bound_alt(cases: dict, depth: int) -> str:
+    """Alt text of the bound figure: one panel per ``{title: Profile}`` of a sigmoid network.
+
+    Examples
+    --------
+    >>> p = experiments.gradient_profile(20, "sigmoid", "xavier")
+    >>> bound_alt({"Xavier": p}, 20).startswith("One log-scale panel")
+    True
+    """
+    bound = float(experiments.sigmoid_bound(depth))
+    panels = []
+    for title, p in cases.items():
+        part = float(np.prod(p.factor_mean))
+        side = lambda v: "below" if v < bound else "above"  # noqa: E731
+        panels.append(f"{title}: the measured activation part ends at {_e(part)}, {side(part)} "
+                      f"the bound, the whole gradient at {_e(p.ratio)}, {side(p.ratio)} it")
+    count = {1: "One log-scale panel", 2: "Two log-scale panels"}.get(len(cases),
+                                                                      f"{len(cases)} log-scale panels")
+    return (f"{count} of gradient size against the number of layers back from the output for a "
+            f"{depth}-layer sigmoid network, with the dotted bound 4^-n, which reaches "
+            f"{_e(bound)} at n = {depth}. " + ". ".join(panels) + ".")
+
+
+def profiles_alt(profiles: dict, depth: int, inits, names=experiments.ACTIVATION_NAMES) -> str:
+    """Alt text of the panels of the backward signal, one per initialization, one curve per
+    activation; ``profiles[depth, name, init]`` as the chapter's table holds them.
+
+    Examples
+    --------
+    >>> ps = {(5, a, i): experiments.gradient_profile(5, a, i) for a in ("relu",) for i in ("he",)}
+    >>> profiles_alt(ps, 5, ["he"], ["relu"]).endswith("he: relu " + _e(ps[5, "relu", "he"].ratio) + ".")
+    True
+    """
+    panels = [f"{init}: " + ", ".join(f"{name} {_e(profiles[depth, name, init].ratio)}"
+                                      for name in names) for init in inits]
+    return (f"{len(panels)} log-scale panels, one per initialization, of the backward signal at each "
+            f"layer of depth-{depth} networks relative to the output layer, one curve for each of "
+            f"{_join(names)}. At the first hidden layer the curves end at, " + "; ".join(panels) + ".")
+
+
+def signals_alt(cases: dict) -> str:
+    """Alt text of the panels of the three signals, one panel per ``{title: Profile}``.
+
+    Examples
+    --------
+    >>> signals_alt({"relu": experiments.gradient_profile(5, "relu", "he")}).startswith("1 log")
+    True
+    """
+    panels = [f"{title}: the backward signal ends at {_e(p.ratio)} at the first layer, the forward "
+              f"signal (the data's RMS against the last hidden layer's) at {_e(1 / p.forward_ratio)}, "
+              f"and the weight gradient at {_e(p.weight_ratio)}" for title, p in cases.items()]
+    return (f"{len(panels)} log-scale panels of three quantities against the number of layers back "
+            f"from the output, each relative to the output layer's. " + ". ".join(panels) + ".")
+
+
+def variances_alt(cases: dict) -> str:
+    """Alt text of the figure of ``Var(z_k)`` per layer; ``cases[activation][init]`` is a
+    :class:`~lib.experiments.vanishing.VarianceProfile`.
+
+    Examples
+    --------
+    >>> v = experiments.variance_profile("relu", "he", depth=3, width=8, n=16)
+    >>> "relu with he from" in variances_alt({"relu": {"he": v}})
+    True
+    """
+    panels = []
+    for name, by_init in cases.items():
+        curves = [f"{name} with {init} from {v.z_var[0]:.2g} at layer 1 to {v.z_var[-1]:.2g} at "
+                  f"layer {len(v.z_var)}" for init, v in by_init.items()]
+        panels.append("; ".join(curves))
+    return (f"{len(cases)} log-scale panels, one per activation, of the variance of the "
+            f"pre-activation z at each hidden layer of a wide network, one curve per "
+            f"initialization: " + ". ".join(panels) + ".")
+
+
+def forward_alt(cases: dict) -> str:
+    """Alt text of the forward-signal figure: ``cases[label] = (Profile, stat)``, the left panel the
+    standard deviation of each hidden layer's output, the right one ``stat`` ("saturated" or
+    "off") in per cent.
+
+    Examples
+    --------
+    >>> p = experiments.gradient_profile(5, "relu", "he")
+    >>> "relu: std" in forward_alt({"relu": (p, "off")})
+    True
+    """
+    curves = []
+    for label, (p, stat) in cases.items():
+        frac = 100 * getattr(p, stat)
+        kind = "saturated" if stat == "saturated" else "with slope 0"
+        curves.append(f"{label}: std from {p.h_std[0]:.2g} at layer 1 to {p.h_std[-1]:.2g} at layer "
+                      f"{p.depth}, {frac[0]:.0f} % {kind} at layer 1 and {frac[-1]:.0f} % at the last")
+    return ("Two panels against the hidden layer. Left, on a log scale, the standard deviation of "
+            "each layer's output; right, the percentage of saturated outputs (tanh, sigmoid) or of "
+            "outputs with slope 0 (ReLU). " + "; ".join(curves) + ".")
+
+
+def symmetry_alt(runs: dict, mean_loss: float) -> str:
+    """Alt text of the symmetry figure: loss curves of ``{label: SymmetryRun}``.
+
+    Examples
+    --------
+    >>> r = experiments.symmetry_run("zero", steps=5)
+    >>> symmetry_alt({"zero": r}, 0.17).startswith("Training loss over 5 steps")
+    True
+    """
+    curves = [f"{label} from {r.losses[0]:.3g} to {r.final:.3g}" for label, r in runs.items()]
+    steps = len(next(iter(runs.values())).losses)
+    return (f"Training loss over {steps} steps on a log scale, with the dotted loss of always "
+            f"predicting the mean ({mean_loss:.3g}): " + ", ".join(curves) + ".")
+
+
+def training_alt(losses: dict, moved: dict, mean_loss: float) -> str:
+    """Alt text of the two training panels: ``losses[name]`` per step, ``moved[name]`` per layer.
+
+    Examples
+    --------
+    >>> training_alt({"a": [1.0, 0.5]}, {"a": [1e-3, 0.2]}, 0.17).startswith("Left: training loss")
+    True
+    """
+    steps = len(next(iter(losses.values())))
+    left = [f"{name} from {values[0]:.3g} to {values[-1]:.3g}" for name, values in losses.items()]
+    right = [f"{name} from {_e(m[0])} at the first layer to {_e(m[-1])} at the output layer"
+             for name, m in moved.items()]
+    return (f"Left: training loss over {steps} steps on a log scale, with the dotted level of always "
+            f"predicting the mean ({mean_loss:.3g}): " + ", ".join(left) + ". Right: how far each "
+            "layer's weights moved relative to where they started, on a log scale: "
+            + ", ".join(right) + ".")
+
+
+def exploding_alt(profiles: dict, depth: int) -> str:
+    """Alt text of the exploding-gradient figure: ``{label: Profile}``.
+
+    Examples
+    --------
+    >>> exploding_alt({"x": experiments.gradient_profile(5, "relu", "he")}, 5).startswith("Log-scale")
+    True
+    """
+    curves = [f"{label} ends at {_e(p.ratio)}" for label, p in profiles.items()]
+    return (f"Log-scale gradient size at each layer of depth-{depth} networks, relative to the "
+            f"output layer. At the first hidden layer " + ", ".join(curves) + ".")
+
+
+def dead_alt(curves: dict, layers: int = 3) -> str:
+    """Alt text of the dead-units figure: ``curves[lr]`` the dead fraction after every epoch.
+
+    Examples
+    --------
+    >>> dead_alt({0.1: [0.1, 0.4, 0.3]})
+    'Percentage of dead hidden units during 3 epochs of training a 3-layer ReLU network. With learning rate 0.1 it goes from 10 % after the first epoch to 30 % at the end (at most 40 %).'
+    """
+    epochs = len(next(iter(curves.values())))
+    parts = [f"With learning rate {lr:g} it goes from {100 * c[0]:.0f} % after the first epoch to "
+             f"{100 * c[-1]:.0f} % at the end (at most {100 * max(c):.0f} %)"
+             for lr, c in curves.items()]
+    return (f"Percentage of dead hidden units during {epochs} epochs of training a {layers}-layer "
+            f"ReLU network. " + "; ".join(parts) + ".")
+
+
+def leaky_alt(runs: dict, mean_loss: float) -> str:
+    """Alt text of the loss curves of networks whose biases start negative: ``runs[name]`` losses.
+
+    Examples
+    --------
+    >>> leaky_alt({"relu": [0.2, 0.17]}, 0.17).endswith("relu from 0.2 to 0.17.")
+    True
+    """
+    epochs = len(next(iter(runs.values())))
+    curves = [f"{name} from {h[0]:.3g} to {h[-1]:.3g}" for name, h in runs.items()]
+    return (f"Training loss over {epochs} epochs, on a log scale, of {len(runs)} networks whose biases "
+            f"start at -1, with the dotted loss of predicting the mean ({mean_loss:.3g}): "
+            + ", ".join(curves) + ".")

@@ -139,3 +139,33 @@ def test_decision_boundary_view_swaps_the_image_only():
     assert len(view.ax.images) == 1
     assert readout == (f"tanh, 4 hidden units: training accuracy {100 * result['accuracy']:.1f} %, "
                        f"final loss {result['history'][-1]:.3f}")
+
+
+# ---- every activation: small multiples --------------------------------------------------------------
+
+def test_activation_grid_has_one_panel_per_function_with_lib_values():
+    names = list(act.ALL_ACTIVATIONS)
+    grid = views.activation_grid(names, ncols=4)
+    shown = [ax for ax in grid.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == names
+    assert len(grid.axes) == 4 * -(-len(names) // 4)  # the spare panels of the last row are hidden
+    for ax, name in zip(shown, names):
+        c = experiments.curves(name)
+        value, slope = ax.lines[:2]
+        np.testing.assert_array_equal(value.get_ydata(), c["f"])
+        np.testing.assert_array_equal(slope.get_ydata(), c["df"])
+        assert value.get_linestyle() == "-" and slope.get_linestyle() == "--"
+        assert ax.get_xlim() == c["window"]
+    assert [t.get_text() for t in grid.legends[0].get_texts()] == ["f(x)", "f′(x), the derivative"]
+
+
+def test_activation_grid_alt_names_every_panel_with_its_drawn_extremes():
+    names = ["hardtanh", "relu6", "logsigmoid"]
+    alt = views.activation_grid_alt(names)
+    assert "solid blue" in alt and "dashed orange" in alt
+    assert "relu6 on x from −2 to 8: f from 0 to 6, f′ from 0 to 1." in alt
+    assert "hardtanh on x from −4 to 4: f from −1 to 1, f′ from 0 to 1." in alt
+    low = float(act.logsigmoid(-4.0))
+    assert f"logsigmoid on x from −4 to 4: f from −{-low:.3g} to " in alt
+    named = [name for name in act.ALL_ACTIVATIONS if f". {name} on x" in alt]  # "tanh" is not "hardtanh"
+    assert named == names

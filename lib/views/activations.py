@@ -4,7 +4,9 @@
 * :class:`FamilyView` -- one parameter family (e.g. softplus for five values of beta), so that on the
   website, where explorers are precomputed, moving a parameter still changes the picture;
 * :class:`DecisionBoundaryView` -- the decision regions a small network learns with a given hidden
-  activation and width (trained by :func:`lib.experiments.activations.train_classifier`).
+  activation and width (trained by :func:`lib.experiments.activations.train_classifier`);
+* :func:`activation_grid` and :func:`activation_grid_alt` -- small multiples of f and f' for any
+  functions of ``ALL_ACTIVATIONS`` (the appendix page "Every activation"), and the figure's alt text.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from matplotlib.colors import LinearSegmentedColormap
 
 from ..activations import ACTIVATIONS
 from ..experiments import activations as experiments
-from ..plotting import PALETTE, subplots
+from ..plotting import PALETTE, figure, subplots
 from ..tables import format_number
 
 #: Which control of the activation explorer feeds which parameter of which function.
@@ -220,6 +222,66 @@ class FamilyView:
         d0 = float(f.derivative(0.0, **{param: chosen}))
         return (f"{name}({param}={format_number(chosen)}): f(-1) = {fm:.4g}, f(1) = {f1:.4g}, "
                 f"f'(0) = {d0:.4g}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Every activation: small multiples
+# --------------------------------------------------------------------------------------------------
+
+def activation_grid(names, ncols: int = 4):
+    """A figure of small multiples: one panel per activation in ``names``, f solid, f' dashed.
+
+    Each panel shows :func:`lib.experiments.activations.curves` (the function at its defaults, on its
+    window), titled with the function's name; one legend above the grid says which line is which.
+    Panels left over in the last row are hidden. Returns the figure.
+
+    Examples
+    --------
+    >>> fig = activation_grid(["relu6", "softsign", "mish"], ncols=2)
+    >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    ['relu6', 'softsign', 'mish']
+    >>> fig.axes[0].lines[0].get_ydata().max(), fig.axes[0].lines[1].get_ydata().max()
+    (np.float64(6.0), np.float64(1.0))
+    """
+    names = list(names)
+    nrows = max(1, -(-len(names) // ncols))
+    fig, axes = figure(2.3 * ncols, 1.75 * nrows + 0.35, nrows, ncols, squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        c = experiments.curves(name)
+        value, = ax.plot(c["x"], c["f"], color=PALETTE["blue"], linewidth=1.6, label="f(x)")
+        slope, = ax.plot(c["x"], c["df"], color=PALETTE["orange"], linewidth=1.6, linestyle="--",
+                         label="f′(x)")
+        ax.axhline(0, color="0.5", linewidth=0.6)
+        ax.axvline(0, color="0.5", linewidth=0.6)
+        ax.set_xlim(*c["window"])
+        ax.set_title(name, fontsize=10)
+        ax.tick_params(labelsize=8)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    fig.legend([value, slope], ["f(x)", "f′(x), the derivative"], loc="outside upper center", ncols=2,
+               fontsize=9)
+    return fig
+
+
+def activation_grid_alt(names) -> str:
+    """The alt text of :func:`activation_grid` for ``names``, from the same curves: for each panel,
+    its window and the lowest and highest values of f and f' drawn in it.
+
+    Examples
+    --------
+    >>> activation_grid_alt(["relu6"]).split(". ")[-1]
+    'relu6 on x from −2 to 8: f from 0 to 6, f′ from 0 to 1.'
+    """
+    def span(values):
+        return f"from {format_number(values.min(), 3, minus='−')} to {format_number(values.max(), 3, minus='−')}"
+
+    parts = []
+    for name in names:
+        c = experiments.curves(name)
+        low, high = (format_number(v, 3, minus="−") for v in c["window"])
+        parts.append(f"{name} on x from {low} to {high}: f {span(c['f'])}, f′ {span(c['df'])}.")
+    return ("One panel per function, f as a solid blue line and its derivative f′ as a dashed orange "
+            "line. " + " ".join(parts))
 
 
 # --------------------------------------------------------------------------------------------------

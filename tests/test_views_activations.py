@@ -169,3 +169,42 @@ def test_activation_grid_alt_names_every_panel_with_its_drawn_extremes():
     assert f"logsigmoid on x from −4 to 4: f from −{-low:.3g} to " in alt
     named = [name for name in act.ALL_ACTIVATIONS if f". {name} on x" in alt]  # "tanh" is not "hardtanh"
     assert named == names
+
+
+# ---- plot_family: members told apart by colour and line style -----------------------------------
+
+def test_family_members_differ_in_style_and_colour_in_parameter_order():
+    from matplotlib.colors import to_rgb
+
+    f = fig()
+    ax = f.add_subplot()
+    values = [0.0, 0.01, 0.1, 0.2, 0.3]
+    lines = views.plot_family(ax, "leaky_relu", "negative_slope", values)
+    # no two members share a line style (the fifth is a dash pattern of its own)
+    assert len({line.get_linestyle() for line in lines[:4]}) == 4
+    assert lines[4].get_linestyle() == "--" and lines[4]._unscaled_dash_pattern[1] == (5, 1.5, 1, 1.5, 1, 1.5)
+    # a sequential map: each member lighter than the one before, the last still visible on white
+    lightness = [sum(to_rgb(line.get_color())) / 3 for line in lines]
+    assert all(b > a + 0.05 for a, b in zip(lightness, lightness[1:])), lightness
+    assert lightness[-1] < 0.65
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "negative_slope = 0", "negative_slope = 0.01", "negative_slope = 0.1", "negative_slope = 0.2",
+        "negative_slope = 0.3"]
+    np.testing.assert_array_equal(lines[1].get_ydata(), act.leaky_relu(lines[1].get_xdata(),
+                                                                       negative_slope=0.01))
+
+
+def test_family_view_titles_fit_their_panels():
+    from matplotlib.figure import Figure
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    f = Figure(figsize=(7.5, 3.2), layout="constrained")
+    canvas = FigureCanvasAgg(f)
+    view = views.FamilyView(f, family="leaky ReLU slope", setting=2)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax in (view.ax_f, view.ax_d):
+        title = ax.title.get_window_extent(renderer)
+        assert title.x0 >= 0 and title.x1 <= f.bbox.width, ax.get_title()
+    assert view.ax_d.get_title() == "derivative f′(x)"

@@ -108,10 +108,31 @@ def plot_activation(ax, name: str, x=None, derivative: bool = True, **params):
     return value, slope
 
 
+#: The line styles of a family's members, in order (solid, dashed, dash-dot, dotted, dash-dot-dot).
+FAMILY_STYLES = ["-", "--", "-.", ":", (0, (5, 1.5, 1, 1.5, 1, 1.5))]
+
+
+def family_colours(n: int) -> list:
+    """``n`` colours of the ``cividis`` map, from dark blue (first) to olive (last), as RGBA.
+
+    cividis is readable with every common form of colour-blindness and in grey scale; stopping at
+    0.7 keeps the last colour visible on white (its light yellow end is not).
+
+    >>> [tuple(round(c, 2) for c in rgba[:3]) for rgba in family_colours(2)]
+    [(0.0, 0.14, 0.3), (0.68, 0.64, 0.44)]
+    """
+    from matplotlib import colormaps
+
+    return [tuple(float(c) for c in colormaps["cividis"](t)) for t in np.linspace(0, 0.7, n)]
+
+
 def plot_family(ax, name: str, param: str, values, x=None, derivative: bool = False):
     """Draw ``name`` (or its derivative) for each value of ``param``; returns the lines.
 
-    Colours follow the course palette in order; the legend names each value.
+    The members are told apart twice over, so that neighbouring values (leaky ReLU's slopes 0 and
+    0.01) never look alike: a colour from the sequential, colour-blind-safe ``cividis`` map (dark for
+    the first value, light for the last) and a line style of its own (:data:`FAMILY_STYLES`); the
+    legend names each value.
 
     Examples
     --------
@@ -124,10 +145,10 @@ def plot_family(ax, name: str, param: str, values, x=None, derivative: bool = Fa
     x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
     f = ACTIVATIONS[name]
     g = f.derivative if derivative else f
-    colours = [PALETTE[k] for k in ("sky", "blue", "green", "orange", "vermillion", "purple", "black")]
     lines = []
-    for value, colour in zip(values, colours * 2):
-        (line,) = ax.plot(x, g(x, **{param: value}), color=colour, label=f"{param} = {format_number(value)}")
+    for value, colour, dashes in zip(values, family_colours(len(values)), FAMILY_STYLES * 2):
+        (line,) = ax.plot(x, g(x, **{param: value}), color=colour, linestyle=dashes,
+                          label=f"{param} = {format_number(value)}")
         lines.append(line)
     ax.axhline(0, color="0.5", linewidth=0.8)
     ax.axvline(0, color="0.5", linewidth=0.8)

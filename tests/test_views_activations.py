@@ -208,3 +208,26 @@ def test_family_view_titles_fit_their_panels():
         title = ax.title.get_window_extent(renderer)
         assert title.x0 >= 0 and title.x1 <= f.bbox.width, ax.get_title()
     assert view.ax_d.get_title() == "derivative f′(x)"
+
+
+# ---- alt texts built from the values drawn ------------------------------------------------------
+
+def test_activations_alt_states_each_functions_drawn_extremes():
+    x = np.linspace(-5, 5, 401)
+    alt = views.activations_alt(["sigmoid", "step", "relu"], x)
+    assert alt.startswith("On x from −5 to 5, the function as a solid blue line")
+    y, dy = act.sigmoid(x), act.sigmoid.derivative(x)
+    assert (f"sigmoid: f from {y.min():.3g} to {y.max():.3g}, f′ from {dy.min():.3g} to 0.25, "
+            "highest at x = 0.") in alt
+    assert "step: f from 0 to 1, f′ constant at 0." in alt
+    assert "relu: f from 0 to 5, f′ from 0 to 1, highest at x = 0.025." in alt  # first x > 0
+
+
+def test_family_alt_gives_every_member_at_both_ends():
+    x = np.linspace(-5, 3, 321)
+    alt = views.family_alt("leaky_relu", "negative_slope", [0.0, 0.01, 0.3], x)
+    assert alt.startswith("leaky_relu for negative_slope = 0, 0.01, 0.3: one line per value")
+    assert "each in its own line style" in alt
+    assert alt.endswith("At x = −5 and x = 3: negative_slope = 0 gives 0 and 3; "
+                        "negative_slope = 0.01 gives −0.05 and 3; negative_slope = 0.3 gives "
+                        "−1.5 and 3.")

@@ -5,6 +5,8 @@
   website, where explorers are precomputed, moving a parameter still changes the picture;
 * :class:`DecisionBoundaryView` -- the decision regions a small network learns with a given hidden
   activation and width (trained by :func:`lib.experiments.activations.train_classifier`);
+* :func:`activations_alt`, :func:`family_alt` -- the alt text of the chapter's figures drawn by
+  :func:`plot_activation` and :func:`plot_family`, built from the values they draw;
 * :func:`activation_grid` and :func:`activation_grid_alt` -- small multiples of f and f' for any
   functions of ``ALL_ACTIVATIONS`` (the appendix page "Every activation"), and the figure's alt text.
 """
@@ -156,6 +158,56 @@ def plot_family(ax, name: str, param: str, values, x=None, derivative: bool = Fa
     ax.set_ylabel(f"{name}'(x)" if derivative else f"{name}(x)")
     ax.legend(loc="upper left")
     return lines
+
+
+def _n(value) -> str:
+    return format_number(value, 3, minus="−")
+
+
+def _span(values) -> str:
+    values = np.asarray(values)
+    if values.min() == values.max():
+        return f"constant at {_n(values.min())}"
+    return f"from {_n(values.min())} to {_n(values.max())}"
+
+
+def activations_alt(names, x=None) -> str:
+    """Alt text of panels drawn by :func:`plot_activation` for ``names`` on ``x`` (default
+    [-5, 5]): for each, the lowest and highest values of f and f' drawn, and where f' peaks.
+
+    Examples
+    --------
+    >>> activations_alt(["step"], np.linspace(-3, 3, 601)).split("line. ")[1]
+    'step: f from 0 to 1, f′ constant at 0.'
+    """
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
+    parts = []
+    for name in names:
+        f = ACTIVATIONS[name]
+        y, dy = f(x), f.derivative(x)
+        peak = "" if dy.min() == dy.max() else f", highest at x = {_n(x[np.argmax(dy)])}"
+        parts.append(f"{name}: f {_span(y)}, f′ {_span(dy)}{peak}.")
+    return (f"On x from {_n(x.min())} to {_n(x.max())}, the function as a solid blue line and its "
+            "derivative as a dashed orange line. " + " ".join(parts))
+
+
+def family_alt(name: str, param: str, values, x=None) -> str:
+    """Alt text of :func:`plot_family` for ``name`` with ``param`` taking ``values`` on ``x``:
+    how the members are drawn, and each member's value at both ends of the window.
+
+    Examples
+    --------
+    >>> family_alt("elu", "alpha", [0.5, 2.0], np.linspace(-5, 3, 9)).split("style. ")[1]
+    'At x = −5 and x = 3: alpha = 0.5 gives −0.497 and 3; alpha = 2 gives −1.99 and 3.'
+    """
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
+    f = ACTIVATIONS[name]
+    shown = ", ".join(format_number(v) for v in values)
+    ends = "; ".join(f"{param} = {format_number(v)} gives {_n(f(x[0], **{param: v}))} and "
+                     f"{_n(f(x[-1], **{param: v}))}" for v in values)
+    return (f"{name} for {param} = {shown}: one line per value, dark blue for the smallest to "
+            f"olive for the largest, each in its own line style. At x = {_n(x[0])} and "
+            f"x = {_n(x[-1])}: {ends}.")
 
 
 class ActivationView:

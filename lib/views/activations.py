@@ -268,7 +268,7 @@ class FamilyView:
         self.ax_f.set_ylim(-2.5, 5)
         self.ax_d.set_ylim(-0.2, 1.3)
         self.title = self.ax_f.set_title(" ")
-        self.ax_d.set_title("derivative (grey: the other four values)")
+        self.ax_d.set_title("derivative f′(x)")
         self.update(**values)
 
     @staticmethod

@@ -5,6 +5,7 @@ import pytest
 from scipy.special import ndtr
 
 from lib.experiments import BoundedCache
+from lib import activations as act
 from lib.experiments import activations as experiments
 
 
@@ -106,3 +107,21 @@ def test_bounded_cache_forgets_the_least_recently_used():
     assert len(cache) == 0
     with pytest.raises(ValueError, match="maxsize"):
         BoundedCache(0)
+
+
+# ---- curves (the page "Every activation") -------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(act.ALL_ACTIVATIONS))
+def test_curves_are_lib_values_on_the_window(name):
+    c = experiments.curves(name, n=41)
+    f = act.ALL_ACTIVATIONS[name]
+    low, high = experiments.WINDOWS.get(name, (-4.0, 4.0))
+    assert c["window"] == (low, high)
+    np.testing.assert_array_equal(c["x"], np.linspace(low, high, 41))
+    np.testing.assert_array_equal(c["f"], f(c["x"]))
+    np.testing.assert_array_equal(c["df"], f.derivative(c["x"]))
+
+
+def test_curves_window_reaches_relu6_cap():
+    c = experiments.curves("relu6")
+    assert c["f"].max() == 6.0 and c["x"].max() > 6.0

@@ -139,3 +139,95 @@ def test_decision_boundary_view_swaps_the_image_only():
     assert len(view.ax.images) == 1
     assert readout == (f"tanh, 4 hidden units: training accuracy {100 * result['accuracy']:.1f} %, "
                        f"final loss {result['history'][-1]:.3f}")
+
+
+# ---- every activation: small multiples --------------------------------------------------------------
+
+def test_activation_grid_has_one_panel_per_function_with_lib_values():
+    names = list(act.ALL_ACTIVATIONS)
+    grid = views.activation_grid(names, ncols=4)
+    shown = [ax for ax in grid.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == names
+    assert len(grid.axes) == 4 * -(-len(names) // 4)  # the spare panels of the last row are hidden
+    for ax, name in zip(shown, names):
+        c = experiments.curves(name)
+        value, slope = ax.lines[:2]
+        np.testing.assert_array_equal(value.get_ydata(), c["f"])
+        np.testing.assert_array_equal(slope.get_ydata(), c["df"])
+        assert value.get_linestyle() == "-" and slope.get_linestyle() == "--"
+        assert ax.get_xlim() == c["window"]
+    assert [t.get_text() for t in grid.legends[0].get_texts()] == ["f(x)", "f′(x), the derivative"]
+
+
+def test_activation_grid_alt_names_every_panel_with_its_drawn_extremes():
+    names = ["hardtanh", "relu6", "logsigmoid"]
+    alt = views.activation_grid_alt(names)
+    assert "solid blue" in alt and "dashed orange" in alt
+    assert "relu6 on x from −2 to 8: f from 0 to 6, f′ from 0 to 1." in alt
+    assert "hardtanh on x from −4 to 4: f from −1 to 1, f′ from 0 to 1." in alt
+    low = float(act.logsigmoid(-4.0))
+    assert f"logsigmoid on x from −4 to 4: f from −{-low:.3g} to " in alt
+    named = [name for name in act.ALL_ACTIVATIONS if f". {name} on x" in alt]  # "tanh" is not "hardtanh"
+    assert named == names
+
+
+# ---- plot_family: members told apart by colour and line style -----------------------------------
+
+def test_family_members_differ_in_style_and_colour_in_parameter_order():
+    from matplotlib.colors import to_rgb
+
+    f = fig()
+    ax = f.add_subplot()
+    values = [0.0, 0.01, 0.1, 0.2, 0.3]
+    lines = views.plot_family(ax, "leaky_relu", "negative_slope", values)
+    # no two members share a line style (the fifth is a dash pattern of its own)
+    assert len({line.get_linestyle() for line in lines[:4]}) == 4
+    assert lines[4].get_linestyle() == "--" and lines[4]._unscaled_dash_pattern[1] == (5, 1.5, 1, 1.5, 1, 1.5)
+    # a sequential map: each member lighter than the one before, the last still visible on white
+    lightness = [sum(to_rgb(line.get_color())) / 3 for line in lines]
+    assert all(b > a + 0.05 for a, b in zip(lightness, lightness[1:])), lightness
+    assert lightness[-1] < 0.65
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "negative_slope = 0", "negative_slope = 0.01", "negative_slope = 0.1", "negative_slope = 0.2",
+        "negative_slope = 0.3"]
+    np.testing.assert_array_equal(lines[1].get_ydata(), act.leaky_relu(lines[1].get_xdata(),
+                                                                       negative_slope=0.01))
+
+
+def test_family_view_titles_fit_their_panels():
+    from matplotlib.figure import Figure
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    f = Figure(figsize=(7.5, 3.2), layout="constrained")
+    canvas = FigureCanvasAgg(f)
+    view = views.FamilyView(f, family="leaky ReLU slope", setting=2)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax in (view.ax_f, view.ax_d):
+        title = ax.title.get_window_extent(renderer)
+        assert title.x0 >= 0 and title.x1 <= f.bbox.width, ax.get_title()
+    assert view.ax_d.get_title() == "derivative f′(x)"
+
+
+# ---- alt texts built from the values drawn ------------------------------------------------------
+
+def test_activations_alt_states_each_functions_drawn_extremes():
+    x = np.linspace(-5, 5, 401)
+    alt = views.activations_alt(["sigmoid", "step", "relu"], x)
+    assert alt.startswith("On x from −5 to 5, the function as a solid blue line")
+    y, dy = act.sigmoid(x), act.sigmoid.derivative(x)
+    assert (f"sigmoid: f from {y.min():.3g} to {y.max():.3g}, f′ from {dy.min():.3g} to 0.25, "
+            "highest at x = 0.") in alt
+    assert "step: f from 0 to 1, f′ constant at 0." in alt
+    assert "relu: f from 0 to 5, f′ from 0 to 1, highest at x = 0.025." in alt  # first x > 0
+
+
+def test_family_alt_gives_every_member_at_both_ends():
+    x = np.linspace(-5, 3, 321)
+    alt = views.family_alt("leaky_relu", "negative_slope", [0.0, 0.01, 0.3], x)
+    assert alt.startswith("leaky_relu for negative_slope = 0, 0.01, 0.3: one line per value")
+    assert "each in its own line style" in alt
+    assert alt.endswith("At x = −5 and x = 3: negative_slope = 0 gives 0 and 3; "
+                        "negative_slope = 0.01 gives −0.05 and 3; negative_slope = 0.3 gives "
+                        "−1.5 and 3.")

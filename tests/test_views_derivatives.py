@@ -128,3 +128,30 @@ def test_fd_view_draws_the_cached_error_curves():
     np.testing.assert_array_equal(e.view.central_err.get_ydata(), np.maximum(curves["central"], 1e-17))
     e.update(h=1e-7, x=1.0, dtype="float64", name="sin")
     assert experiments.error_curves("sin", 1.0, "float64") is curves
+
+
+# ---- alt texts built from the drawn data ----------------------------------------------------------
+
+def test_descent_alt_follows_the_steps():
+    alt = vd.descent_alt([-1.0, 0.3, 0.9216], best=0.9242)
+    assert "bottom near w = 0.924" in alt and "from w = −1, ending at w = 0.922" in alt
+    assert "rising from −1" in alt
+    assert "falling from 2" in vd.descent_alt([2.0, 1.0], best=0.9)
+
+
+def test_derivatives_alt_gives_each_panel_its_drawn_extremes():
+    x = np.linspace(-4, 4, 401)
+    alt = vd.derivatives_alt(["sigmoid", "step", "swish"], x)
+    assert alt.startswith("3 panels on x from −4 to 4")
+    assert "sigmoid: f′ from 0.0177 to 0.25, its maximum first reached at x = 0." in alt
+    assert "step: f′ constant at 0." in alt
+    d = act.swish.derivative(x)
+    assert f"swish: f′ from −{-d.min():.3g} to {d.max():.3g}" in alt
+    assert f"reached at x = {x[np.argmax(d)]:.3g}." in alt
+
+
+def test_difference_errors_alt_lists_each_curves_best_step():
+    best = {("float64", "central"): (3.2e-6, 2.9e-13), ("float32", "forward"): (1e-3, 4e-5)}
+    alt = vd.difference_errors_alt(best)
+    assert alt.endswith("Smallest errors: float64 central 3e-13 at h = 3e-06; "
+                        "float32 forward 4e-05 at h = 1e-03.")

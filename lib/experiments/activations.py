@@ -4,7 +4,9 @@
 * :func:`region_grid`, :func:`train_classifier` -- the decision regions a small network learns with a
   given hidden activation and width (each setting trained once, with a bounded cache);
 * :func:`mean_output`, :func:`zero_centred_names` -- which activations average to 0 on standard-normal
-  inputs (the properties table, and the reference of the zero-centred exercise).
+  inputs (the properties table, and the reference of the zero-centred exercise);
+* :func:`curves` -- f and f' of any function of ``ALL_ACTIVATIONS`` on its window (the appendix page
+  "Every activation").
 
 The figures are in ``lib.views.activations``.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import ACTIVATIONS, sigmoid
+from ..activations import ACTIVATIONS, ALL_ACTIVATIONS, sigmoid
 from ..network import MLP
 from . import BoundedCache
 
@@ -135,3 +137,28 @@ def zero_centred_names(tol: float = 1e-3) -> set:
     ['linear', 'selu', 'tanh']
     """
     return {name for name in ACTIVATIONS if abs(mean_output(name)) < tol}
+
+
+#: The x window of a function's panel on the page "Every activation": [-4, 4], unless a kink lies
+#: outside it (ReLU6's cap at 6).
+WINDOWS = {"relu6": (-2.0, 8.0)}
+
+
+def curves(name: str, n: int = 201) -> dict:
+    """f and f' of activation ``name`` (a key of ``ALL_ACTIVATIONS``, at its defaults) on its window.
+
+    The window is ``WINDOWS.get(name, (-4, 4))``, sampled at ``n`` points. Returns a dict with ``x``,
+    ``f`` and ``df`` (arrays of length ``n``) and ``window``.
+
+    Examples
+    --------
+    >>> c = curves("relu6", n=6)
+    >>> c["window"], c["x"].tolist()
+    ((-2.0, 8.0), [-2.0, 0.0, 2.0, 4.0, 6.0, 8.0])
+    >>> c["f"].tolist(), c["df"].tolist()
+    ([0.0, 0.0, 2.0, 4.0, 6.0, 6.0], [0.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+    """
+    f = ALL_ACTIVATIONS[name]
+    window = WINDOWS.get(name, (-4.0, 4.0))
+    x = np.linspace(*window, n)
+    return {"x": x, "f": f(x), "df": f.derivative(x), "window": window}

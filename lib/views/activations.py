@@ -4,7 +4,11 @@
 * :class:`FamilyView` -- one parameter family (e.g. softplus for five values of beta), so that on the
   website, where explorers are precomputed, moving a parameter still changes the picture;
 * :class:`DecisionBoundaryView` -- the decision regions a small network learns with a given hidden
-  activation and width (trained by :func:`lib.experiments.activations.train_classifier`).
+  activation and width (trained by :func:`lib.experiments.activations.train_classifier`);
+* :func:`activations_alt`, :func:`family_alt` -- the alt text of the chapter's figures drawn by
+  :func:`plot_activation` and :func:`plot_family`, built from the values they draw;
+* :func:`activation_grid` and :func:`activation_grid_alt` -- small multiples of f and f' for any
+  functions of ``ALL_ACTIVATIONS`` (the appendix page "Every activation"), and the figure's alt text.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from matplotlib.colors import LinearSegmentedColormap
 
 from ..activations import ACTIVATIONS
 from ..experiments import activations as experiments
-from ..plotting import PALETTE, subplots
+from ..plotting import PALETTE, figure, subplots
 from ..tables import format_number
 
 #: Which control of the activation explorer feeds which parameter of which function.
@@ -106,10 +110,31 @@ def plot_activation(ax, name: str, x=None, derivative: bool = True, **params):
     return value, slope
 
 
+#: The line styles of a family's members, in order (solid, dashed, dash-dot, dotted, dash-dot-dot).
+FAMILY_STYLES = ["-", "--", "-.", ":", (0, (5, 1.5, 1, 1.5, 1, 1.5))]
+
+
+def family_colours(n: int) -> list:
+    """``n`` colours of the ``cividis`` map, from dark blue (first) to olive (last), as RGBA.
+
+    cividis is readable with every common form of colour-blindness and in grey scale; stopping at
+    0.7 keeps the last colour visible on white (its light yellow end is not).
+
+    >>> [tuple(round(c, 2) for c in rgba[:3]) for rgba in family_colours(2)]
+    [(0.0, 0.14, 0.3), (0.68, 0.64, 0.44)]
+    """
+    from matplotlib import colormaps
+
+    return [tuple(float(c) for c in colormaps["cividis"](t)) for t in np.linspace(0, 0.7, n)]
+
+
 def plot_family(ax, name: str, param: str, values, x=None, derivative: bool = False):
     """Draw ``name`` (or its derivative) for each value of ``param``; returns the lines.
 
-    Colours follow the course palette in order; the legend names each value.
+    The members are told apart twice over, so that neighbouring values (leaky ReLU's slopes 0 and
+    0.01) never look alike: a colour from the sequential, colour-blind-safe ``cividis`` map (dark for
+    the first value, light for the last) and a line style of its own (:data:`FAMILY_STYLES`); the
+    legend names each value.
 
     Examples
     --------
@@ -122,10 +147,10 @@ def plot_family(ax, name: str, param: str, values, x=None, derivative: bool = Fa
     x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
     f = ACTIVATIONS[name]
     g = f.derivative if derivative else f
-    colours = [PALETTE[k] for k in ("sky", "blue", "green", "orange", "vermillion", "purple", "black")]
     lines = []
-    for value, colour in zip(values, colours * 2):
-        (line,) = ax.plot(x, g(x, **{param: value}), color=colour, label=f"{param} = {format_number(value)}")
+    for value, colour, dashes in zip(values, family_colours(len(values)), FAMILY_STYLES * 2):
+        (line,) = ax.plot(x, g(x, **{param: value}), color=colour, linestyle=dashes,
+                          label=f"{param} = {format_number(value)}")
         lines.append(line)
     ax.axhline(0, color="0.5", linewidth=0.8)
     ax.axvline(0, color="0.5", linewidth=0.8)
@@ -133,6 +158,56 @@ def plot_family(ax, name: str, param: str, values, x=None, derivative: bool = Fa
     ax.set_ylabel(f"{name}'(x)" if derivative else f"{name}(x)")
     ax.legend(loc="upper left")
     return lines
+
+
+def _n(value) -> str:
+    return format_number(value, 3, minus="−")
+
+
+def _span(values) -> str:
+    values = np.asarray(values)
+    if values.min() == values.max():
+        return f"constant at {_n(values.min())}"
+    return f"from {_n(values.min())} to {_n(values.max())}"
+
+
+def activations_alt(names, x=None) -> str:
+    """Alt text of panels drawn by :func:`plot_activation` for ``names`` on ``x`` (default
+    [-5, 5]): for each, the lowest and highest values of f and f' drawn, and where f' peaks.
+
+    Examples
+    --------
+    >>> activations_alt(["step"], np.linspace(-3, 3, 601)).split("line. ")[1]
+    'step: f from 0 to 1, f′ constant at 0.'
+    """
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
+    parts = []
+    for name in names:
+        f = ACTIVATIONS[name]
+        y, dy = f(x), f.derivative(x)
+        peak = "" if dy.min() == dy.max() else f", highest at x = {_n(x[np.argmax(dy)])}"
+        parts.append(f"{name}: f {_span(y)}, f′ {_span(dy)}{peak}.")
+    return (f"On x from {_n(x.min())} to {_n(x.max())}, the function as a solid blue line and its "
+            "derivative as a dashed orange line. " + " ".join(parts))
+
+
+def family_alt(name: str, param: str, values, x=None) -> str:
+    """Alt text of :func:`plot_family` for ``name`` with ``param`` taking ``values`` on ``x``:
+    how the members are drawn, and each member's value at both ends of the window.
+
+    Examples
+    --------
+    >>> family_alt("elu", "alpha", [0.5, 2.0], np.linspace(-5, 3, 9)).split("style. ")[1]
+    'At x = −5 and x = 3: alpha = 0.5 gives −0.497 and 3; alpha = 2 gives −1.99 and 3.'
+    """
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
+    f = ACTIVATIONS[name]
+    shown = ", ".join(format_number(v) for v in values)
+    ends = "; ".join(f"{param} = {format_number(v)} gives {_n(f(x[0], **{param: v}))} and "
+                     f"{_n(f(x[-1], **{param: v}))}" for v in values)
+    return (f"{name} for {param} = {shown}: one line per value, dark blue for the smallest to "
+            f"olive for the largest, each in its own line style. At x = {_n(x[0])} and "
+            f"x = {_n(x[-1])}: {ends}.")
 
 
 class ActivationView:
@@ -193,7 +268,7 @@ class FamilyView:
         self.ax_f.set_ylim(-2.5, 5)
         self.ax_d.set_ylim(-0.2, 1.3)
         self.title = self.ax_f.set_title(" ")
-        self.ax_d.set_title("derivative (grey: the other four values)")
+        self.ax_d.set_title("derivative f′(x)")
         self.update(**values)
 
     @staticmethod
@@ -220,6 +295,66 @@ class FamilyView:
         d0 = float(f.derivative(0.0, **{param: chosen}))
         return (f"{name}({param}={format_number(chosen)}): f(-1) = {fm:.4g}, f(1) = {f1:.4g}, "
                 f"f'(0) = {d0:.4g}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Every activation: small multiples
+# --------------------------------------------------------------------------------------------------
+
+def activation_grid(names, ncols: int = 4):
+    """A figure of small multiples: one panel per activation in ``names``, f solid, f' dashed.
+
+    Each panel shows :func:`lib.experiments.activations.curves` (the function at its defaults, on its
+    window), titled with the function's name; one legend above the grid says which line is which.
+    Panels left over in the last row are hidden. Returns the figure.
+
+    Examples
+    --------
+    >>> fig = activation_grid(["relu6", "softsign", "mish"], ncols=2)
+    >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    ['relu6', 'softsign', 'mish']
+    >>> fig.axes[0].lines[0].get_ydata().max(), fig.axes[0].lines[1].get_ydata().max()
+    (np.float64(6.0), np.float64(1.0))
+    """
+    names = list(names)
+    nrows = max(1, -(-len(names) // ncols))
+    fig, axes = figure(2.3 * ncols, 1.75 * nrows + 0.35, nrows, ncols, squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        c = experiments.curves(name)
+        value, = ax.plot(c["x"], c["f"], color=PALETTE["blue"], linewidth=1.6, label="f(x)")
+        slope, = ax.plot(c["x"], c["df"], color=PALETTE["orange"], linewidth=1.6, linestyle="--",
+                         label="f′(x)")
+        ax.axhline(0, color="0.5", linewidth=0.6)
+        ax.axvline(0, color="0.5", linewidth=0.6)
+        ax.set_xlim(*c["window"])
+        ax.set_title(name, fontsize=10)
+        ax.tick_params(labelsize=8)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    fig.legend([value, slope], ["f(x)", "f′(x), the derivative"], loc="outside upper center", ncols=2,
+               fontsize=9)
+    return fig
+
+
+def activation_grid_alt(names) -> str:
+    """The alt text of :func:`activation_grid` for ``names``, from the same curves: for each panel,
+    its window and the lowest and highest values of f and f' drawn in it.
+
+    Examples
+    --------
+    >>> activation_grid_alt(["relu6"]).split(". ")[-1]
+    'relu6 on x from −2 to 8: f from 0 to 6, f′ from 0 to 1.'
+    """
+    def span(values):
+        return f"from {format_number(values.min(), 3, minus='−')} to {format_number(values.max(), 3, minus='−')}"
+
+    parts = []
+    for name in names:
+        c = experiments.curves(name)
+        low, high = (format_number(v, 3, minus="−") for v in c["window"])
+        parts.append(f"{name} on x from {low} to {high}: f {span(c['f'])}, f′ {span(c['df'])}.")
+    return ("One panel per function, f as a solid blue line and its derivative f′ as a dashed orange "
+            "line. " + " ".join(parts))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 - :func:`plot_with_derivative` -- an activation and its derivative on one axes (the grid of panels).
 - :func:`plot_difference_errors` -- finite-difference error against h
   (:func:`lib.experiments.derivatives.difference_errors`).
+- :func:`descent_alt`, :func:`derivatives_alt`, :func:`difference_errors_alt` -- the alt text of the
+  chapter's figures, built from the data they draw.
 - :class:`TangentView` -- the tangent explorer: f with its tangent at x, and f' with a marker.
 - :class:`FiniteDifferenceView` -- the finite-difference explorer: secants, estimates and errors.
 
@@ -16,6 +18,11 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..experiments import derivatives as experiments
 from ..plotting import PALETTE, subplots
+from ..tables import format_number
+
+
+def _n(value, digits=3):
+    return format_number(value, digits, minus="−")
 
 
 def plot_with_derivative(ax, name: str, x=None, **params):
@@ -38,6 +45,56 @@ def plot_with_derivative(ax, name: str, x=None, **params):
     ax.axvline(0, color="0.6", linewidth=0.7)
     ax.set_title(name)
     return value, slope
+
+
+def descent_alt(history, best: float) -> str:
+    """Alt text of the one-weight gradient-descent figure: the loss valley with its bottom at
+    ``best``, and the steps ``history`` (the weights, first to last).
+
+    >>> descent_alt([-1.0, 0.2, 0.9], best=0.924).split("Right: ")[1]
+    'w against the step number, rising from −1 towards the best w.'
+    """
+    start, end = float(history[0]), float(history[-1])
+    way = "rising" if end > start else "falling"
+    return (f"Left: the loss of a one-weight sigmoid neuron as a function of w, a valley with its "
+            f"bottom near w = {_n(best)}, and the gradient-descent steps walking down into it from "
+            f"w = {_n(start)}, ending at w = {_n(end)}. Right: w against the step number, {way} from "
+            f"{_n(start)} towards the best w.")
+
+
+def derivatives_alt(names, x) -> str:
+    """Alt text of panels drawn by :func:`plot_with_derivative` for ``names`` on ``x``: each panel's
+    name and where on the window its derivative is lowest and highest.
+
+    >>> derivatives_alt(["relu"], np.linspace(-4, 4, 9)).split("line. ")[-1]
+    'relu: f′ from 0 to 1, its maximum first reached at x = 1.'
+    """
+    x = np.asarray(x, dtype=float)
+    parts = []
+    for name in names:
+        d = ACTIVATIONS[name].derivative(x)
+        if d.min() == d.max():
+            parts.append(f"{name}: f′ constant at {_n(d.min())}.")
+            continue
+        parts.append(f"{name}: f′ from {_n(d.min())} to {_n(d.max())}, its maximum first "
+                     f"reached at x = {_n(x[np.argmax(d)])}.")
+    return (f"{len(parts)} panels on x from {_n(x.min())} to {_n(x.max())}, each an activation as a "
+            "solid line and its derivative as a dashed line. " + " ".join(parts))
+
+
+def difference_errors_alt(best) -> str:
+    """Alt text of the finite-difference error plot, from ``best``: ``{(dtype, method): (h, error)}``
+    with the step of smallest error of each curve.
+
+    >>> difference_errors_alt({("float64", "central"): (1e-5, 1e-11)})[-52:]
+    'Smallest errors: float64 central 1e-11 at h = 1e-05.'
+    """
+    lows = "; ".join(f"{dtype} {method} {error:.0e} at h = {h:.0e}"
+                     for (dtype, method), (h, error) in best.items())
+    return ("Log-log plot of the error of forward and central differences against the step h, in "
+            "float64 (solid) and float32 (dotted), with grey guide lines of slope 1 and 2. Each curve "
+            "is a V: for large h the error falls along the guide of its method, for small h it rises "
+            f"again, jagged, as round-off takes over. Smallest errors: {lows}.")
 
 
 def plot_difference_errors(ax, f, df, x0: float, hs=None, dtypes=(np.float64, np.float32)):

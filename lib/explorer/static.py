@@ -58,7 +58,7 @@ def sizer_html(frames: list[str]) -> str:
 
     >>> print(sizer_html([_png(64, 32) + '<div class="explorer-readout">a</div>',
     ...                   _png(64, 32) + '<div class="explorer-readout">b c</div>']))
-    <div class="explorer-sizer" aria-hidden="true"><div class="explorer-sizer-frame" style="width:64px;max-width:100%;aspect-ratio:64/32"></div><div class="explorer-sizer-readouts"><div class="explorer-readout">a</div><div class="explorer-readout">b c</div></div></div>
+    <div class="explorer-sizer" aria-hidden="true"><div class="explorer-sizer-frame" style="width:100%;max-width:64px;aspect-ratio:64/32"></div><div class="explorer-sizer-readouts"><div class="explorer-readout">a</div><div class="explorer-readout">b c</div></div></div>
     >>> sizer_html([_png(64, 32), _png(64, 40)])
     Traceback (most recent call last):
     ...
@@ -72,7 +72,7 @@ def sizer_html(frames: list[str]) -> str:
     readouts = list(dict.fromkeys(r for f in frames for r in _READOUT.findall(f)))
     stacked = "".join(f'<div class="explorer-readout">{r}</div>' for r in readouts)
     return ('<div class="explorer-sizer" aria-hidden="true">'
-            f'<div class="explorer-sizer-frame" style="width:{width}px;max-width:100%;aspect-ratio:{width}/{height}"></div>'
+            f'<div class="explorer-sizer-frame" style="width:100%;max-width:{width}px;aspect-ratio:{width}/{height}"></div>'
             + (f'<div class="explorer-sizer-readouts">{stacked}</div>' if readouts else "") + "</div>")
 
 

@@ -5,8 +5,13 @@ Run after the build with the rest of the browser check: ``pytest tests/browser -
 
 - progressive explorers (pages with widgets): while the widget manager is held back, the page's text
   and first figures are there and every explorer shows its first frame as a plain image; once the
-  manager arrives, every explorer renders and each one answers a change of its first control with
-  another frame (no kernel);
+  manager arrives, every explorer renders; every control of every explorer is moved as a reader moves
+  it (each slider dragged with the mouse, after a tap on its handle; another option, another toggle)
+  and back: each move shows another frame or readout (no kernel) and moving back the first one, no
+  move logs an error, and the explorer's block keeps its width and height; the frames of one
+  explorer (the files the build wrote) all have one pixel size;
+- sliders: at 1280 px every slider's track is at least 150 px long, at 390 px as long as fits (at
+  most 150 px asked) and never 0;
 - layout at 1280 px: a code cell shows 88 columns; no code, output or checker message scrolls sideways
   or runs past the page; at 390 px only wide tables and display maths scroll, inside their own box;
   no table cell breaks a word in the middle ("inplace=F alse");

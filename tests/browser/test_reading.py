@@ -296,7 +296,7 @@ def _frame_sizes(site_dir: Path, page_path: str, html: str) -> list[str]:
     return problems
 
 
-def _handle_x(page, control) -> tuple[float, float]:
+def _handle_centre(page, control) -> tuple[float, float]:
     box = page.locator(f'[data-check="{control["id"]}"] .noUi-handle').bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
@@ -304,7 +304,7 @@ def _handle_x(page, control) -> tuple[float, float]:
 def _drag(page, control, to: float | None = None) -> float:
     """Drag a slider's handle with the mouse, after a tap on it, to ``to`` (by default the far end of
     its track); return where the handle was."""
-    x, y = _handle_x(page, control)
+    x, y = _handle_centre(page, control)
     page.mouse.move(x, y)
     page.mouse.down()  # a tap where the handle is: on a track of no width it made the figure vanish
     page.mouse.up()

@@ -178,10 +178,25 @@ CONTROLS = """
 }
 """
 
-# The explorer's block (its card): what must keep its size while the reader moves a control.
-BLOCK = """
-(i) => { const r = document.querySelectorAll('.cell_output > .widget-subarea')[i].closest('.cell_output').getBoundingClientRect();
-         return [Math.round(r.width * 2) / 2, Math.round(r.height * 2) / 2]; }
+# Explorer #i as the check sees it: the frame it shows (as EXPLORERS does) and the size of its block
+# (its card), which must not change while the reader moves a control.
+STATE = """
+(i) => {
+  const area = document.querySelectorAll('.cell_output > .widget-subarea')[i];
+  const own = el => !el.closest('.explorer-sizer');
+  const img = [...area.querySelectorAll('img')].find(im => im.getClientRects().length && own(im));
+  const readout = [...area.querySelectorAll('.explorer-readout')].find(own);
+  const r = area.closest('.cell_output').getBoundingClientRect();
+  return {src: img ? img.currentSrc || img.src : '', readout: readout ? readout.textContent : '',
+          size: [Math.round(r.width * 2) / 2, Math.round(r.height * 2) / 2]};
+}
+"""
+
+# Where a slider's handle is, and its track.
+HANDLE = """
+(id) => { const h = document.querySelector(`[data-check="${id}"] .noUi-handle`).getBoundingClientRect();
+          const t = document.querySelector(`[data-check="${id}"] .noUi-target`).getBoundingClientRect();
+          return {x: h.x + h.width / 2, y: h.y + h.height / 2, left: t.left, right: t.right}; }
 """
 
 SLIDER_TRACKS = """
@@ -296,23 +311,18 @@ def _frame_sizes(site_dir: Path, page_path: str, html: str) -> list[str]:
     return problems
 
 
-def _handle_centre(page, control) -> tuple[float, float]:
-    box = page.locator(f'[data-check="{control["id"]}"] .noUi-handle').bounding_box()
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-
-
 def _drag(page, control, to: float | None = None) -> float:
     """Drag a slider's handle with the mouse, after a tap on it, to ``to`` (by default the far end of
     its track); return where the handle was."""
-    x, y = _handle_centre(page, control)
+    at = page.evaluate(HANDLE, control["id"])
+    x, y = at["x"], at["y"]
     page.mouse.move(x, y)
     page.mouse.down()  # a tap where the handle is: on a track of no width it made the figure vanish
     page.mouse.up()
     if to is None:
-        track = page.locator(f'[data-check="{control["id"]}"] .noUi-target').bounding_box()
-        to = track["x"] + track["width"] - 1 if x < track["x"] + track["width"] / 2 else track["x"] + 1
+        to = at["right"] - 1 if x < (at["left"] + at["right"]) / 2 else at["left"] + 1
     page.mouse.down()
-    page.mouse.move(to, y, steps=4)
+    page.mouse.move(to, y, steps=2)
     page.mouse.up()
     return x
 
@@ -325,8 +335,8 @@ def _move(page, control, back=None):
         return _drag(page, control, back)
     if control["kind"] == "select":
         select = widget.locator("select")
-        was = select.evaluate("s => s.selectedIndex")
-        select.select_option(index=(was + 1) % select.locator("option").count() if back is None else back)
+        was, count = select.evaluate("s => [s.selectedIndex, s.options.length]")
+        select.select_option(index=(was + 1) % count if back is None else back)
         return was
     buttons = widget.locator(".widget-toggle-button")
     was = buttons.evaluate_all("bs => bs.findIndex(b => b.classList.contains('mod-active'))")
@@ -334,8 +344,10 @@ def _move(page, control, back=None):
     return was
 
 
-CHANGED = f"""(arg) => {{ const now = ({EXPLORERS})()[arg.i];
-  return now.src && (JSON.stringify(now) === JSON.stringify(arg.frame)) === arg.same; }}"""
+# Explorer arg.i once it shows another frame than arg.frame (arg.same: once it shows arg.frame again).
+CHANGED = f"""(arg) => {{ const now = ({STATE})(arg.i);
+  const same = now.src === arg.frame.src && now.readout === arg.frame.readout;
+  return now.src && same === arg.same ? now : null; }}"""
 
 
 def _controls(page, errors: list[str]) -> list[str]:
@@ -352,30 +364,29 @@ def _controls(page, errors: list[str]) -> list[str]:
         for control in controls:
             what = f"explorer #{i + 1}'s {control['kind']} {control['label']!r}"
             page.locator(f'[data-check="{control["id"]}"]').scroll_into_view_if_needed()
-            size = size or page.evaluate(BLOCK, i)
-            first = page.evaluate(EXPLORERS)[i]
+            first = page.evaluate(STATE, i)
+            size = size or first["size"]
             back = None
             for step in ("forth", "back"):
                 logged = len(errors)
                 back = _move(page, control, back)
                 try:
-                    page.wait_for_function(CHANGED, arg={"i": i, "frame": first, "same": step == "back"}, timeout=3000)
-                    answered = True
+                    now = page.wait_for_function(CHANGED, arg={"i": i, "frame": first, "same": step == "back"},
+                                                 timeout=3000).json_value()
                 except Exception:  # playwright's TimeoutError
-                    answered = False
-                    now = page.evaluate(EXPLORERS)[i]
-                    problems.append(f"{what}: " + ("the figure vanished" if not now["src"] else
+                    now = None
+                    shown = page.evaluate(STATE, i)
+                    problems.append(f"{what}: " + ("the figure vanished" if not shown["src"] else
                                                    "moving it showed no other frame" if step == "forth" else
                                                    "moving it back did not show its first frame again"))
                 if len(errors) > logged:
                     problems += [f"{what}: moving it logged {e}" for e in errors[logged:]]
                     del errors[logged:]
-                now = page.evaluate(BLOCK, i)
-                if now != size:
-                    problems.append(f"{what}: moving it changed the explorer's size from {size[0]:g} x {size[1]:g} px "
-                                    f"to {now[0]:g} x {now[1]:g} px")
-                if not answered:
+                if now is None:
                     break
+                if now["size"] != size:
+                    problems.append(f"{what}: moving it changed the explorer's size from {size[0]:g} x {size[1]:g} px "
+                                    f"to {now['size'][0]:g} x {now['size'][1]:g} px")
     return problems
 
 

@@ -15,10 +15,69 @@ import "@lumino/widgets/style/index.css";
 import "@jupyter-widgets/controls/css/widgets-base.css";
 import "@jupyter-widgets/controls/css/labvariables.css";
 
+// A selection slider whose index is always one of its options. noUiSlider turns a pointer on a track
+// of no width into NaN (0 / 0); passed on, that index made the linked stacks look up a frame that is
+// not there ("Cannot read properties of undefined (reading 'state_change')") and the figure vanished.
+// An index that is not an option is ignored and the handle goes back to the model's index.
+class SelectionSliderView extends controls.SelectionSliderView {
+  isOption(values) {
+    const index = Number(values[0]);
+    return Number.isInteger(index) && index >= 0 && index < this.model.get("_options_labels").length;
+  }
+
+  handleSliderUpdateEvent(values, handle) {
+    if (this.isOption(values)) super.handleSliderUpdateEvent(values, handle);
+    else this.$slider.noUiSlider.set(this.model.get("index"));
+  }
+
+  handleSliderChangeEvent(values, handle) {
+    if (this.isOption(values)) super.handleSliderChangeEvent(values, handle);
+  }
+
+  handleSliderChanged(values, handle) {
+    if (this.isOption(values)) super.handleSliderChanged(values, handle);
+  }
+}
+
+// A stack keeps showing its frame when asked for a child it does not have.
+class StackView extends controls.StackView {
+  update_children() {
+    const index = this.model.get("selected_index");
+    if (index !== null && this.model.get("children")[index] === undefined) return;
+    super.update_children();
+  }
+}
+
 const MODULES = {
   "@jupyter-widgets/base": base,
-  "@jupyter-widgets/controls": controls,
+  "@jupyter-widgets/controls": { ...controls, SelectionSliderView, StackView },
 };
+
+// A slider's readout keeps one width, that of its longest option, so the track beside it does not
+// change length under the reader's pointer as the value changes.
+function steadyReadout(view) {
+  const readout = view.el.querySelector(".widget-readout");
+  if (!readout || !readout.getClientRects().length) return;
+  const shown = readout.textContent;
+  readout.style.width = readout.style.minWidth = readout.style.maxWidth = "";
+  readout.style.width = "max-content";
+  readout.style.maxWidth = "none";
+  let widest = 0;
+  for (const label of view.model.get("_options_labels")) {
+    readout.textContent = label;
+    widest = Math.max(widest, readout.getBoundingClientRect().width);
+  }
+  readout.textContent = shown;
+  const width = `${Math.ceil(widest) + 2}px`;
+  readout.style.width = readout.style.minWidth = readout.style.maxWidth = width;
+}
+
+async function steadyReadouts(models) {
+  for (const model of models) {
+    if (model.get("_model_name") !== "SelectionSliderModel") continue;
+    for (const view of await Promise.all(Object.values(model.views || {}))) steadyReadout(view);
+  }
+}
 
 class SiteManager extends ManagerBase {
   async loadClass(className, moduleName, moduleVersion) {
@@ -63,6 +122,7 @@ async function renderWidgets(root = document) {
       viewTag.parentElement.insertBefore(area, viewTag);
       try {
         await manager.display_view(manager.create_view(model), area);
+        await steadyReadouts(models);
         viewTag.dispatchEvent(new CustomEvent("course-widget-shown", { bubbles: true }));
       } catch (error) {
         area.remove();

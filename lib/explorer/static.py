@@ -6,10 +6,20 @@ of its static grid (every combination of its controls' static values) and nests 
 control's ``index`` is linked in the browser (``jslink``) to the ``selected_index`` of every stack of
 its level, so moving a control shows another precomputed frame. A control with a single static value
 is fixed at it and not shown; identical frames share one widget; PNGs are palette-compressed.
+
+An explorer keeps its size from frame to frame, so the page never moves under the reader's pointer:
+every frame of one explorer has the same pixel size (checked here), and under the stack of frames
+lies a *sizer* in the same place (``course.css`` lays the explorer out as a grid): an invisible box
+of the frames' size above every readout of the explorer, stacked in one place, so the block is as
+tall as its tallest frame whatever the width of the page. Readouts that wrap onto more lines in one
+frame than in another no longer change the height of the block.
 """
 
 from __future__ import annotations
 
+import base64
+import re
+import struct
 from typing import Any
 
 import numpy as np
@@ -17,8 +27,53 @@ import numpy as np
 #: Frames beyond this many in one explorer's static form are refused (page weight).
 MAX_FRAMES = 60
 
+_INLINE_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+_READOUT = re.compile(r'<div class="explorer-readout">(.*?)</div>', re.S)
+
 NOTE = ('<span class="explorer-note">Precomputed explorer: the controls pick among {count} frames '
         'computed when this page was built. Run the notebook for every setting.</span>')
+
+
+def _png(width: int, height: int) -> str:
+    """A tiny frame's HTML with a PNG header of the given size (for the examples)."""
+    head = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + struct.pack(">II", width, height) + bytes(8)
+    return f'<img src="data:image/png;base64,{base64.b64encode(head).decode()}">'
+
+
+def png_size(frame: str) -> tuple[int, int]:
+    """The pixel size (width, height) of the inline PNG in a frame's HTML, read from its header.
+
+    >>> png_size(_png(640, 272))
+    (640, 272)
+    """
+    found = _INLINE_PNG.search(frame)
+    if found is None:
+        raise ValueError("frame: holds no inline PNG")
+    head = base64.b64decode(found.group(1)[:32])  # 24 bytes: the signature and IHDR's width and height
+    return struct.unpack(">II", head[16:24])
+
+
+def sizer_html(frames: list[str]) -> str:
+    """The invisible box under an explorer's frames: the frames' size, then every readout stacked.
+
+    >>> print(sizer_html([_png(64, 32) + '<div class="explorer-readout">a</div>',
+    ...                   _png(64, 32) + '<div class="explorer-readout">b c</div>']))
+    <div class="explorer-sizer" aria-hidden="true"><div class="explorer-sizer-frame" style="width:100%;max-width:64px;aspect-ratio:64/32"></div><div class="explorer-sizer-readouts"><div class="explorer-readout">a</div><div class="explorer-readout">b c</div></div></div>
+    >>> sizer_html([_png(64, 32), _png(64, 40)])
+    Traceback (most recent call last):
+    ...
+    ValueError: frames: an explorer's frames must all have one pixel size, got [(64, 32), (64, 40)] (give the view a fixed figure size, not bbox_inches='tight')
+    """
+    sizes = {png_size(f) for f in frames}
+    if len(sizes) != 1:
+        raise ValueError(f"frames: an explorer's frames must all have one pixel size, got {sorted(sizes)} "
+                         "(give the view a fixed figure size, not bbox_inches='tight')")
+    ((width, height),) = sizes
+    readouts = list(dict.fromkeys(r for f in frames for r in _READOUT.findall(f)))
+    stacked = "".join(f'<div class="explorer-readout">{r}</div>' for r in readouts)
+    return ('<div class="explorer-sizer" aria-hidden="true">'
+            f'<div class="explorer-sizer-frame" style="width:100%;max-width:{width}px;aspect-ratio:{width}/{height}"></div>'
+            + (f'<div class="explorer-sizer-readouts">{stacked}</div>' if readouts else "") + "</div>")
 
 
 def static_form(explorer):
@@ -49,6 +104,9 @@ def static_form(explorer):
         return w.Stack([level(depth + 1, prefix + (v,)) for v in moving[depth][1]])
 
     root = level(0, ())
+    root.add_class("explorer-frames")
+    sizer = w.HTML(sizer_html(list(frames)))
+    sizer.add_class("explorer-sizer-box")
     explorer.update(**initial)
     controls = {n: explorer.controls[n].static_widget(n, a) for n, a in moving}
 
@@ -60,4 +118,9 @@ def static_form(explorer):
             stack.selected_index = controls[name].index
         stacks = [child for s in stacks for child in s.children if isinstance(child, w.Stack)]
     note = w.HTML(NOTE.format(count=count))
-    return w.VBox([w.HBox(list(controls.values()), layout=w.Layout(flex_flow="row wrap")), root, note])
+    bar = w.HBox(list(controls.values()), layout=w.Layout(flex_flow="row wrap"))
+    bar.add_class("explorer-controls")
+    note.add_class("explorer-note-box")
+    form = w.VBox([bar, root, sizer, note])
+    form.add_class("explorer")
+    return form

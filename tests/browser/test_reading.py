@@ -5,8 +5,13 @@ Run after the build with the rest of the browser check: ``pytest tests/browser -
 
 - progressive explorers (pages with widgets): while the widget manager is held back, the page's text
   and first figures are there and every explorer shows its first frame as a plain image; once the
-  manager arrives, every explorer renders and each one answers a change of its first control with
-  another frame (no kernel);
+  manager arrives, every explorer renders; every control of every explorer is moved as a reader moves
+  it (each slider dragged with the mouse, after a tap on its handle; another option, another toggle)
+  and back: each move shows another frame or readout (no kernel) and moving back the first one, no
+  move logs an error, and the explorer's block keeps its width and height; the frames of one
+  explorer (the files the build wrote) all have one pixel size;
+- sliders: at 1280 px every slider's track is at least 150 px long, at 390 px as long as fits (at
+  most 150 px asked) and never 0;
 - layout at 1280 px: a code cell shows 88 columns; no code, output or checker message scrolls sideways
   or runs past the page; at 390 px only wide tables and display maths scroll, inside their own box;
   no table cell breaks a word in the middle ("inplace=F alse");
@@ -25,6 +30,7 @@ Run after the build with the rest of the browser check: ``pytest tests/browser -
 from __future__ import annotations
 
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -145,10 +151,65 @@ IMAGES_SHOWN = """
 
 EXPLORERS = """
 () => [...document.querySelectorAll('.cell_output > .widget-subarea')].map(area => {
-  const img = [...area.querySelectorAll('img')].find(i => i.getClientRects().length);
-  const readout = area.querySelector('.explorer-readout');
+  const own = el => !el.closest('.explorer-sizer');  // the invisible sizer under the frames is not a frame
+  const img = [...area.querySelectorAll('img')].find(i => i.getClientRects().length && own(i));
+  const readout = [...area.querySelectorAll('.explorer-readout')].find(own);
   return {src: img ? img.currentSrc || img.src : '', readout: readout ? readout.textContent : ''};
 })
+"""
+
+# Every control of explorer #i, each marked with data-check="i-k" for the check to find it again.
+CONTROLS = """
+(i) => {
+  const area = document.querySelectorAll('.cell_output > .widget-subarea')[i];
+  const found = [];
+  const mark = (el, kind) => {
+    el.dataset.check = `${i}-${found.length}`;
+    const label = el.querySelector('label, .widget-label');
+    found.push({kind, id: el.dataset.check, label: label ? label.textContent.trim() : kind});
+  };
+  for (const el of area.querySelectorAll('.widget-hslider, .widget-dropdown, .widget-toggle-buttons')) {
+    if (el.parentElement.closest('.widget-toggle-buttons')) continue;  // the buttons' own row inside the widget
+    if (el.matches('.widget-hslider') && el.querySelector('.noUi-handle')) mark(el, 'slider');
+    else if (el.matches('.widget-dropdown') && el.querySelector('select')) mark(el, 'select');
+    else if (el.matches('.widget-toggle-buttons') && el.querySelector('.widget-toggle-button')) mark(el, 'toggle');
+  }
+  return found;
+}
+"""
+
+# Explorer #i as the check sees it: the frame it shows (as EXPLORERS does) and the size of its block
+# (its card), which must not change while the reader moves a control.
+STATE = """
+(i) => {
+  const area = document.querySelectorAll('.cell_output > .widget-subarea')[i];
+  const own = el => !el.closest('.explorer-sizer');
+  const img = [...area.querySelectorAll('img')].find(im => im.getClientRects().length && own(im));
+  const readout = [...area.querySelectorAll('.explorer-readout')].find(own);
+  const r = area.closest('.cell_output').getBoundingClientRect();
+  return {src: img ? img.currentSrc || img.src : '', readout: readout ? readout.textContent : '',
+          size: [Math.round(r.width * 2) / 2, Math.round(r.height * 2) / 2]};
+}
+"""
+
+# Where a slider's handle is, and its track.
+HANDLE = """
+(id) => { const h = document.querySelector(`[data-check="${id}"] .noUi-handle`).getBoundingClientRect();
+          const t = document.querySelector(`[data-check="${id}"] .noUi-target`).getBoundingClientRect();
+          return {x: h.x + h.width / 2, y: h.y + h.height / 2, left: t.left, right: t.right}; }
+"""
+
+SLIDER_TRACKS = """
+(least) => [...document.querySelectorAll('.cell_output > .widget-subarea')].flatMap((area, i) =>
+  [...area.querySelectorAll('.widget-hslider')].map(slider => {
+    const track = slider.querySelector('.noUi-target');
+    const readout = slider.querySelector('.widget-readout');
+    const label = slider.querySelector('label, .widget-label');
+    // the most a track could have on this screen: the slider's width less its readout and margins
+    const room = slider.clientWidth - (readout ? readout.getBoundingClientRect().width : 0) - 24;
+    return {explorer: i + 1, label: label ? label.textContent.trim() : '', track: track ? track.getBoundingClientRect().width : 0,
+            needed: Math.min(least, room)};
+  }))
 """
 
 PRINT_CHECK = """
@@ -236,37 +297,105 @@ async () => {
 """
 
 
-def _answers(page) -> list[str]:
-    """Change the first control of every rendered explorer; each must show another frame or readout."""
+def _frame_sizes(site_dir: Path, page_path: str, html: str) -> list[str]:
+    """Every frame file of one explorer (its view tag's data-frames) has one pixel size."""
     problems = []
-    areas = page.locator(".cell_output > .widget-subarea")
-    for i in range(areas.count()):
-        area = areas.nth(i)
-        before = page.evaluate(EXPLORERS)[i]
-        handle = area.locator(".noUi-handle").first
-        select = area.locator("select").first
-        toggles = area.locator(".widget-toggle-button:not(.mod-active)")
-        if handle.count():
-            handle.focus()  # focusing scrolls it into view
-            page.keyboard.press("ArrowRight")
-            page.wait_for_timeout(50)
-            if page.evaluate(EXPLORERS)[i] == before:  # at the end of its range: step back instead
-                page.keyboard.press("ArrowLeft")
-                page.keyboard.press("ArrowLeft")
-        elif select.count():
-            options = select.locator("option")
-            current = select.evaluate("s => s.selectedIndex")
-            select.select_option(index=(current + 1) % options.count())
-        elif toggles.count():
-            toggles.first.click()
-        else:
-            continue
-        try:
-            page.wait_for_function(f"(before) => JSON.stringify(({EXPLORERS})()[{i}]) !== JSON.stringify(before)",
-                                   arg=before, timeout=3000)
-        except Exception:  # playwright's TimeoutError
-            problems.append(f"explorer #{i + 1} did not answer a change of its first control")
+    folder = (site_dir / page_path).parent
+    for i, frames in enumerate(re.findall(r'data-frames="([^"]*)"', html)):
+        sizes = {}
+        for src in frames.split():
+            head = (folder / src).read_bytes()[:24]
+            sizes.setdefault(struct.unpack(">II", head[16:24]), src)
+        if len(sizes) > 1:
+            problems.append(f"explorer #{i + 1}: its frames have {len(sizes)} pixel sizes {sorted(sizes)}")
     return problems
+
+
+def _drag(page, control, to: float | None = None) -> float:
+    """Drag a slider's handle with the mouse, after a tap on it, to ``to`` (by default the far end of
+    its track); return where the handle was."""
+    at = page.evaluate(HANDLE, control["id"])
+    x, y = at["x"], at["y"]
+    page.mouse.move(x, y)
+    page.mouse.down()  # a tap where the handle is: on a track of no width it made the figure vanish
+    page.mouse.up()
+    if to is None:
+        to = at["right"] - 1 if x < (at["left"] + at["right"]) / 2 else at["left"] + 1
+    page.mouse.down()
+    page.mouse.move(to, y, steps=2)
+    page.mouse.up()
+    return x
+
+
+def _move(page, control, back=None):
+    """Move a control as a reader does, to another value or, given ``back`` (what this function
+    returned), to where it was; return what moving it back needs."""
+    widget = page.locator(f'[data-check="{control["id"]}"]')
+    if control["kind"] == "slider":
+        return _drag(page, control, back)
+    if control["kind"] == "select":
+        select = widget.locator("select")
+        was, count = select.evaluate("s => [s.selectedIndex, s.options.length]")
+        select.select_option(index=(was + 1) % count if back is None else back)
+        return was
+    buttons = widget.locator(".widget-toggle-button")
+    was = buttons.evaluate_all("bs => bs.findIndex(b => b.classList.contains('mod-active'))")
+    (buttons.nth(back) if back is not None else widget.locator(".widget-toggle-button:not(.mod-active)").first).click()
+    return was
+
+
+# Explorer arg.i once it shows another frame than arg.frame (arg.same: once it shows arg.frame again).
+CHANGED = f"""(arg) => {{ const now = ({STATE})(arg.i);
+  const same = now.src === arg.frame.src && now.readout === arg.frame.readout;
+  return now.src && same === arg.same ? now : null; }}"""
+
+
+def _controls(page, errors: list[str]) -> list[str]:
+    """Move every control of every rendered explorer as a reader does (drag each slider with the
+    mouse, pick another option, press another toggle), then back: each move shows another frame or
+    readout and moving back the first one again, no move logs an error, and the explorer's block
+    keeps its size throughout."""
+    problems = []
+    for i in range(page.locator(".cell_output > .widget-subarea").count()):
+        controls = page.evaluate(CONTROLS, i)
+        if not controls:
+            problems.append(f"explorer #{i + 1} shows no control")
+        size = None
+        for control in controls:
+            what = f"explorer #{i + 1}'s {control['kind']} {control['label']!r}"
+            page.locator(f'[data-check="{control["id"]}"]').scroll_into_view_if_needed()
+            first = page.evaluate(STATE, i)
+            size = size or first["size"]
+            back = None
+            for step in ("forth", "back"):
+                logged = len(errors)
+                back = _move(page, control, back)
+                try:
+                    now = page.wait_for_function(CHANGED, arg={"i": i, "frame": first, "same": step == "back"},
+                                                 timeout=3000).json_value()
+                except Exception:  # playwright's TimeoutError
+                    now = None
+                    shown = page.evaluate(STATE, i)
+                    problems.append(f"{what}: " + ("the figure vanished" if not shown["src"] else
+                                                   "moving it showed no other frame" if step == "forth" else
+                                                   "moving it back did not show its first frame again"))
+                if len(errors) > logged:
+                    problems += [f"{what}: moving it logged {e}" for e in errors[logged:]]
+                    del errors[logged:]
+                if now is None:
+                    break
+                if now["size"] != size:
+                    problems.append(f"{what}: moving it changed the explorer's size from {size[0]:g} x {size[1]:g} px "
+                                    f"to {now['size'][0]:g} x {now['size'][1]:g} px")
+    return problems
+
+
+def _tracks(page, width: int) -> list[str]:
+    least = 150
+    return [f"at {width} px: explorer #{t['explorer']}'s slider {t['label']!r} has a track of {t['track']:.0f} px "
+            f"(at least {max(t['needed'], 1):.0f})"
+            for t in page.evaluate(SLIDER_TRACKS, least)
+            if t["track"] < max(t["needed"], 1) - 0.5 or (width >= 1280 and t["track"] < least - 0.5)]
 
 
 BLOCKING_SCRIPT = re.compile(r'<script(?![^>]*\b(?:defer|async)\b)[^>]*\bsrc="[^"]*_vendor/[^"]*"')
@@ -304,6 +433,7 @@ def _layout(page, width: int) -> list[str]:
     # course.js re-measures inline formulas in the frame after a resize: let two frames pass
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     problems = [f"at {width} px: {p}" for p in page.evaluate(OVERFLOW, ALLOWED_SCROLLERS)]
+    problems += _tracks(page, width)
     if width >= 1280:
         problems += [f"at {width} px: {p}" for p in page.evaluate(CODE_COLUMNS, COLUMNS)]
     split = page.evaluate(SPLIT_WORDS)
@@ -349,6 +479,7 @@ def _dark(page) -> list[str]:
 
 def test_reading(browser, site_url, site_dir, page_path):
     problems: list[str] = []
+    errors: list[str] = []
     blocked: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     sitekit.block_other_hosts(context, blocked)
@@ -356,11 +487,13 @@ def test_reading(browser, site_url, site_dir, page_path):
     context.route("**/_vendor/widgets.js", lambda route: held.append(route))
     page = context.new_page()
     page.on("console", lambda msg: msg.type == "error" and "ERR_BLOCKED_BY_CLIENT" not in msg.text
-            and problems.append(f"console error: {msg.text}"))
-    page.on("pageerror", lambda error: problems.append(f"uncaught exception: {error}"))
+            and errors.append(f"console error: {msg.text}"))
+    page.on("pageerror", lambda error: errors.append(f"uncaught exception: {error}"))
     bodies, pending = sitekit.record_responses(page)
     try:
-        problems += _first_visit(page, site_url + page_path, (site_dir / page_path).read_text(encoding="utf-8"))
+        html = (site_dir / page_path).read_text(encoding="utf-8")
+        problems += _first_visit(page, site_url + page_path, html)
+        problems += _frame_sizes(site_dir, page_path, html)
         for route in held:
             route.continue_()
         context.unroute("**/_vendor/widgets.js")
@@ -376,7 +509,7 @@ def test_reading(browser, site_url, site_dir, page_path):
                                 f"{page.locator('.widget-fallback').count()} still shown as pictures")
             sitekit.wait_until_quiet(page, pending)
         VISITS[page_path] = {u: sitekit.compressed_size(u, b) for u, b in bodies.items()}
-        problems += _answers(page)
+        problems += _controls(page, errors)
         problems += _layout(page, 1280)
         problems += _layout(page, 390)
         problems += _print(page, page_path)
@@ -388,6 +521,7 @@ def test_reading(browser, site_url, site_dir, page_path):
             problems.append(f"favicon missing: {icon.first.get_attribute('href')}")
     finally:
         context.close()
+    problems += errors
     problems += [f"request to another host (blocked): {u}" for u in dict.fromkeys(blocked)]
     assert not problems, f"{page_path}: {len(problems)} problem(s)\n  " + "\n  ".join(problems)
 

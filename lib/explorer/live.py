@@ -40,6 +40,7 @@ def live_form(explorer):
     if explorer.warm:
         warm(explorer)
     widgets = {name: c.live_widget(name) for name, c in explorer.controls.items()}
+    explorer.live_times = []  # ms per redraw, change to frame sent (bench/bench_live.py reads it)
     image = w.HTML()
     lock = threading.Lock()
 
@@ -64,10 +65,12 @@ def live_form(explorer):
             widgets[name].layout.display = "" if shown(control, values) else "none"
 
     def redraw(_change=None):
+        start = time.perf_counter()
         values = {name: wd.value for name, wd in widgets.items()}
         offer()
         with lock:
             image.value = explorer.frame_html(explorer.respond(**values))
+            explorer.live_times.append(1e3 * (time.perf_counter() - start))
             if hasattr(explorer.view, "advance") and explorer.worker is None:
                 explorer.worker = threading.Thread(target=work, name="explorer", daemon=True)
                 explorer.worker.start()
@@ -76,4 +79,5 @@ def live_form(explorer):
         wd.observe(redraw, names="value")
     offer()
     image.value = explorer.frame_html(explorer.update(**{name: wd.value for name, wd in widgets.items()}))
-    return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image])
+    return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image],
+                  _dom_classes=["course-explorer"])

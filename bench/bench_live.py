@@ -211,23 +211,24 @@ def measure(page, root, label: str, steps: int, drag_steps: int) -> dict:
     handle.focus()
     root_el = root.element_handle()
     key, drag, heights, sizes = [], [], set(), set()
-    direction, step = "ArrowRight", 0.0
+    direction, missed = "ArrowRight", 0
+    handle.press("ArrowRight")  # a first step, not timed
+    time.sleep(1.0)
     for _ in range(steps):
         now, low, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
         if now >= high:
             direction = "ArrowLeft"
         elif now <= low:
             direction = "ArrowRight"
-        waiting = page.evaluate_handle("root => window.__nextFrame(root, 3000)", root_el)
+        arm(page, root_el)
         handle.press(direction)
-        result = waiting.json_value()
-        step = step or abs(float(handle.get_attribute("aria-valuenow")) - now)
+        result = page.evaluate("() => window.__pending")
+        missed += not result
         if result:
             key.append(result["ms"])
             heights.add(round(result["height"]))
             sizes.add(tuple(round(x) for x in result["img"]))
     # a drag: the handle held and moved one step of the slider at a time
-    track = slider.locator(".noUi-base").first.bounding_box()
     low, high = float(handle.get_attribute("aria-valuemin")), float(handle.get_attribute("aria-valuemax"))
     box = handle.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -236,16 +237,15 @@ def measure(page, root, label: str, steps: int, drag_steps: int) -> dict:
     direction = 1
     for _ in range(drag_steps):
         before = float(handle.get_attribute("aria-valuenow"))
-        pixel = track["width"] * step / (high - low)
-        if x + direction * pixel > track["x"] + track["width"] or x + direction * pixel < track["x"]:
+        if (direction > 0 and before >= high) or (direction < 0 and before <= low):
             direction = -direction
-        x += direction * pixel
-        waiting = page.evaluate_handle("root => window.__nextFrame(root, 3000)", root_el)
-        page.mouse.move(x, y)
-        if float(handle.get_attribute("aria-valuenow")) == before:
-            waiting.dispose()
-            continue
-        result = waiting.json_value()
+        arm(page, root_el)
+        for _ in range(40):  # a pixel at a time until the slider takes the next value
+            x += direction
+            page.mouse.move(x, y)
+            if float(handle.get_attribute("aria-valuenow")) != before:
+                break
+        result = page.evaluate("() => window.__pending")
         if result:
             drag.append(result["ms"])
             heights.add(round(result["height"]))
@@ -254,14 +254,19 @@ def measure(page, root, label: str, steps: int, drag_steps: int) -> dict:
     time.sleep(1.0)
     # a burst: a key held down (30 steps a second), then the time until the last frame is shown
     handle.focus()
-    settling = page.evaluate_handle("root => window.__settle(root, 1500)", root_el)
+    page.evaluate("root => { window.__pending = window.__settle(root, 1500); }", root_el)
     now, low, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
     direction = "ArrowLeft" if now > (low + high) / 2 else "ArrowRight"
     for _ in range(30):
         handle.press(direction)
         time.sleep(1 / 30)
-    burst = settling.json_value()
-    return {"key": key, "drag": drag, "burst": burst, "heights": sorted(heights), "sizes": sorted(sizes)}
+    burst = page.evaluate("() => window.__pending")
+    return {"key": key, "drag": drag, "burst": burst, "missed": missed, "heights": sorted(heights), "sizes": sorted(sizes)}
+
+
+def arm(page, root_el) -> None:
+    """Start waiting in the page for the explorer's next frame (``window.__pending``)."""
+    page.evaluate("root => { window.__pending = window.__nextFrame(root, 1500); }", root_el)
 
 
 def set_control(root, label: str, value: str) -> None:
@@ -305,6 +310,9 @@ def main(argv=None) -> int:
                     set_control(explorer, control, value)
                     time.sleep(1.0)
                 results[name] = measure(page, explorer, label, args.steps, args.drag_steps)
+                r = results[name]
+                print(f"{name}: {len(r['key'])} key steps, {len(r['drag'])} drag steps, "
+                      f"{r['missed']} without a new frame", file=sys.stderr, flush=True)
             after = live_times(root)
             for name in args.only:
                 view = TARGETS[name][1]

@@ -24,6 +24,7 @@ them answers without a full draw (and a view that caches work per setting answer
 
 from __future__ import annotations
 
+import functools
 import html
 import threading
 import time
@@ -41,6 +42,19 @@ def warm(explorer) -> None:
     explorer.update(**initial)
 
 
+@functools.cache
+def frame_widget():
+    """``ipywidgets.Image`` with an empty ``description``: the browser's image view reads one to
+    decide where the ``tooltip`` (here the alt text) goes, and fails to draw without it."""
+    import ipywidgets as w
+    import traitlets
+
+    class Frame(w.Image):
+        description = traitlets.Unicode("").tag(sync=True)
+
+    return Frame
+
+
 def live_form(explorer):
     """The controls, the image and the readout, as an ipywidgets ``VBox`` that redraws on every change."""
     import ipywidgets as w
@@ -50,7 +64,7 @@ def live_form(explorer):
     widgets = {name: c.live_widget(name) for name, c in explorer.controls.items()}
     explorer.live_times = []  # ms per redraw, change to frame sent (bench/bench_live.py reads it)
     width, height = explorer.fig.canvas.get_width_height()
-    image = w.Image(format="png", width=str(width), height=str(height),
+    image = frame_widget()(format="png", width=str(width), height=str(height),
                     layout=w.Layout(max_width="100%", height="auto"))
     readout = w.HTML(layout=w.Layout(min_height="1.5em", margin="0"))
     readout.add_class("explorer-readout")

@@ -150,6 +150,8 @@ def test_live_image_keeps_the_frame_size_and_the_alt_text_follows_the_values():
     slider, image, readout = box.children[0].children[0], box.children[1], box.children[2]
     assert (image.width, image.height) == ("150", "100") and image.layout.height == "auto"
     assert readout.layout.min_height  # one line reserved even for an empty readout
+    assert image.description == ""    # the browser's image view needs one to place the tooltip
+    assert readout.layout.max_width == "150px"
     for value in (-2.0, 0.5, 2.0):
         slider.value = value
         assert pixels(bytes(image.value)).shape[:2] == (100, 150) and image.tooltip == f"slope {value:g}"

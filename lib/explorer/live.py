@@ -6,7 +6,8 @@ browser turns into a blob URL for the same ``<img>``, so there is no base64, no 
 new element. The image keeps the frame's pixel size (its ``width`` and ``height``), so the block
 does not move while a frame arrives, and it carries the alt text as its ``title`` (an ``Image``
 widget has no ``alt``; ``title`` is what assistive technology reads in its place). The readout is
-text in an ``HTML`` widget of its own, one line high at least. The figure is never rebuilt, and its
+text in an ``HTML`` widget of its own, as wide as the image and never lower than it has been (from
+one line, with room reserved for as many lines as the longest readout so far needs). The figure is never rebuilt, and its
 frames are blitted (:mod:`lib.explorer.render`). While the kernel is busy with one redraw, the
 browser's widget manager holds back further changes of a control and sends only the latest, so a
 fast drag does not queue redraws.
@@ -66,7 +67,7 @@ def live_form(explorer):
     width, height = explorer.fig.canvas.get_width_height()
     image = frame_widget()(format="png", width=str(width), height=str(height),
                     layout=w.Layout(max_width="100%", height="auto"))
-    readout = w.HTML(layout=w.Layout(min_height="1.5em", margin="0"))
+    readout = w.HTML(layout=w.Layout(min_height="1.5em", max_width=f"{width}px", margin="0"))
     readout.add_class("explorer-readout")
     lock = threading.Lock()
 
@@ -76,6 +77,10 @@ def live_form(explorer):
             image.value = png
             image.tooltip = explorer.alt_text()
         readout.value = html.escape(text)
+        # the readout wraps at the image's width; its height only grows (about 7 px a character)
+        lines = max(1, -(-len(text) * 7 // width))
+        if lines * 1.5 > float(readout.layout.min_height.removesuffix("em")):
+            readout.layout.min_height = f"{1.5 * lines:g}em"
 
     def work():
         while True:

@@ -134,11 +134,27 @@ def test_too_many_frames_raise():
 def test_live_form_redraws_on_change():
     e = make()
     box = e.live()
-    slider, image = box.children[0].children[0], box.children[1]
-    first = image.value
+    slider, image, readout = box.children[0].children[0], box.children[1], box.children[2]
+    first = bytes(image.value)
+    assert first[:4] == b"\x89PNG" and image.format == "png" and image.tooltip == "a line"
     slider.value = -2.0
-    assert image.value != first and "slope -2" in image.value
+    assert bytes(image.value) != first and readout.value == "a: slope -2"
+    np.testing.assert_array_equal(pixels(bytes(image.value)), pixels(e.render()))  # the frame as it stands
     np.testing.assert_allclose(e.view.line.get_ydata(), -2 * np.linspace(-1, 1, 11))
+
+
+def test_live_image_keeps_the_frame_size_and_the_alt_text_follows_the_values():
+    e = ex.Explorer(Line, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt=lambda slope: f"slope {slope:g}",
+                    width=3, height=2, dpi=50)
+    box = e.live()
+    slider, image, readout = box.children[0].children[0], box.children[1], box.children[2]
+    assert (image.width, image.height) == ("150", "100") and image.layout.height == "auto"
+    assert readout.layout.min_height  # one line reserved even for an empty readout
+    assert image.description == ""    # the browser's image view needs one to place the tooltip
+    assert readout.layout.max_width == "150px"
+    for value in (-2.0, 0.5, 2.0):
+        slider.value = value
+        assert pixels(bytes(image.value)).shape[:2] == (100, 150) and image.tooltip == f"slope {value:g}"
 
 
 class Counting(Line):
@@ -186,8 +202,8 @@ def test_live_form_finishes_the_work_in_a_thread(changes):
 
     e = ex.Explorer(Slow, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="slow")
     box = e.live()
-    slider, image = box.children[0].children[0], box.children[1]
-    assert "slope 1: 4 of 4" in image.value and e.worker is None  # the first frame is complete
+    slider, readout = box.children[0].children[0], box.children[2]
+    assert readout.value == "slope 1: 4 of 4" and e.worker is None  # the first frame is complete
     threads.clear()
     for value in changes:   # a change while the worker runs switches its work to the new setting
         slider.value = value
@@ -195,7 +211,7 @@ def test_live_form_finishes_the_work_in_a_thread(changes):
     while (worker := e.worker) is not None and time.monotonic() < deadline:
         worker.join(timeout=0.1)
     assert e.worker is None and threading.current_thread() not in threads and threads
-    assert f"slope {changes[-1]:g}: 4 of 4" in image.value
+    assert readout.value == f"slope {changes[-1]:g}: 4 of 4"
     np.testing.assert_allclose(e.view.line.get_ydata(), changes[-1] * np.linspace(-1, 1, 11))
 
 

@@ -1,8 +1,16 @@
 """The live form of an explorer: ipywidgets in a running kernel, one redraw per change.
 
-Each change of a control calls the view's ``update`` through :meth:`Explorer.respond` and shows the
-new frame in an ``HTML`` widget (a PNG inline, with its alt text and the readout). The figure is
-never rebuilt, and its frames are blitted (:mod:`lib.explorer.render`).
+Each change of a control calls the view's ``update`` through :meth:`Explorer.respond` and sends the
+new frame to an ``Image`` widget as PNG bytes: a binary buffer of the widget message, which the
+browser turns into a blob URL for the same ``<img>``, so there is no base64, no HTML to parse and no
+new element. The image keeps the frame's pixel size (its ``width`` and ``height``), so the block
+does not move while a frame arrives, and it carries the alt text as its ``title`` (an ``Image``
+widget has no ``alt``; ``title`` is what assistive technology reads in its place). The readout is
+text in an ``HTML`` widget of its own, as wide as the image and never lower than it has been (from
+one line, with room reserved for as many lines as the longest readout so far needs). The figure is never rebuilt, and its
+frames are blitted (:mod:`lib.explorer.render`). While the kernel is busy with one redraw, the
+browser's widget manager holds back further changes of a control and sends only the latest, so a
+fast drag does not queue redraws.
 
 A view with an ``advance()`` method draws a long computation in pieces. After a change, a worker
 thread keeps calling ``advance`` and showing each piece until the work is done, while the controls
@@ -17,6 +25,8 @@ them answers without a full draw (and a view that caches work per setting answer
 
 from __future__ import annotations
 
+import functools
+import html
 import threading
 import time
 
@@ -33,27 +43,56 @@ def warm(explorer) -> None:
     explorer.update(**initial)
 
 
+@functools.cache
+def frame_widget():
+    """``ipywidgets.Image`` with an empty ``description``: the browser's image view reads one to
+    decide where the ``tooltip`` (here the alt text) goes, and fails to draw without it."""
+    import ipywidgets as w
+    import traitlets
+
+    class Frame(w.Image):
+        description = traitlets.Unicode("").tag(sync=True)
+
+    return Frame
+
+
 def live_form(explorer):
-    """The controls and the image, as an ipywidgets ``VBox`` that redraws on every change."""
+    """The controls, the image and the readout, as an ipywidgets ``VBox`` that redraws on every change."""
     import ipywidgets as w
 
     if explorer.warm:
         warm(explorer)
     widgets = {name: c.live_widget(name) for name, c in explorer.controls.items()}
-    image = w.HTML()
+    explorer.live_times = []  # ms per redraw, change to frame sent (bench/bench_live.py reads it)
+    width, height = explorer.fig.canvas.get_width_height()
+    image = frame_widget()(format="png", width=str(width), height=str(height),
+                    layout=w.Layout(max_width="100%", height="auto"))
+    readout = w.HTML(layout=w.Layout(min_height="1.5em", max_width=f"{width}px", margin="0"))
+    readout.add_class("explorer-readout")
     lock = threading.Lock()
+
+    def show(text: str) -> None:  # the frame as it stands, its alt text, and the readout
+        png = explorer.render()
+        with image.hold_sync():
+            image.value = png
+            image.tooltip = explorer.alt_text()
+        readout.value = html.escape(text)
+        # the readout wraps at the image's width; its height only grows (about 7 px a character)
+        lines = max(1, -(-len(text) * 7 // width))
+        if lines * 1.5 > float(readout.layout.min_height.removesuffix("em")):
+            readout.layout.min_height = f"{1.5 * lines:g}em"
 
     def work():
         while True:
             with lock:  # the worker leaves (worker = None) only while holding the lock,
                 try:    # so a redraw either sees it running or starts a new one
-                    readout = explorer.advance()
-                    if readout is not None:
-                        image.value = explorer.frame_html(readout)
+                    text = explorer.advance()
+                    if text is not None:
+                        show(text)
                 except BaseException:
                     explorer.worker = None
                     raise
-                if readout is None:
+                if text is None:
                     explorer.worker = None
                     return
             time.sleep(0.002)  # let a waiting redraw take the lock between pieces
@@ -64,10 +103,12 @@ def live_form(explorer):
             widgets[name].layout.display = "" if shown(control, values) else "none"
 
     def redraw(_change=None):
+        start = time.perf_counter()
         values = {name: wd.value for name, wd in widgets.items()}
         offer()
         with lock:
-            image.value = explorer.frame_html(explorer.respond(**values))
+            show(explorer.respond(**values))
+            explorer.live_times.append(1e3 * (time.perf_counter() - start))
             if hasattr(explorer.view, "advance") and explorer.worker is None:
                 explorer.worker = threading.Thread(target=work, name="explorer", daemon=True)
                 explorer.worker.start()
@@ -75,5 +116,6 @@ def live_form(explorer):
     for wd in widgets.values():
         wd.observe(redraw, names="value")
     offer()
-    image.value = explorer.frame_html(explorer.update(**{name: wd.value for name, wd in widgets.items()}))
-    return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image])
+    show(explorer.update(**{name: wd.value for name, wd in widgets.items()}))
+    return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image, readout],
+                  _dom_classes=["course-explorer"])

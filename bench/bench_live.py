@@ -1,0 +1,358 @@
+"""Measure an explorer's live redraw as a learner feels it: in the browser, in a running JupyterLab.
+
+    python bench/bench_live.py [--steps 120] [--drag-steps 60] [--only NAME ...] [--headed]
+
+Starts JupyterLab on localhost (a temporary root, token, settings and workspaces of its own) with a
+notebook made of chapter cells: for each measured explorer, its chapter's set-up cell and the cell
+that builds it. Opens the notebook in headless chromium (playwright), runs all cells, then operates
+one slider of each explorer:
+
+* ``key``: arrow-key steps on the focused slider handle, each waiting for the new frame (turning
+  back at either end of the slider);
+* ``drag``: the handle held with the mouse and moved one slider step at a time, each waiting for
+  the new frame;
+* ``burst``: 30 arrow-key steps at 30 per second (a key held down) without waiting: the time from
+  the last step to the last frame (``settle``) and how many frames the browser showed.
+
+One step is measured in the page, from the input event's time stamp to the first animation frame
+after the new ``<img>`` has decoded and is in the DOM (a MutationObserver watches the explorer), plus
+one task, so that the paint of that frame is done. Kernel-side, the live form times each redraw,
+from the change to the frame sent (``Explorer.live_times``). Prints median, 95th percentile and
+worst per explorer and mode (targets in the browser: median 40 ms, p95 80 ms), and how many distinct
+heights the explorer's block had over all its frames (1: it keeps its size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: name -> (chapter, the view the cell builds, {control label: value} set first, slider label)
+TARGETS = {
+    "activation": ("01_activations", "ActivationView", {"function": "elu"}, "ELU α"),
+    "gradient": ("03_vanishing_gradients", "GradientView", {}, "depth"),
+    "logit-scale": ("04_softmax", "PrecisionView", {}, "logit scale s"),
+    "batch-stats": ("05_normalization", "BatchStatsView", {}, "batch size"),
+}
+
+#: In the page: wait for the next new frame of one explorer and time it from the last input event.
+PAGE_JS = """
+() => {
+  window.__lastInput = 0;
+  for (const type of ['keydown', 'pointermove', 'pointerdown']) {
+    document.addEventListener(type, e => { window.__lastInput = e.timeStamp; }, true);
+  }
+  const afterPaint = () => new Promise(resolve => requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve(performance.now());
+    channel.port2.postMessage(null);
+  }));
+  // resolves with {ms, height} for the next frame of the explorer `root`, or null after `timeout` ms
+  window.__nextFrame = (root, timeout) => new Promise(resolve => {
+    const before = root.querySelector('img');
+    const src = before && before.src;
+    let done = false;
+    const finish = value => { if (!done) { done = true; observer.disconnect(); resolve(value); } };
+    const observer = new MutationObserver(async () => {
+      const img = root.querySelector('img');
+      if (!img || (img === before && img.src === src)) return;
+      observer.disconnect();
+      const input = window.__lastInput;
+      try { await img.decode(); } catch (e) {}
+      const painted = await afterPaint();
+      finish({ms: painted - input, height: root.getBoundingClientRect().height,
+              img: [img.getBoundingClientRect().width, img.getBoundingClientRect().height]});
+    });
+    observer.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
+    setTimeout(() => finish(null), timeout);
+  });
+  // counts frames of `root` until none came for `quiet` ms; resolves with the last one's paint time
+  window.__settle = (root, quiet) => new Promise(resolve => {
+    let frames = 0, last = performance.now(), timer = null, src = null;
+    const observer = new MutationObserver(async () => {
+      const img = root.querySelector('img');
+      if (!img || img.src === src) return;
+      src = img.src;
+      frames += 1;
+      try { await img.decode(); } catch (e) {}
+      last = await afterPaint();
+      clearTimeout(timer);
+      timer = setTimeout(done, quiet);
+    });
+    const done = () => { observer.disconnect();
+                         resolve({frames, settle: last - window.__lastInput}); };
+    observer.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
+    timer = setTimeout(done, quiet + 2000);
+  });
+}
+"""
+
+
+def quantiles(times: list[float]) -> tuple[float, float, float]:
+    """Median, 95th percentile (nearest rank) and worst."""
+    times = sorted(times)
+    return (statistics.median(times), times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
+            times[-1])
+
+
+def notebook(names: list[str]) -> nbformat.NotebookNode:
+    """For each target, its chapter's set-up cell and the cell that builds its explorer."""
+    cells = []
+    for name in names:
+        chapter, view, _, _ = TARGETS[name]
+        source = [c.source for c in nbformat.read(ROOT / "chapters" / f"{chapter}.ipynb", as_version=4).cells
+                  if c.cell_type == "code"]
+        setup = next(s for s in source if s.startswith("# Set-up"))
+        build = next(s for s in source if f"views.{view}" in s and "explore(" in s)
+        cells += [nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(build)]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_lab(root: Path, port: int, token: str) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_STATIC"}
+    env.update(JUPYTER_CONFIG_DIR=str(root / ".config"), JUPYTERLAB_SETTINGS_DIR=str(root / ".settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(root / ".workspaces"), IPYTHONDIR=str(root / ".ipython"),
+               JUPYTER_RUNTIME_DIR=str(root / ".runtime"), MPLBACKEND="Agg")
+    # every cell in the DOM (no windowing), so that every explorer can be found and operated
+    settings = root / ".settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    jupyter = str(Path(sys.executable).with_name("jupyter"))
+    process = subprocess.Popen(
+        [jupyter, "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root / 'nb'}",
+         "--LabApp.extension_manager=readonly", *(["--allow-root"] if os.geteuid() == 0 else []),
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=root / "nb", env=env, stdout=subprocess.DEVNULL, stderr=open(root / "lab.log", "w"))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("JupyterLab did not start; see " + str(root / "lab.log"))
+
+
+def chromium_path() -> str | None:
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+def run_all(page, count: int) -> None:
+    """Run every cell (Run > Run All Cells) and wait until ``count`` explorers are drawn."""
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
+    try:  # a fresh JupyterLab may ask which kernel to start
+        page.locator(".jp-Dialog button", has_text="Select").click(timeout=8000)
+    except Exception:
+        pass
+    page.wait_for_function("() => document.body.innerText.includes('(ipykernel) | Idle')", timeout=60000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_function(f"() => document.querySelectorAll('.course-explorer img').length >= {count}",
+                           timeout=90000)
+    page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')"
+                           " !== null", timeout=90000)
+
+
+def live_times(root: Path) -> dict:
+    """Each explorer's ``live_times``, asked of the notebook's kernel through a client of its own."""
+    from jupyter_client import BlockingKernelClient
+
+    client = BlockingKernelClient(connection_file=str(next((root / ".runtime").glob("kernel-*.json"))))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        reply = {}
+
+        def output(message):
+            if message["msg_type"] == "stream":
+                reply["text"] = reply.get("text", "") + message["content"]["text"]
+
+        client.execute_interactive(
+            "import json as _json\nfrom lib import explorer as _ex\n"
+            "print(_json.dumps({type(e.view).__name__: getattr(e, 'live_times', []) for e in _ex.CREATED}))",
+            timeout=60, output_hook=output)
+        return json.loads(reply["text"])
+    finally:
+        client.stop_channels()
+
+
+def handle_of(root, label: str):
+    slider = root.locator(".widget-slider", has=root.page.locator(".widget-label", has_text=label)).first
+    return slider, slider.locator(".noUi-handle").first
+
+
+def measure(page, root, label: str, steps: int, drag_steps: int) -> dict:
+    slider, handle = handle_of(root, label)
+    slider.scroll_into_view_if_needed()
+    handle.focus()
+    root_el = root.element_handle()
+    key, drag, heights, sizes = [], [], set(), set()
+    direction, missed = "ArrowRight", 0
+    handle.press("ArrowRight")  # a first step, not timed
+    time.sleep(1.0)
+    for _ in range(steps):
+        now, low, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+        if now >= high:
+            direction = "ArrowLeft"
+        elif now <= low:
+            direction = "ArrowRight"
+        arm(page, root_el)
+        handle.press(direction)
+        result = page.evaluate("() => window.__pending")
+        missed += not result
+        if result:
+            key.append(result["ms"])
+            heights.add(round(result["height"]))
+            sizes.add(tuple(round(x) for x in result["img"]))
+    # a drag: the handle held and moved one step of the slider at a time
+    low, high = float(handle.get_attribute("aria-valuemin")), float(handle.get_attribute("aria-valuemax"))
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    direction = 1
+    for _ in range(drag_steps):
+        before = float(handle.get_attribute("aria-valuenow"))
+        if (direction > 0 and before >= high) or (direction < 0 and before <= low):
+            direction = -direction
+        arm(page, root_el)
+        for _ in range(40):  # a pixel at a time until the slider takes the next value
+            x += direction
+            page.mouse.move(x, y)
+            if float(handle.get_attribute("aria-valuenow")) != before:
+                break
+        result = page.evaluate("() => window.__pending")
+        if result:
+            drag.append(result["ms"])
+            heights.add(round(result["height"]))
+            sizes.add(tuple(round(x) for x in result["img"]))
+    page.mouse.up()
+    time.sleep(1.0)
+    # a burst: a key held down (30 steps a second), then the time until the last frame is shown
+    handle.focus()
+    page.evaluate("root => { window.__pending = window.__settle(root, 1500); }", root_el)
+    now, low, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+    direction = "ArrowLeft" if now > (low + high) / 2 else "ArrowRight"
+    for _ in range(30):
+        handle.press(direction)
+        time.sleep(1 / 30)
+    burst = page.evaluate("() => window.__pending")
+    return {"key": key, "drag": drag, "burst": burst, "missed": missed, "heights": sorted(heights), "sizes": sorted(sizes)}
+
+
+def arm(page, root_el) -> None:
+    """Start waiting in the page for the explorer's next frame (``window.__pending``)."""
+    page.evaluate("root => { window.__pending = window.__nextFrame(root, 1500); }", root_el)
+
+
+def set_control(root, label: str, value: str) -> None:
+    select = root.locator(".widget-dropdown", has=root.page.locator(".widget-label", has_text=label)).locator("select")
+    select.select_option(label=value)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=120, help="arrow-key steps per explorer")
+    parser.add_argument("--drag-steps", type=int, default=60, help="drag steps per explorer")
+    parser.add_argument("--only", nargs="*", choices=sorted(TARGETS), default=list(TARGETS))
+    parser.add_argument("--headed", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary root (and lab.log)")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    root = Path(tempfile.mkdtemp(prefix="bench-live-"))
+    (root / "nb").mkdir()
+    nbformat.write(notebook(args.only), root / "nb" / "bench.ipynb")
+    token, port = os.urandom(12).hex(), free_port()
+    lab = start_lab(root, port, token)
+    results, kernel = {}, {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(headless=not args.headed, executable_path=chromium_path())
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/lab/tree/bench.ipynb?token={token}")
+            try:
+                run_all(page, len(args.only))
+            except Exception:
+                page.screenshot(path=str(root / "failed.png"))
+                print("see", root / "failed.png", "and", root / "lab.log", file=sys.stderr)
+                raise
+            page.evaluate(PAGE_JS)
+            before = live_times(root)
+            for index, name in enumerate(args.only):
+                _, view, setting, label = TARGETS[name]
+                explorer = page.locator(".course-explorer").nth(index)
+                for control, value in setting.items():
+                    set_control(explorer, control, value)
+                    time.sleep(1.0)
+                results[name] = measure(page, explorer, label, args.steps, args.drag_steps)
+                r = results[name]
+                print(f"{name}: {len(r['key'])} key steps, {len(r['drag'])} drag steps, "
+                      f"{r['missed']} without a new frame", file=sys.stderr, flush=True)
+            after = live_times(root)
+            for name in args.only:
+                view = TARGETS[name][1]
+                kernel[name] = after.get(view, [])[len(before.get(view, [])):]
+            browser.close()
+    finally:
+        lab.terminate()
+        try:
+            lab.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            lab.kill()
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    report(results, kernel)
+    return 0
+
+
+def report(results: dict, kernel: dict) -> None:
+    print("\n## explorer redraws in live JupyterLab, input to repaint (ms; targets: median 40, p95 80)")
+    header = ["explorer", "mode", "steps", "median", "p95", "worst", "kernel median", "kernel p95", "kernel worst",
+              "block heights", "image sizes"]
+    rows = []
+    for name, r in results.items():
+        k = quantiles(kernel[name]) if kernel.get(name) else ("-",) * 3
+        for mode in ("key", "drag"):
+            if r[mode]:
+                q = quantiles(r[mode])
+                rows.append([name, mode, len(r[mode]), *(f"{x:.0f}" for x in q)] +
+                            ([*(f"{x:.0f}" if x != "-" else x for x in k), len(r["heights"]), len(r["sizes"])]
+                             if mode == "key" else ["", "", "", "", ""]))
+        burst = r["burst"]
+        rows.append([name, "burst 30/s", 30, f"settle {burst['settle']:.0f}", f"{burst['frames']} frames",
+                     "", "", "", "", "", ""])
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    for row in rows:
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+    for name, r in results.items():
+        print(f"{name}: block heights {r['heights']}, image sizes {r['sizes']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -250,10 +250,10 @@ def png_bytes(fig: Figure, dpi: float | None = None, *, compact: bool = False) -
     return encode_png(image.tobytes(), image.size, compact=True)
 
 
-def img_tag(png: bytes, alt: str, width: int | None = None) -> str:
-    """An ``<img>`` element holding ``png`` inline, with alt text."""
+def img_tag(png: bytes, alt: str, width: int | None = None, height: int | None = None) -> str:
+    """An ``<img>`` element holding ``png`` inline, with alt text (and its size, if given)."""
     data = base64.b64encode(png).decode("ascii")
-    size = f' width="{width}"' if width else ""
+    size = (f' width="{width}"' if width else "") + (f' height="{height}"' if height else "")
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}"{size} style="max-width:100%;height:auto">'
 
 

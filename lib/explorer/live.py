@@ -1,16 +1,15 @@
 """The live form of an explorer: ipywidgets in a running kernel, one redraw per change.
 
-Each change of a control calls the view's ``update`` through :meth:`Explorer.respond` and sends the
-new frame to an ``Image`` widget as PNG bytes: a binary buffer of the widget message, which the
-browser turns into a blob URL for the same ``<img>``, so there is no base64, no HTML to parse and no
-new element. The image keeps the frame's pixel size (its ``width`` and ``height``), so the block
-does not move while a frame arrives, and it carries the alt text as its ``title`` (an ``Image``
-widget has no ``alt``; ``title`` is what assistive technology reads in its place). The readout is
-text in an ``HTML`` widget of its own, as wide as the image and never lower than it has been (from
-one line, with room reserved for as many lines as the longest readout so far needs). The figure is never rebuilt, and its
-frames are blitted (:mod:`lib.explorer.render`). While the kernel is busy with one redraw, the
-browser's widget manager holds back further changes of a control and sends only the latest, so a
-fast drag does not queue redraws.
+Each change of a control calls the view's ``update`` through :meth:`Explorer.respond` and shows the
+new frame as an ``<img>`` (the PNG inline, with its alt text) in an ``HTML`` widget. The image
+carries the frame's pixel ``width`` and ``height``, so the browser keeps its box while a frame
+decodes and the block does not move. The readout is text in an ``HTML`` widget of its own, as wide
+as the image and never lower than it has been (room for as many lines as the longest readout so far
+needs). The figure is never rebuilt, and its frames are blitted (:mod:`lib.explorer.render`). While
+the kernel is busy with one redraw, the browser's widget manager holds back further changes of a
+control and sends only the latest, so a fast drag does not queue redraws. (Sending the PNG as a
+binary ``Image`` widget instead was measured in live JupyterLab, ``bench/bench_live.py``: no faster,
+and it dropped frames.)
 
 A view with an ``advance()`` method draws a long computation in pieces. After a change, a worker
 thread keeps calling ``advance`` and showing each piece until the work is done, while the controls
@@ -25,11 +24,11 @@ them answers without a full draw (and a view that caches work per setting answer
 
 from __future__ import annotations
 
-import functools
 import html
 import threading
 import time
 
+from .. import plotting
 from .controls import shown
 
 
@@ -43,19 +42,6 @@ def warm(explorer) -> None:
     explorer.update(**initial)
 
 
-@functools.cache
-def frame_widget():
-    """``ipywidgets.Image`` with an empty ``description``: the browser's image view reads one to
-    decide where the ``tooltip`` (here the alt text) goes, and fails to draw without it."""
-    import ipywidgets as w
-    import traitlets
-
-    class Frame(w.Image):
-        description = traitlets.Unicode("").tag(sync=True)
-
-    return Frame
-
-
 def live_form(explorer):
     """The controls, the image and the readout, as an ipywidgets ``VBox`` that redraws on every change."""
     import ipywidgets as w
@@ -65,17 +51,15 @@ def live_form(explorer):
     widgets = {name: c.live_widget(name) for name, c in explorer.controls.items()}
     explorer.live_times = []  # ms per redraw, change to frame sent (bench/bench_live.py reads it)
     width, height = explorer.fig.canvas.get_width_height()
-    image = frame_widget()(format="png", width=str(width), height=str(height),
-                    layout=w.Layout(max_width="100%", height="auto"))
+    # The frame as an <img> with its pixel size: the browser reserves the box before the PNG decodes,
+    # so the block never collapses between frames.
+    image = w.HTML(layout=w.Layout(max_width="100%", margin="0"))
     readout = w.HTML(layout=w.Layout(min_height="1.5em", max_width=f"{width}px", margin="0"))
     readout.add_class("explorer-readout")
     lock = threading.Lock()
 
-    def show(text: str) -> None:  # the frame as it stands, its alt text, and the readout
-        png = explorer.render()
-        with image.hold_sync():
-            image.value = png
-            image.tooltip = explorer.alt_text()
+    def show(text: str) -> None:  # the frame as it stands, with its alt text, and the readout
+        image.value = plotting.img_tag(explorer.render(), explorer.alt_text(), width, height)
         readout.value = html.escape(text)
         # the readout wraps at the image's width; its height only grows (about 7 px a character)
         lines = max(1, -(-len(text) * 7 // width))

@@ -47,6 +47,7 @@ def site_dir(request) -> Path:
     return _site(request.config).resolve()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks into the groups
 def pytest_collection_modifyitems(config, items):
     # Each test module here shares one expensive session set-up (a virtual environment, a built copy
     # of the course): under `pytest -n 2 --dist loadgroup` a module's tests stay on one worker, while

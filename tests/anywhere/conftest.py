@@ -46,12 +46,3 @@ def pytest_configure(config):
 def site_dir(request) -> Path:
     return _site(request.config).resolve()
 
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks into the groups
-def pytest_collection_modifyitems(config, items):
-    # Each test module here shares one expensive session set-up (a virtual environment, a built copy
-    # of the course): under `pytest -n 2 --dist loadgroup` a module's tests stay on one worker, while
-    # the browser tests beside them spread over both.
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))

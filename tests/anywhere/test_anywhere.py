@@ -141,7 +141,9 @@ def bundle_results(bundle_dir) -> dict[str, dict]:
     start = " && .venv/bin/jupyter lab"
     assert command.endswith(start), f"the README's command should end by starting JupyterLab: {command}"
     install = command[: -len(start)]
-    subprocess.run(install + " -q --disable-pip-version-check", shell=True, check=True, cwd=bundle_dir)
+    # PIP_NO_COMPILE: pip skips writing .pyc files (Python writes them on first import anyway)
+    subprocess.run(install + " -q --disable-pip-version-check", shell=True, check=True, cwd=bundle_dir,
+                   env={**os.environ, "PIP_NO_COMPILE": "1"})
     python = _python(bundle_dir / ".venv")
     assert (bundle_dir / ".venv/bin/jupyter-lab").exists(), "the README's install gives no JupyterLab"
     _assert_no_site_tools(python)

@@ -185,7 +185,7 @@ def run_locally_box(app, doctree) -> None:
     else:
         para += nodes.Text("For a single notebook, take ")
     para += _link(f"lib's wheel ({_megabytes(wheel)})", f"{up}{DOWNLOADS}/{wheel.name}")
-    para += nodes.Text(" (pip install it next to numpy, scipy, matplotlib and ipywidgets).")
+    para += nodes.Text(" (pip install it next to numpy, scipy, scikit-learn, matplotlib and ipywidgets).")
     home = app.course_home
     if home.configured and is_notebook:
         path = source.relative_to(Path(app.srcdir)).as_posix()

@@ -17,29 +17,10 @@ sys.path.insert(0, str(HERE))
 import sitekit  # noqa: E402
 
 
-def pytest_addoption(parser):
-    try:
-        parser.addoption("--site", default=None, metavar="DIR",
-                         help="built website to check (e.g. _build/html); without it tests/browser and "
-                              "tests/anywhere are not collected")
-    except ValueError:  # tests/browser and tests/anywhere both read --site; the first one registers it
-        pass
-
-
-def _site(config) -> Path | None:
-    return Path(value) if (value := config.getoption("--site", default=None)) is not None else None
-
-
-def pytest_ignore_collect(collection_path, config):
-    if _site(config) is None and HERE in (collection_path, *collection_path.parents):
-        return True
-    return None
-
-
 def pytest_configure(config):
-    site = _site(config)
-    if site is None:
+    if config.getoption("--site") is None:  # tests/conftest.py leaves this folder out
         return
+    site = Path(config.getoption("--site"))
     if not site.is_dir() or not sitekit.find_pages(site):
         raise pytest.UsageError(
             f"--site={site}: no built website there (no HTML pages). "
@@ -49,11 +30,6 @@ def pytest_configure(config):
         sitekit.require_chromium()
     except RuntimeError as error:
         raise pytest.UsageError(str(error)) from None
-
-
-@pytest.fixture(scope="session")
-def site_dir(request) -> Path:
-    return _site(request.config).resolve()
 
 
 @pytest.fixture(scope="session")
@@ -74,5 +50,5 @@ def browser():
 
 def pytest_generate_tests(metafunc):
     if "page_path" in metafunc.fixturenames:
-        pages = sitekit.find_pages(_site(metafunc.config))
+        pages = sitekit.find_pages(Path(metafunc.config.getoption("--site")))
         metafunc.parametrize("page_path", pages, ids=pages)

@@ -157,8 +157,29 @@ def start_lab(root: Path, port: int, token: str) -> subprocess.Popen:
     raise RuntimeError("JupyterLab did not start; see " + str(root / "lab.log"))
 
 
-def chromium_path() -> str | None:
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+def chromium_path() -> str:
+    for path in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("google-chrome") or ""):
+        if path and Path(path).exists():
+            return path
+    raise SystemExit("bench_live needs chromium (Debian: apt-get install chromium)")
+
+
+def start_chromium(root: Path, port: int) -> subprocess.Popen:
+    """Headless chromium with a DevTools port: playwright prepares the page through it, then the
+    measuring uses a connection of its own (:class:`DevTools`)."""
+    process = subprocess.Popen(
+        [chromium_path(), "--headless=new", f"--remote-debugging-port={port}", f"--user-data-dir={root / 'chromium'}",
+         "--no-first-run", "--window-size=1400,1000", *(["--no-sandbox"] if os.geteuid() == 0 else []), "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("chromium did not start")
 
 
 def run_all(page, count: int) -> None:
@@ -200,86 +221,134 @@ def live_times(root: Path) -> dict:
         client.stop_channels()
 
 
-def handle_of(root, label: str):
-    slider = root.locator(".widget-slider", has=root.page.locator(".widget-label", has_text=label)).first
-    return slider, slider.locator(".noUi-handle").first
+def set_control(root, label: str, value: str) -> None:
+    select = root.locator(".widget-dropdown", has=root.page.locator(".widget-label", has_text=label)).locator("select")
+    select.select_option(label=value)
 
 
-#: In the page, on the slider handle: start waiting for the explorer's next frame
-#: (``window.__pending``) and return the handle's value and range, in one call.
-ARM_JS = """([handle, root]) => {
-  window.__pending = window.__nextFrame(root, 1500);
-  return ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => parseFloat(handle.getAttribute(a)));
-}"""
+def prepare(page, names: list[str]) -> None:
+    """With playwright: run the notebook, set each explorer's controls, and keep each measured
+    slider's handle and explorer block in the page (``window.__handles``, ``window.__roots``)."""
+    run_all(page, len(names))
+    page.evaluate(PAGE_JS)
+    for index, name in enumerate(names):
+        _, _, setting, label = TARGETS[name]
+        root = page.locator(".course-explorer").nth(index)
+        for control, value in setting.items():
+            set_control(root, control, value)
+            time.sleep(1.0)
+        slider = root.locator(".widget-slider", has=page.locator(".widget-label", has_text=label)).first
+        slider.scroll_into_view_if_needed()
+        page.evaluate("([handle, root, i]) => { (window.__handles = window.__handles || [])[i] = handle;"
+                      " (window.__roots = window.__roots || [])[i] = root; }",
+                      [slider.locator(".noUi-handle").first.element_handle(), root.element_handle(), index])
 
 
-def measure(page, root, label: str, steps: int, drag_steps: int) -> dict:
-    """Operate one slider (keys, drag, burst; see the module docstring) and time its frames.
+class DevTools:
+    """The page, through a DevTools websocket of the bench's own: the input events, and scripts
+    that arm and await the frame timer, nothing else (no domain is enabled, so the browser reports
+    no events to the bench while a frame is on its way)."""
 
-    The page is asked as little as possible while a frame is on its way: the handle and the explorer
-    are found once (element handles, no selector queries during the steps), and each step makes three
-    calls into the page (arm and read the handle's value, the input itself, wait for the frame). On
-    two cores, the queries of an earlier version of this bench (a text-filtered selector resolved
-    several times per step) took CPU from the kernel and the browser and added 10 to 20 ms to every
-    step.
+    KEYS = {"ArrowRight": 39, "ArrowLeft": 37}
+
+    def __init__(self, port: int):
+        import websocket  # websocket-client, a dependency of jupyter_server
+
+        target = next(t for t in json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json"))
+                      if t["type"] == "page" and "/lab/" in t["url"])
+        self.socket = websocket.create_connection(target["webSocketDebuggerUrl"], suppress_origin=True)
+        self.last = 0
+        self.call("Emulation.setFocusEmulationEnabled", enabled=True)  # keys reach a focused handle
+
+    def call(self, method: str, **params):
+        self.last += 1
+        self.socket.send(json.dumps({"id": self.last, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.last:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message["result"]
+
+    def evaluate(self, expression: str):
+        result = self.call("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(result["exceptionDetails"])
+        return result["result"].get("value")
+
+    def press(self, key: str) -> None:
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=self.KEYS[key])
+
+    def mouse(self, kind: str, x: float, y: float) -> None:
+        self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left",
+                  buttons=0 if kind == "mouseReleased" else 1, clickCount=1)
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+def measure(page: DevTools, index: int, steps: int, drag_steps: int) -> dict:
+    """Operate explorer ``index``'s slider (keys, drag, burst; see the module docstring), timing its frames.
+
+    Each step makes three calls into the page: arm the frame timer and read the handle's value and
+    range, the input itself, and wait for the frame.
     """
-    slider, handle_locator = handle_of(root, label)
-    slider.scroll_into_view_if_needed()
-    handle_locator.focus()
-    root_el, handle = root.element_handle(), handle_locator.element_handle()
+    handle, root = f"window.__handles[{index}]", f"window.__roots[{index}]"
+    arm = (f"(() => {{ window.__pending = window.__nextFrame({root}, 1500); const h = {handle};"
+           " return ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => parseFloat(h.getAttribute(a))); })()")
     key, drag, heights, sizes = [], [], set(), set()
-    direction, missed = "ArrowRight", 0
+    missed = 0
 
-    def record(result, into):
+    def record(result, into) -> bool:
         if result:
             into.append(result["ms"])
             heights.add(round(result["height"]))
             sizes.add(tuple(round(x) for x in result["img"]))
         return bool(result)
 
-    handle.press("ArrowRight")  # a first step, not timed
+    page.evaluate(f"{handle}.focus()")
+    page.press("ArrowRight")  # a first step, not timed
     time.sleep(1.0)
+    direction = "ArrowRight"
     for _ in range(steps):
-        now, low, high = page.evaluate(ARM_JS, [handle, root_el])
+        now, low, high = page.evaluate(arm)
         if now >= high:
             direction = "ArrowLeft"
         elif now <= low:
             direction = "ArrowRight"
-        page.keyboard.press(direction)
-        missed += not record(page.evaluate("() => window.__pending"), key)
+        page.press(direction)
+        missed += not record(page.evaluate("window.__pending"), key)
     # a drag: the handle held and moved one step of the slider at a time
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    direction = 1
+    x, y = page.evaluate(f"(() => {{ const b = {handle}.getBoundingClientRect();"
+                         " return [b.x + b.width / 2, b.y + b.height / 2]; })()")
+    page.mouse("mouseMoved", x, y)
+    page.mouse("mousePressed", x, y)
+    step = 1
     for _ in range(drag_steps):
-        before, low, high = page.evaluate(ARM_JS, [handle, root_el])
-        if (direction > 0 and before >= high) or (direction < 0 and before <= low):
-            direction = -direction
+        before, low, high = page.evaluate(arm)
+        if (step > 0 and before >= high) or (step < 0 and before <= low):
+            step = -step
         for _ in range(40):  # a pixel at a time until the slider takes the next value
-            x += direction
-            page.mouse.move(x, y)
-            if float(handle.get_attribute("aria-valuenow")) != before:
+            x += step
+            page.mouse("mouseMoved", x, y)
+            if page.evaluate(f"parseFloat({handle}.getAttribute('aria-valuenow'))") != before:
                 break
-        record(page.evaluate("() => window.__pending"), drag)
-    page.mouse.up()
+        record(page.evaluate("window.__pending"), drag)
+    page.mouse("mouseReleased", x, y)
     time.sleep(1.0)
     # a burst: a key held down (30 steps a second), then the time until the last frame is shown
-    handle.focus()
-    page.evaluate("root => { window.__pending = window.__settle(root, 1500); }", root_el)
-    now, low, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+    page.evaluate(f"{handle}.focus()")
+    now, low, high = page.evaluate(arm)
+    time.sleep(1.6)  # let that timer run out unanswered
+    page.evaluate(f"(() => {{ window.__pending = window.__settle({root}, 1500); }})()")
     direction = "ArrowLeft" if now > (low + high) / 2 else "ArrowRight"
     for _ in range(30):
-        page.keyboard.press(direction)
+        page.press(direction)
         time.sleep(1 / 30)
-    burst = page.evaluate("() => window.__pending")
-    return {"key": key, "drag": drag, "burst": burst, "missed": missed, "heights": sorted(heights), "sizes": sorted(sizes)}
-
-
-def set_control(root, label: str, value: str) -> None:
-    select = root.locator(".widget-dropdown", has=root.page.locator(".widget-label", has_text=label)).locator("select")
-    select.select_option(label=value)
+    burst = page.evaluate("window.__pending")
+    return {"key": key, "drag": drag, "burst": burst, "missed": missed, "heights": sorted(heights),
+            "sizes": sorted(sizes)}
 
 
 def main(argv=None) -> int:
@@ -287,7 +356,6 @@ def main(argv=None) -> int:
     parser.add_argument("--steps", type=int, default=120, help="arrow-key steps per explorer")
     parser.add_argument("--drag-steps", type=int, default=60, help="drag steps per explorer")
     parser.add_argument("--only", nargs="*", choices=sorted(TARGETS), default=list(TARGETS))
-    parser.add_argument("--headed", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary root (and lab.log)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -295,43 +363,46 @@ def main(argv=None) -> int:
     root = Path(tempfile.mkdtemp(prefix="bench-live-"))
     (root / "nb").mkdir()
     nbformat.write(notebook(args.only), root / "nb" / "bench.ipynb")
-    token, port = os.urandom(12).hex(), free_port()
+    token, port, devtools_port = os.urandom(12).hex(), free_port(), free_port()
     lab = start_lab(root, port, token)
+    chromium = None
     results, kernel = {}, {}
     try:
+        chromium = start_chromium(root, devtools_port)
         with sync_playwright() as p:
-            browser = p.chromium.launch(headless=not args.headed, executable_path=chromium_path())
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            browser = p.chromium.connect_over_cdp(f"http://127.0.0.1:{devtools_port}")
+            page = browser.contexts[0].pages[0]
+            page.set_viewport_size({"width": 1400, "height": 1000})
             page.goto(f"http://127.0.0.1:{port}/lab/tree/bench.ipynb?token={token}")
             try:
-                run_all(page, len(args.only))
+                prepare(page, args.only)
             except Exception:
                 page.screenshot(path=str(root / "failed.png"))
                 print("see", root / "failed.png", "and", root / "lab.log", file=sys.stderr)
                 raise
-            page.evaluate(PAGE_JS)
-            before = live_times(root)
-            for index, name in enumerate(args.only):
-                _, view, setting, label = TARGETS[name]
-                explorer = page.locator(".course-explorer").nth(index)
-                for control, value in setting.items():
-                    set_control(explorer, control, value)
-                    time.sleep(1.0)
-                results[name] = measure(page, explorer, label, args.steps, args.drag_steps)
-                r = results[name]
-                print(f"{name}: {len(r['key'])} key steps, {len(r['drag'])} drag steps, "
-                      f"{r['missed']} without a new frame", file=sys.stderr, flush=True)
-            after = live_times(root)
-            for name in args.only:
-                view = TARGETS[name][1]
-                kernel[name] = after.get(view, [])[len(before.get(view, [])):]
+            # Disconnect playwright: its DevTools session follows the page's network (a copy of every
+            # websocket frame, PNG included), which on 2 cores added about 10 ms to each step.
             browser.close()
+        page = DevTools(devtools_port)
+        before = live_times(root)
+        for index, name in enumerate(args.only):
+            results[name] = r = measure(page, index, args.steps, args.drag_steps)
+            print(f"{name}: {len(r['key'])} key steps, {len(r['drag'])} drag steps, "
+                  f"{r['missed']} without a new frame", file=sys.stderr, flush=True)
+        page.close()
+        after = live_times(root)
+        for name in args.only:
+            view = TARGETS[name][1]
+            kernel[name] = after.get(view, [])[len(before.get(view, [])):]
     finally:
-        lab.terminate()
-        try:
-            lab.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            lab.kill()
+        for process in (chromium, lab):
+            if process is None:
+                continue
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     report(results, kernel)

@@ -151,6 +151,24 @@ def test_live_form_redraws_on_change():
     np.testing.assert_allclose(e.view.line.get_ydata(), -2 * np.linspace(-1, 1, 11))
 
 
+def test_live_form_gives_the_view_each_sliders_nearest_step():
+    """The browser sends 36.99999999999999 for a slider step to 37: the view must get 37, not the
+    36 that int() would make of it (chapter 5's batch-size explorer showed the batch before)."""
+    seen = []
+
+    class Record(Line):
+        def update(self, slope, n=2):
+            seen.append((slope, n))
+            return super().update(slope)
+
+    e = ex.Explorer(Record, {"slope": ex.Slider(-2, 2, 0.1, value=1.0), "n": ex.Slider(2, 128, 1, value=32)},
+                    alt="a line")
+    slope, n = e.live().children[0].children
+    n.value = 36.99999999999999
+    slope.value = 0.30000000000000004
+    assert seen[-2:] == [(1.0, 37), (0.3, 37)] and type(seen[-1][1]) is int
+
+
 def test_live_image_keeps_the_frame_size_and_the_alt_text_follows_the_values():
     e = ex.Explorer(Line, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt=lambda slope: f"slope {slope:g}",
                     width=3, height=2, dpi=50)

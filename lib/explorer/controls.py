@@ -6,7 +6,8 @@ A control is a small dataclass with an initial ``value`` and an optional ``label
   every combination of its controls' static values, :func:`static_grid`);
 * ``sweep(n)``: values across its whole range, as a reader moving it would pass them (the benchmark
   and the tests step through these);
-* ``live_widget(name)``: the ipywidget a live kernel shows, whose ``value`` is what the view receives;
+* ``live_widget(name)``: the ipywidget a live kernel shows, and ``value_of(widget_value)``: what the
+  view receives for that widget's ``value`` (a slider's nearest step);
 * ``static_widget(name, values)``: the ipywidget of the website's form, which picks an ``index``
   among ``values`` (the browser links it to the precomputed frames).
 
@@ -94,6 +95,25 @@ class Slider:
         space = np.logspace if self.log else np.linspace
         return [float(v) for v in space(self.min, self.max, n)]
 
+    def value_of(self, widget_value):
+        """The value the view receives for a live widget's ``widget_value``: the nearest step of the
+        slider (the browser's arithmetic sends 36.99999999999999 for 37), an ``int`` when ``min``
+        and ``step`` are whole numbers. A log slider's value is passed as it is.
+
+        Examples
+        --------
+        >>> Slider(2, 128, 1, value=32).value_of(36.99999999999999)
+        37
+        >>> Slider(0.1, 3.0, 0.1, value=1.0).value_of(0.30000000000000004)
+        0.3
+        """
+        if self.log:
+            return float(widget_value)
+        value = self.min + round((widget_value - self.min) / self.step) * self.step
+        if float(self.min).is_integer() and float(self.step).is_integer():
+            return int(value)
+        return round(float(value), 12)
+
     def live_widget(self, name: str):
         import ipywidgets as w
 
@@ -137,6 +157,10 @@ class Choice:
     def sweep(self, n: int = 20) -> list:
         return [v for _, v in self.pairs]
 
+    def value_of(self, widget_value):
+        """The value the view receives for the live widget's ``widget_value``: the same."""
+        return widget_value
+
     def live_widget(self, name: str):
         import ipywidgets as w
 
@@ -165,6 +189,10 @@ class Toggle:
 
     def sweep(self, n: int = 20) -> list:
         return [not self.value, self.value]
+
+    def value_of(self, widget_value) -> bool:
+        """The value the view receives for the live checkbox's ``widget_value``."""
+        return bool(widget_value)
 
     def live_widget(self, name: str):
         import ipywidgets as w

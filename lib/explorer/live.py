@@ -81,14 +81,17 @@ def live_form(explorer):
                     return
             time.sleep(0.002)  # let a waiting redraw take the lock between pieces
 
+    def current() -> dict:  # what the view receives: each slider at its nearest step
+        return {name: explorer.controls[name].value_of(wd.value) for name, wd in widgets.items()}
+
     def offer():  # hide the controls that would change nothing visible (``shown_when``)
-        values = {name: wd.value for name, wd in widgets.items()}
+        values = current()
         for name, control in explorer.controls.items():
             widgets[name].layout.display = "" if shown(control, values) else "none"
 
     def redraw(_change=None):
         start = time.perf_counter()
-        values = {name: wd.value for name, wd in widgets.items()}
+        values = current()
         offer()
         with lock:
             show(explorer.respond(**values))
@@ -100,6 +103,6 @@ def live_form(explorer):
     for wd in widgets.values():
         wd.observe(redraw, names="value")
     offer()
-    show(explorer.update(**{name: wd.value for name, wd in widgets.items()}))
+    show(explorer.update(**current()))
     return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image, readout],
                   _dom_classes=["course-explorer"])

@@ -35,6 +35,8 @@ def test_the_wheel_holds_every_lib_module_and_the_measured_conventions(wheel):
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "lib").rglob("*.py")}
     assert modules <= names
     assert "lib/data/framework_conventions.json" in names
+    server_config = "etc/jupyter/jupyter_server_config.d/activations-course-lib.json"  # lib.live_server
+    assert f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.data/data/{server_config}" in names
     assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
 
 

@@ -9,7 +9,9 @@ needs). The figure is never rebuilt, and its frames are blitted (:mod:`lib.explo
 the kernel is busy with one redraw, the browser's widget manager holds back further changes of a
 control and sends only the latest, so a fast drag does not queue redraws. (Sending the PNG as a
 binary ``Image`` widget instead was measured in live JupyterLab, ``bench/bench_live.py``: no faster,
-and it dropped frames.)
+and it dropped frames.) On its way to the browser the frame passes the Jupyter server, which sends it
+without Nagle's delay where ``lib`` is installed (:mod:`lib.live_server`). Each slider hands the view
+its nearest step (``Slider.value_of``): the browser's arithmetic sends 36.99999999999999 for 37.
 
 A view with an ``advance()`` method draws a long computation in pieces. After a change, a worker
 thread keeps calling ``advance`` and showing each piece until the work is done, while the controls

@@ -425,6 +425,10 @@ def report(results: dict, kernel: dict) -> None:
         burst = r["burst"]
         rows.append([name, "burst 30/s", 30, f"settle {burst['settle']:.0f}", f"{burst['frames']} frames",
                      "", "", "", "", "", ""])
+    for mode in ("key", "drag"):  # every explorer's steps together, as the issue measured them
+        pooled = [t for r in results.values() for t in r[mode]]
+        if len(results) > 1 and pooled:
+            rows.append(["all", mode, len(pooled), *(f"{x:.0f}" for x in quantiles(pooled))] + [""] * 5)
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
     for row in rows:

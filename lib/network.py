@@ -109,6 +109,8 @@ class ActivationLayer:
         The input (pre-activation) of the last ``forward``.
     dz, dh : ndarray or None
         dLoss/dz and dLoss/dh from the last ``backward``.
+    slope : ndarray or None
+        f'(z), the factor the last ``backward`` multiplied dLoss/dh by.
     a, da : float
         Only for ``"prelu"``: the slope and its gradient.
 
@@ -143,7 +145,7 @@ class ActivationLayer:
             raise ValueError(
                 f"activation_params: {self.params} do not fit activation {name!r} ({err})"
             ) from None
-        self.z = self.dz = self.dh = None
+        self.z = self.dz = self.dh = self.slope = None
 
     def _params(self):
         return {**self.params, "a": self.a} if self.learnable else self.params
@@ -156,7 +158,8 @@ class ActivationLayer:
     def backward(self, dh):
         """Given dLoss/dh, return dLoss/dz = dLoss/dh * f'(z) (and set da for PReLU)."""
         self.dh = dh
-        self.dz = dh * self.f.derivative(self.z, **self._params())
+        self.slope = self.f.derivative(self.z, **self._params())
+        self.dz = dh * self.slope
         if self.learnable:
             self.da = float(np.sum(dh * self.f.derivative_a(self.z, self.a)))
         return self.dz

@@ -7,6 +7,7 @@ import pytest
 from scipy import special
 
 import lib.network
+from lib.activations import ACTIVATIONS
 from lib.derivatives import numerical_gradient
 from lib.network import (
     LOSSES,
@@ -538,3 +539,13 @@ def test_method_validation():
 def test_doctests():
     result = doctest.testmod(lib.network)
     assert result.failed == 0 and result.attempted > 20
+
+
+def test_activation_layer_keeps_the_slope_its_backward_used():
+    z = np.array([[-2.0, -0.5, 0.0, 0.5, 3.0]])
+    act = ActivationLayer("elu", {"alpha": 0.7})
+    act.forward(z)
+    g = np.array([[1.0, -2.0, 3.0, 0.5, -1.0]])
+    dz = act.backward(g)
+    np.testing.assert_array_equal(act.slope, ACTIVATIONS["elu"].derivative(z, alpha=0.7))
+    np.testing.assert_array_equal(dz, g * act.slope)

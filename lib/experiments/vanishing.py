@@ -262,7 +262,7 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
         y_hat = net.forward(X)
         _, dy_hat = mse_loss(y_hat, y)
         net.backward(dy_hat)
-        factors = [act.f.derivative(act.z, **act._params()) for act in net.acts[:-1]]
+        factors = [act.slope for act in net.acts[:-1]]  # f'(z) of each hidden layer, as backward used it
         forward = np.array([np.sqrt(np.mean(layer.x**2)) for layer in net.dense])
         z = [a.z for a in net.acts[:-1]]
         h = [layer.x for layer in net.dense[1:]]  # each hidden layer's output, the next one's input

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from frames import assert_same_picture, full_redraw, pixels
 
 from lib.activations import log_softmax, softmax
 from lib.experiments import softmax as experiments
@@ -217,3 +218,18 @@ def test_alt_texts_of_the_other_figures_follow_their_data():
     assert "logits 2.33, -1.46, 0.56" in views.logit_view_alt(2.33, -1.46, 0.56, 1.0)
     assert "temperature 0.5 on the left" in views.logit_view_alt(2.33, -1.46, 0.56, 0.5)
     assert "30 times (1, 0, -1) in float16" in views.precision_view_alt(30, "float16")
+
+
+def test_precision_view_frames_match_full_redraws():
+    """The stable panel's title is a fixed artist, drawn once into the frame: blitted frames still
+    have the pixels of a full draw."""
+    from lib.explorer import Choice, Explorer, Slider
+
+    ex = Explorer(views.PrecisionView, {"scale": Slider(0.0, 3.0, 0.05, value=30.0, log=True),
+                                        "dtype": Choice(["float16", "float32", "float64"], value="float16")},
+                  alt="precision", width=7.0, height=3.0)
+    assert ex.view.fixed_artists == [ex.view.ax_stable.title]
+    for values in (dict(scale=2.0), dict(scale=300.0), dict(scale=30.0, dtype="float64")):
+        ex.update(**values)
+        assert_same_picture(pixels(ex.render()), full_redraw(ex))
+    assert ex.renderer.full_draws == 1

@@ -434,6 +434,7 @@ class PrecisionView:
             ax.set_ylim(0, 1.1)
             ax.set_ylabel("probability")
         self.ax_stable.set_title("stable: subtract max first")
+        self.fixed_artists = [self.ax_stable.title]  # never changes: drawn once, into the frame
         self.update(**values)
 
     def update(self, *, scale, dtype="float64"):

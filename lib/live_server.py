@@ -7,7 +7,7 @@ ACK, up to 40 ms on Linux). One step of a slider makes five messages in a row (t
 echo of the new value, the frame, the readout, idle), so a frame often waited for the ACK of the
 message before it. Measured with ``bench/bench_live.py`` on 2 cores: on about two steps in three,
 20 to 40 ms passed between the server writing a frame and the page receiving it, 1 to 5 ms on the
-others; with ``TCP_NODELAY``, 1 to 12 ms on every step.
+others; with ``TCP_NODELAY``, 1 to 15 ms on every step.
 
 This module is a Jupyter server extension. Linked before the server builds its web application, it
 makes :class:`NoDelayConnection` the server's kernel-websocket connection

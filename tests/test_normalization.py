@@ -298,40 +298,6 @@ def test_batchnorm_backward_eval_against_central_differences(rng):
     assert_batchnorm_grads(bn, dx, x, dy, training=False)
 
 
-def test_batchnorm_against_torch(rng):
-    torch = pytest.importorskip("torch")
-    n, c = 7, 4
-    eps, momentum = 1e-3, 0.2
-    ours = BatchNorm(c, eps=eps, momentum=momentum)
-    theirs = torch.nn.BatchNorm1d(c, eps=eps, momentum=momentum, dtype=torch.float64)
-    gamma, beta = rng.normal(size=c), rng.normal(size=c)
-    ours.gamma, ours.beta = gamma.copy(), beta.copy()
-    with torch.no_grad():
-        theirs.weight.copy_(torch.from_numpy(gamma))
-        theirs.bias.copy_(torch.from_numpy(beta))
-
-    theirs.train()
-    for step in range(5):
-        x = rng.normal(step, 1.0 + step, size=(n, c))
-        dy = rng.normal(size=(n, c))
-        xt = torch.tensor(x, requires_grad=True)
-        theirs.zero_grad()
-        yt = theirs(xt)
-        yt.backward(torch.from_numpy(dy))
-        np.testing.assert_allclose(ours.forward(x), yt.detach().numpy(), rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(ours.backward(dy), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(ours.dgamma, theirs.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(ours.dbeta, theirs.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(ours.running_mean, theirs.running_mean.numpy(), rtol=1e-13)
-    np.testing.assert_allclose(ours.running_var, theirs.running_var.numpy(), rtol=1e-13)
-
-    theirs.eval()
-    x = rng.normal(size=(3, c))
-    with torch.no_grad():
-        expected = theirs(torch.from_numpy(x)).numpy()
-    np.testing.assert_allclose(ours.forward(x, training=False), expected, rtol=1e-12, atol=1e-12)
-
-
 def test_batchnorm_each_parameter_changes_the_output(rng):
     x = rng.normal(0.0, 0.1, size=(5, 2))
     base = BatchNorm(2).forward(x)
@@ -851,7 +817,7 @@ TORCH_BATCHNORM = {2: "BatchNorm1d", 3: "BatchNorm1d", 4: "BatchNorm2d", 5: "Bat
 
 
 @pytest.mark.parametrize("shape", [(7, 4), (5, 4, 3), (3, 4, 2, 3), (2, 4, 2, 2, 2)])
-@pytest.mark.parametrize("momentum", [0.1, None])
+@pytest.mark.parametrize("momentum", [0.1, 0.2, None])
 def test_batchnorm_running_statistics_over_several_batches_against_torch(rng, shape, momentum):
     torch = pytest.importorskip("torch")
     c = shape[1]

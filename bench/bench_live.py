@@ -146,15 +146,21 @@ def start_lab(root: Path, port: int, token: str) -> subprocess.Popen:
          "--LabApp.extension_manager=readonly", *(["--allow-root"] if os.geteuid() == 0 else []),
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         cwd=root / "nb", env=env, stdout=subprocess.DEVNULL, stderr=open(root / "lab.log", "w"))
-    deadline = time.monotonic() + 60
+    return wait_until_up(process, f"http://127.0.0.1:{port}/api/status?token={token}", 60,
+                         "JupyterLab did not start; see " + str(root / "lab.log"))
+
+
+def wait_until_up(process: subprocess.Popen, url: str, seconds: float, failure: str) -> subprocess.Popen:
+    """Return ``process`` once ``url`` answers; stop it and raise ``failure`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
+            urllib.request.urlopen(url, timeout=2)
             return process
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.2)
     process.terminate()
-    raise RuntimeError("JupyterLab did not start; see " + str(root / "lab.log"))
+    raise RuntimeError(failure)
 
 
 def chromium_path() -> str:
@@ -171,15 +177,7 @@ def start_chromium(root: Path, port: int) -> subprocess.Popen:
         [chromium_path(), "--headless=new", f"--remote-debugging-port={port}", f"--user-data-dir={root / 'chromium'}",
          "--no-first-run", "--window-size=1400,1000", *(["--no-sandbox"] if os.geteuid() == 0 else []), "about:blank"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("chromium did not start")
+    return wait_until_up(process, f"http://127.0.0.1:{port}/json/version", 30, "chromium did not start")
 
 
 def run_all(page, count: int) -> None:

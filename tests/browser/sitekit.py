@@ -11,6 +11,7 @@ import contextlib
 import functools
 import http.server
 import re
+import sys
 import threading
 from pathlib import Path
 
@@ -59,6 +60,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that hangs up mid-response (a page closed while loading) is no error of the
+        site's; anything else is reported as the standard server does."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(site: Path):
     """Serve ``site`` on a free port of 127.0.0.1 in a background thread; yield the base URL."""
@@ -66,7 +75,7 @@ def serve(site: Path):
     if not site.is_dir():
         raise FileNotFoundError(f"no built site at {site}")
     handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

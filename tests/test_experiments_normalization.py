@@ -14,10 +14,11 @@ def test_scaled_with_outlier_uses_lib():
     np.testing.assert_allclose(mm, min_max_scale(raw), rtol=1e-15)
 
 
-def test_batch_statistics_follow_batchnorm():
+@pytest.mark.parametrize("momentum", [0.3, None])
+def test_batch_statistics_follow_batchnorm(momentum):
     stream = experiments.batch_stream()[:20]
-    means, running, variances, running_var = experiments.batch_statistics(stream, 8, 0.3)
-    bn = BatchNorm(1, momentum=0.3)
+    means, running, variances, running_var = experiments.batch_statistics(stream, 8, momentum)
+    bn = BatchNorm(1, momentum=momentum)
     for t, row in enumerate(stream):
         bn.forward(row[:8, None])
         assert means[t] == pytest.approx(row[:8].mean(), rel=1e-14)

@@ -86,15 +86,14 @@ def live_form(explorer):
     def current() -> dict:  # what the view receives: each slider at its nearest step
         return {name: explorer.controls[name].value_of(wd.value) for name, wd in widgets.items()}
 
-    def offer():  # hide the controls that would change nothing visible (``shown_when``)
-        values = current()
+    def offer(values: dict):  # hide the controls that would change nothing visible (``shown_when``)
         for name, control in explorer.controls.items():
             widgets[name].layout.display = "" if shown(control, values) else "none"
 
     def redraw(_change=None):
         start = time.perf_counter()
         values = current()
-        offer()
+        offer(values)
         with lock:
             show(explorer.respond(**values))
             explorer.live_times.append(1e3 * (time.perf_counter() - start))
@@ -104,7 +103,8 @@ def live_form(explorer):
 
     for wd in widgets.values():
         wd.observe(redraw, names="value")
-    offer()
-    show(explorer.update(**current()))
+    values = current()
+    offer(values)
+    show(explorer.update(**values))
     return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image, readout],
                   _dom_classes=["course-explorer"])

@@ -122,7 +122,7 @@ def test_plot_decision_regions_shades_the_probability_and_marks_the_classes():
     ax = f.add_subplot()
     image, s0, s1 = views.plot_decision_regions(ax, lambda P: P[:, 0] * 3, X, y, lim=1.5, n=31)
     np.testing.assert_allclose(image.get_array(), experiments.region_grid(lambda P: P[:, 0] * 3, 1.5, 31))
-    assert len(s0.get_offsets()) == np.sum(y == 0) and len(s1.get_offsets()) == np.sum(y == 1)
+    assert len(s0.get_xdata()) == np.sum(y == 0) and len(s1.get_xdata()) == np.sum(y == 1)
     assert ax.get_xlim() == (-1.5, 1.5) and image.get_extent() == [-1.5, 1.5, -1.5, 1.5]
 
 

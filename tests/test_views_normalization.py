@@ -28,10 +28,10 @@ def test_scaling_view_moves_the_outlier_and_rescales_the_rest():
     readout = ex.update(outlier=True, position=400.0)
     raw, z, mm = experiments.scaled_with_outlier(400.0)
     v = ex.view
-    np.testing.assert_allclose(v.dots[1].get_offsets()[:, 0], z[:n])
-    np.testing.assert_allclose(v.outs[1].get_offsets()[:, 0], [z[-1]])
-    np.testing.assert_allclose(v.dots[2].get_offsets()[:, 0], mm[:n])
-    np.testing.assert_allclose(v.outs[0].get_offsets()[:, 0], [400.0])
+    np.testing.assert_allclose(v.dots[1].get_xdata(), z[:n])
+    np.testing.assert_allclose(v.outs[1].get_xdata(), [z[-1]])
+    np.testing.assert_allclose(v.dots[2].get_xdata(), mm[:n])
+    np.testing.assert_allclose(v.outs[0].get_xdata(), [400.0])
     assert f"z = {z[-1]:.2f}" in readout
     share = mm[:n].max() - mm[:n].min()
     assert f"fill {share:.0%} of [0, 1]" in readout
@@ -42,8 +42,8 @@ def test_scaling_view_without_outlier_hides_it_and_spans_zero_to_one():
     ex = Explorer(views.ScalingView, {"outlier": Toggle(True), "position": Slider(60, 400, 10, 200)},
                   alt="scaling")
     readout = ex.update(outlier=False)
-    assert len(ex.view.outs[1].get_offsets()) == 0
-    np.testing.assert_allclose(ex.view.dots[1].get_offsets()[:, 0], standardize(experiments.SCORES))
+    assert len(ex.view.outs[1].get_xdata()) == 0
+    np.testing.assert_allclose(ex.view.dots[1].get_xdata(), standardize(experiments.SCORES))
     assert "fill 100% of [0, 1]" in readout and "outlier" not in readout
 
 
@@ -73,7 +73,7 @@ def test_batch_stats_view_updates_dots_line_and_readout():
     fig, before = ex.fig, artists(ex.fig)
     readout = ex.update(batch_size=4, momentum=0.5)
     means, running, _, _ = experiments.batch_statistics(experiments.batch_stream(), 4, 0.5)
-    np.testing.assert_allclose(ex.view.dots.get_offsets()[:, 1], means)
+    np.testing.assert_allclose(ex.view.dots.get_ydata(), means)
     np.testing.assert_allclose(ex.view.line.get_ydata(), running)
     assert f"std {means.std():.3f}" in readout and "σ/√N = 1.000" in readout
     assert f"{running[-1]:.3f}" in readout

@@ -56,6 +56,7 @@ from typing import NamedTuple
 import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.image import AxesImage
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.legend import Legend
 from matplotlib.spines import Spine
@@ -217,7 +218,16 @@ class Renderer:
         self.animated = data_artists(self.fig, self.fixed)
         for artist in self.animated + self.legends:  # the legends go into layers of their own
             artist.set_animated(True)
-        self._full_draw()
+        # matplotlib before 3.11 paints an animated AxesImage in an ordinary draw all the same: hide
+        # it there, or a blitted frame would paint it twice
+        images = [a for a in self.animated if isinstance(a, AxesImage) and a.get_visible()]
+        for image in images:
+            image.set_visible(False)
+        try:
+            self._full_draw()
+        finally:
+            for image in images:
+                image.set_visible(True)
         canvas = self.fig.canvas
         on_top = [layer(self.fig, legend) for legend in self.legends if legend.get_visible()]
         frame = Frame(canvas.copy_from_bbox(self.fig.bbox), on_top)

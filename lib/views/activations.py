@@ -18,7 +18,7 @@ from matplotlib.colors import LinearSegmentedColormap
 
 from ..activations import ACTIVATIONS
 from ..experiments import activations as experiments
-from ..plotting import PALETTE, figure, subplots
+from ..plotting import PALETTE, dots, figure, subplots
 from ..tables import format_number
 
 #: Which control of the activation explorer feeds which parameter of which function.
@@ -376,10 +376,10 @@ def plot_decision_regions(ax, predict, X, y, lim: float = 1.6, n: int = 121):
                       extent=(-lim, lim, -lim, lim), cmap=REGION_CMAP, vmin=0, vmax=1, alpha=0.7,
                       interpolation="bilinear")
     X, y = np.asarray(X), np.asarray(y).ravel()
-    s0 = ax.scatter(*X[y == 0].T, s=14, marker="o", color=PALETTE["orange"], edgecolor="black",
-                    linewidth=0.4, label="class 0")
-    s1 = ax.scatter(*X[y == 1].T, s=16, marker="^", color=PALETTE["blue"], edgecolor="black",
-                    linewidth=0.4, label="class 1")
+    s0 = dots(ax, *X[y == 0].T, size=14, marker="o", color=PALETTE["orange"], markeredgecolor="black",
+              markeredgewidth=0.4, label="class 0")
+    s1 = dots(ax, *X[y == 1].T, size=16, marker="^", color=PALETTE["blue"], markeredgecolor="black",
+              markeredgewidth=0.4, label="class 1")
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")

@@ -22,16 +22,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..experiments import normalization as experiments
-from ..plotting import PALETTE, style, subplots
+from ..plotting import PALETTE, dots, style, subplots
 
 # --------------------------------------------------------------------------------------------------
 # data normalization: z-score versus min-max, and an outlier
 
 
 def plot_strip(ax, values, y=0.0, **style):
-    """Draw ``values`` as dots on the horizontal line at height ``y``; returns the scatter."""
+    """Draw ``values`` as dots on the horizontal line at height ``y`` (:func:`lib.plotting.dots`,
+    which takes ``style``); returns the dots' ``Line2D``."""
     values = np.asarray(values, dtype=np.float64)
-    return ax.scatter(values, np.full(values.shape, y), **style)
+    return dots(ax, values, np.full(values.shape, y), **style)
 
 
 class ScalingView:
@@ -52,9 +53,9 @@ class ScalingView:
             (ax_z, (-2.5, 3.6), "z-score  (x - μ) / σ"),
             (ax_mm, (-0.05, 1.05), "min-max  (x - min) / (max - min)"),
         ):
-            self.dots.append(plot_strip(ax, experiments.SCORES, s=40, color=blue, alpha=0.8,
+            self.dots.append(plot_strip(ax, experiments.SCORES, size=40, color=blue, alpha=0.8,
                                         label="ordinary values"))
-            self.outs.append(plot_strip(ax, [0.0], s=90, color=red, marker="D", label="outlier"))
+            self.outs.append(plot_strip(ax, [0.0], size=90, color=red, marker="D", label="outlier"))
             ax.set_xlim(*limits)
             ax.set_ylim(-1, 1)
             ax.set_yticks([])
@@ -70,8 +71,8 @@ class ScalingView:
         raw, z, mm = experiments.scaled_with_outlier(position if outlier else None)
         n = len(experiments.SCORES)
         for dots, outs, values in zip(self.dots, self.outs, (raw, z, mm)):
-            dots.set_offsets(np.column_stack([values[:n], np.zeros(n)]))
-            outs.set_offsets(np.column_stack([values[n:], np.zeros(len(values) - n)]))
+            dots.set_xdata(values[:n])
+            outs.set_data(values[n:], np.zeros(len(values) - n))
         ordinary_mm = float(mm[:n].max() - mm[:n].min())
         text = (f"z-scores from {z.min():.2f} to {z.max():.2f}; "
                 f"min-max: the 12 ordinary values fill {ordinary_mm:.0%} of [0, 1]")
@@ -118,8 +119,7 @@ class BatchStatsView:
     def __init__(self, fig, **values):
         self.ax = subplots(fig)
         self.steps = np.arange(1, experiments.STREAM_STEPS + 1)
-        self.dots = self.ax.scatter(self.steps, np.zeros(experiments.STREAM_STEPS), s=10,
-                                    color=PALETTE["sky"], label="batch mean")
+        self.dots = plot_strip(self.ax, self.steps, size=10, color=PALETTE["sky"], label="batch mean")
         (self.line,) = self.ax.plot(self.steps, np.zeros(experiments.STREAM_STEPS),
                                     color=PALETTE["vermillion"], label="running mean")
         self.ax.axhline(experiments.STREAM_MEAN, color=PALETTE["black"], linestyle="--", linewidth=1,
@@ -133,7 +133,7 @@ class BatchStatsView:
 
     def update(self, *, batch_size=32, momentum=0.1):
         means, running, _, _ = experiments.stream_statistics(int(batch_size), float(momentum))
-        self.dots.set_offsets(np.column_stack([self.steps, means]))
+        self.dots.set_ydata(means)
         self.line.set_ydata(running)
         return (f"batch size {int(batch_size)}, momentum {momentum:g}: batch means spread with std {means.std():.3f} "
                 f"(σ/√N = {experiments.STREAM_STD / np.sqrt(batch_size):.3f}); "

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..activations import log_softmax, softmax
 from ..experiments import softmax as experiments
-from ..plotting import PALETTE, subplots
+from ..plotting import PALETTE, dots, subplots
 from ..tables import Table
 
 
@@ -103,8 +103,8 @@ def plot_class_regions(ax, predict, X, y, resolution=200, margin=0.8):
     ax.contourf(gx, gy, classes, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(colors[:k]), alpha=0.25)
     markers = ["o", "s", "^", "D"]
     for c in range(k):
-        ax.scatter(*X[y == c].T, s=18, color=colors[c], marker=markers[c], edgecolor="black", linewidth=0.4,
-                   label=f"class {c + 1}")
+        dots(ax, *X[y == c].T, size=18, color=colors[c], marker=markers[c], markeredgecolor="black",
+             markeredgewidth=0.4, label=f"class {c + 1}")
     ax.set_xlim(gx[0, 0], gx[0, -1])
     ax.set_ylim(gy[0, 0], gy[-1, 0])
     ax.set_xlabel("$x_1$")

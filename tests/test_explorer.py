@@ -2,6 +2,7 @@
 
 import base64
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -239,6 +240,92 @@ def test_live_form_finishes_the_work_in_a_thread(changes):
     assert e.worker is None and threading.current_thread() not in threads and threads
     assert readout.value == f"slope {changes[-1]:g}: 4 of 4"
     np.testing.assert_allclose(e.view.line.get_ydata(), changes[-1] * np.linspace(-1, 1, 11))
+
+
+def _look_ahead_done(timeout=10.0):
+    import threading
+
+    for thread in [t for t in threading.enumerate() if t.name == "look-ahead"]:
+        thread.join(timeout)
+
+
+def test_live_form_prepares_the_next_step_in_the_direction_the_slider_moved():
+    import threading
+
+    prepared = []
+
+    class Ahead(Line):
+        ahead = "slope"
+
+        def prepare(self, slope, kind="a"):
+            prepared.append((slope, kind, threading.current_thread().name))
+
+    e = ex.Explorer(Ahead, {"slope": ex.Slider(-2, 2, 0.5, value=1.0), "kind": ex.Choice(["a", "b"])},
+                    alt="a line")
+    slope, kind = e.live().children[0].children
+    assert prepared == []  # the first frame prepares nothing
+    slope.value = 1.5
+    _look_ahead_done()
+    assert prepared == [(2.0, "a", "look-ahead")]  # up: the step above, in a thread of its own
+    slope.value = 0.5
+    _look_ahead_done()
+    assert prepared[-1] == (0.0, "a", "look-ahead")  # down: the step below
+    slope.value = 2.0
+    _look_ahead_done()
+    kind.value = "b"  # past the top, and a control that is not ``ahead``: nothing to prepare
+    _look_ahead_done()
+    assert len(prepared) == 2
+    assert e.values == {"slope": 2.0, "kind": "b"} and e.view.line.get_ydata()[-1] == 2.0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own CPU priority is Linux's")
+def test_lowest_priority_lowers_only_the_calling_thread():
+    import os
+    import threading
+
+    from lib.explorer.live import lowest_priority
+
+    seen = {}
+
+    def look():
+        lowest_priority()
+        seen["thread"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join()
+    assert seen["thread"] == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before < 19
+
+
+def test_look_ahead_leaves_it_when_the_reader_has_moved_on(monkeypatch):
+    from lib.explorer import live
+
+    pending, prepared = [], []
+
+    class Later:  # a thread that runs when the test says so
+        def __init__(self, target, args=(), **_):
+            self.run = lambda: target(*args)
+
+        def start(self):
+            pending.append(self)
+
+    class Ahead(Line):
+        ahead = "slope"
+
+        def prepare(self, slope, kind="a"):
+            prepared.append(slope)
+
+    e = ex.Explorer(Ahead, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="a line")
+    (slope,) = e.live().children[0].children
+    monkeypatch.setattr(live.threading, "Thread", Later)
+    slope.value = 1.5  # would prepare 2.0
+    slope.value = 0.5  # would prepare 0.0
+    first, second = pending
+    first.run()        # the slider is at 0.5 by now: 2.0 is not what the reader will ask for
+    second.run()
+    assert prepared == [0.0]
 
 
 def test_static_mode_follows_environment(monkeypatch):

@@ -31,6 +31,27 @@ def test_compact_png_is_smaller_and_valid():
     assert len(small) < len(fast)
 
 
+def test_live_png_holds_the_canvas_pixels_exactly():
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig, ax = plotting.figure(3.31, 2.1)  # an odd pixel width: rows of any length
+    FigureCanvasAgg(fig)
+    ax.plot([0, 1, 2], [1, 0, 1], label="a line")
+    ax.legend()
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    png = plotting.encode_png(fig.canvas.buffer_rgba(), (width, height))
+    image = Image.open(io.BytesIO(png))
+    image.load()  # checks every chunk's CRC and the data's length
+    assert image.mode == "RGB" and image.size == (width, height) and width % 2 == 1
+    np.testing.assert_array_equal(np.asarray(image), rgba[..., :3])
+
+
 def test_palette_is_the_default_cycle():
     fig, ax = plotting.figure()
     (line,) = ax.plot([0, 1])

@@ -28,6 +28,10 @@ Optional parts of a view:
   building the explorer;
 * ``warm_settings``: partial settings that ``warm=True`` visits besides the static grid (e.g. one per
   axis length the view can show), so that each of their frames is drawn before the reader asks.
+* ``ahead`` and ``prepare(**values)``: for a view whose new setting of one slider costs a computation
+  (a new network per depth), ``ahead`` names that slider and ``prepare`` computes the numbers a
+  setting draws, kept by the view's cache, without touching an artist. In a live kernel, after each
+  change of that slider, a thread prepares its next step in the direction it moved.
 
 Examples
 --------

@@ -114,6 +114,25 @@ class Slider:
             return int(value)
         return round(float(value), 12)
 
+    def next_step(self, value, direction: int):
+        """The slider's next value after ``value`` in ``direction`` (+1: up, -1: down), as
+        :meth:`value_of` gives it, or ``None`` past either end.
+
+        Examples
+        --------
+        >>> Slider(2, 50, 1, value=30).next_step(30, +1), Slider(2, 50, 1, value=30).next_step(50, +1)
+        (31, None)
+        >>> Slider(-1, 1, 0.5, value=1.0, log=True).next_step(1.0, -1)
+        0.31622776601683794
+        """
+        if self.log:
+            exponent = np.log10(value) + direction * self.step
+            inside = self.min - 1e-9 <= exponent <= self.max + 1e-9
+            return float(10.0**exponent) if inside else None
+        following = value + direction * self.step
+        inside = self.min - 1e-9 * self.step <= following <= self.max + 1e-9 * self.step
+        return self.value_of(following) if inside else None
+
     def live_widget(self, name: str):
         import ipywidgets as w
 

@@ -118,6 +118,32 @@ def block_other_hosts(context, blocked: list[str]) -> None:
     context.route("**/*", handle)
 
 
+#: In the page, a function: one element of each kind of visible text, a kind being all that colour
+#: contrast depends on -- the text's colour, the background it sits on (its nearest ancestor's that
+#: is not transparent), its size, weight and opacity. A chapter holds thousands of code tokens and
+#: maths glyphs of a few kinds; axe's contrast rule on every one of them took most of its run (the
+#: API page: 21 s for all its rules, 9 s with contrast checked on these).
+TEXT_KINDS = r"""
+() => {
+  const clear = c => c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c);
+  const kinds = new Map();
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!el.getClientRects().length) continue;
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const cs = getComputedStyle(el);
+    let bg = 'none';
+    for (let a = el; a; a = a.parentElement) {
+      const b = getComputedStyle(a).backgroundColor;
+      if (!clear(b)) { bg = b; break; }
+    }
+    const key = [cs.color, bg, cs.fontSize, cs.fontWeight, cs.opacity].join('|');
+    if (!kinds.has(key)) kinds.set(key, el);
+  }
+  return [...kinds.values()];
+}
+"""
+
+
 WAIT_FOR_MATHJAX = """
 async (timeout) => {
   // MathJax 3 is loaded with `defer`; give it a moment to define its startup promise, then wait for

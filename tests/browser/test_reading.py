@@ -273,28 +273,12 @@ AXE_RUN = r"""
 async () => {
   // The rules a colour mode can change (the others ran in light mode, in test_site.py), in one run
   // (axe's cost is mostly its pass over the whole page): links told apart from the text around them,
-  // on every link, and colour contrast on one element of each kind of text, since contrast depends
-  // only on the text's colour, its background, its size and weight, and a chapter holds thousands of
-  // code tokens and maths glyphs of a few kinds.
-  const clear = c => c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c);
-  const kinds = new Map();
-  for (const el of document.body.querySelectorAll('*')) {
-    if (!el.getClientRects().length) continue;
-    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
-    const cs = getComputedStyle(el);
-    let bg = 'none';
-    for (let a = el; a; a = a.parentElement) {
-      const b = getComputedStyle(a).backgroundColor;
-      if (!clear(b)) { bg = b; break; }
-    }
-    const key = [cs.color, bg, cs.fontSize, cs.fontWeight, cs.opacity].join('|');
-    if (!kinds.has(key)) kinds.set(key, el);
-  }
-  const include = [...new Set([...kinds.values(), ...document.querySelectorAll('a[href]')])];
+  // on every link, and colour contrast on one element of each kind of text (sitekit.TEXT_KINDS).
+  const include = [...new Set([...(__TEXT_KINDS__)(), ...document.querySelectorAll('a[href]')])];
   const result = await axe.run({include}, {runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}, preload: false});
   return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} -- ${v.nodes.length} element(s), e.g. ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', ')}`);
 }
-"""
+""".replace("__TEXT_KINDS__", sitekit.TEXT_KINDS.strip())
 
 
 def _frame_sizes(site_dir: Path, page_path: str, html: str) -> list[str]:

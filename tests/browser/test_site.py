@@ -82,15 +82,19 @@ AXE_RUN = """
 async () => {
   // preload: false -- axe would otherwise re-fetch @import-ed stylesheets itself, resolving their
   // relative URLs against the page instead of the stylesheet (a false 404); only a WCAG 2.1 rule
-  // outside these tags uses them.
-  const result = await axe.run(document, {
-    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}, preload: false, resultTypes: ['violations']});
-  return result.violations.map(v => ({
+  // outside these tags uses them. Every rule on the whole page but colour contrast, which is checked
+  // on one element of each kind of text (sitekit.TEXT_KINDS): on every element it took most of the run.
+  const options = {preload: false, resultTypes: ['violations']};
+  const rules = await axe.run(document, {...options, runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
+                                         rules: {'color-contrast': {enabled: false}}});
+  const contrast = await axe.run({include: (__TEXT_KINDS__)()},
+                                 {...options, runOnly: {type: 'rule', values: ['color-contrast']}});
+  return [...rules.violations, ...contrast.violations].map(v => ({
     id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
     targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
   }));
 }
-"""
+""".replace("__TEXT_KINDS__", sitekit.TEXT_KINDS.strip())
 
 
 def inspect_page(browser, url: str) -> list[str]:
@@ -167,3 +171,18 @@ def inspect_page(browser, url: str) -> list[str]:
 def test_page(browser, site_url, page_path):
     problems = inspect_page(browser, site_url + page_path)
     assert not problems, f"{page_path}: {len(problems)} problem(s)\n  " + "\n  ".join(problems)
+
+
+def test_the_accessibility_run_finds_a_missing_name_and_faint_text(browser):
+    """Both halves of AXE_RUN: a rule over the whole page (a button without a name), and colour
+    contrast on one element of each kind of text (grey on white, 1.9:1)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content("<html lang='en'><head><title>t</title></head><body><main><h1>A page</h1>"
+                         "<p>Plain text.</p><p style='color: #bbb'>Faint text.</p><button></button></main></body></html>")
+        page.add_script_tag(path=str(AXE))
+        found = {v["id"]: v["count"] for v in page.evaluate(AXE_RUN)}
+    finally:
+        context.close()
+    assert found == {"button-name": 1, "color-contrast": 1}

@@ -328,6 +328,28 @@ def test_look_ahead_leaves_it_when_the_reader_has_moved_on(monkeypatch):
     assert prepared == [0.0]
 
 
+def test_a_live_explorer_settles_the_garbage_collector_and_frees_what_became_garbage_later():
+    import gc
+    import weakref
+
+    from lib.explorer.live import settle_garbage_collector
+
+    class Node:
+        pass
+
+    node = Node()
+    node.itself = node  # a cycle: only the cyclic collector frees it
+    alive = weakref.ref(node)
+    make().live()
+    assert gc.get_freeze_count() > 0  # the objects alive then are exempt from collections
+    del node
+    gc.collect()
+    assert alive() is not None  # frozen: a collection leaves it
+    settle_garbage_collector()  # as the next explorer does: unfreeze, collect, freeze again
+    assert alive() is None
+    gc.unfreeze()
+
+
 def test_static_mode_follows_environment(monkeypatch):
     monkeypatch.setenv("COURSE_STATIC", "1")
     assert ex.static_mode()

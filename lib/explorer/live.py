@@ -33,6 +33,7 @@ them answers without a full draw (and a view that caches work per setting answer
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import os
 import sys
@@ -60,6 +61,18 @@ def lowest_priority() -> None:
     if sys.platform == "linux":
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+def settle_garbage_collector() -> None:
+    """Collect what is garbage now, then exempt every object still alive from later collections
+    (``gc.freeze``): the explorer's figure, artists and kept frames, and whatever else the notebook
+    holds. Python's full collection walks every tracked object, 40 to 80 ms in a kernel holding a
+    few explorers, and it fell inside a redraw now and then; afterwards it walks only what was made
+    since. Each new explorer first returns the frozen objects to the collector (``gc.unfreeze``), so
+    what became garbage since (an explorer whose cell ran again) is freed then."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def live_form(explorer):
@@ -142,5 +155,6 @@ def live_form(explorer):
     values = current()
     offer(values)
     show(explorer.update(**values))
+    settle_garbage_collector()
     return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), image, readout],
                   _dom_classes=["course-explorer"])

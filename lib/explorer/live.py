@@ -25,6 +25,9 @@ priority (:func:`lowest_priority`) takes the lock and prepares the step beyond, 
 change that comes while it runs waits for the lock and finds its numbers ready (the gradient
 explorer's new depth, a new network of 15 ms, then answers from the cache).
 
+Building the form ends with :func:`settle_garbage_collector`, so that Python's full garbage
+collection (40 to 90 ms in a kernel with a few explorers) does not fall inside a redraw.
+
 ``warm=True`` first visits every setting of the static grid, and each of the view's
 ``warm_settings``, drawing the background of each distinct frame once, so that afterwards each of
 them answers without a full draw (and a view that caches work per setting answers at once).

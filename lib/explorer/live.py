@@ -21,9 +21,10 @@ the figure at once.
 
 A view with ``ahead`` (a slider's name) and ``prepare(**values)`` gets the next step of that slider
 computed while the reader looks at the new frame: after a change of it, a thread at the lowest CPU
-priority (:func:`lowest_priority`) takes the lock and prepares the step beyond, in the direction it moved, unless the reader has moved on meanwhile. A
-change that comes while it runs waits for the lock and finds its numbers ready (the gradient
-explorer's new depth, a new network of 15 ms, then answers from the cache).
+priority (:func:`lowest_priority`) takes the lock and prepares the step beyond, in the direction it
+moved, unless the reader has moved on meanwhile. A change that comes while it runs waits for the
+lock and finds its numbers ready (the gradient explorer's new depth, a new network of 15 ms, then
+answers from the cache).
 
 Building the form ends with :func:`settle_garbage_collector`, so that Python's full garbage
 collection (40 to 90 ms in a kernel with a few explorers) does not fall inside a redraw.
@@ -69,7 +70,7 @@ def lowest_priority() -> None:
 def settle_garbage_collector() -> None:
     """Collect what is garbage now, then exempt every object still alive from later collections
     (``gc.freeze``): the explorer's figure, artists and kept frames, and whatever else the notebook
-    holds. Python's full collection walks every tracked object, 40 to 80 ms in a kernel holding a
+    holds. Python's full collection walks every tracked object, 40 to 90 ms in a kernel holding a
     few explorers, and it fell inside a redraw now and then; afterwards it walks only what was made
     since. Each new explorer first returns the frozen objects to the collector (``gc.unfreeze``), so
     what became garbage since (an explorer whose cell ran again) is freed then."""

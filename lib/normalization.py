@@ -11,7 +11,7 @@ mean) and then :math:`\\gamma \\hat x + \\beta`; they differ in the axes the sta
 which :func:`statistics_axes` and :func:`shares_statistics` name:
 
 - :class:`BatchNorm` -- per channel, over the batch and any spatial axes of (N, C), (N, C, L) or
-  (N, C, H, W) input; running statistics for inference.
+  (N, C, H, W) input; running statistics for inference (:func:`running_average`).
 - :func:`layer_norm`, :func:`layer_norm_backward` -- per sample, over the last axis.
 - :func:`rms_norm`, :func:`rms_norm_backward` -- like layer norm without the centring.
 - :func:`group_norm`, :func:`group_norm_backward` -- per sample, over each group of channels and
@@ -36,6 +36,7 @@ __all__ = [
     "standardize",
     "min_max_scale",
     "BatchNorm",
+    "running_average",
     "layer_norm",
     "layer_norm_backward",
     "rms_norm",
@@ -296,6 +297,25 @@ def min_max_scale(x, axis=0, feature_range=(0, 1)):
 # batch normalization
 
 
+def running_average(previous, new, momentum, t):
+    """BatchNorm's update of a running statistic by the statistic of its t-th batch (t = 1, 2, ...):
+    :math:`(1 - w)\\,\\text{previous} + w\\,\\text{new}` with :math:`w` = ``momentum``, or
+    :math:`w = 1/t` for ``momentum=None``, which makes it the plain average of the t batches.
+
+    Examples
+    --------
+    >>> running_average(0.0, 2.0, 0.1, t=1)
+    0.2
+    >>> r = 0.0
+    >>> for t, batch_mean in enumerate([2.0, 4.0, 9.0], start=1):
+    ...     r = running_average(r, batch_mean, None, t)
+    >>> r                                                   # (2 + 4 + 9) / 3
+    5.0
+    """
+    w = 1 / t if momentum is None else momentum
+    return (1 - w) * previous + w * new
+
+
 class BatchNorm:
     """Batch normalization per channel, with running statistics and a hand-written backward.
 
@@ -509,11 +529,11 @@ class BatchNorm:
     def _update_running_statistics(self, m):
         """Move the running statistics towards the last batch's (m values per channel)."""
         self.num_batches_tracked += 1
-        w = 1 / self.num_batches_tracked if self.momentum is None else self.momentum
+        t = self.num_batches_tracked
         with np.errstate(over="ignore"):                   # a variance above 1.8e308 stays inf
             unbiased = self.batch_var * (m / (m - 1))
-            self.running_mean = (1 - w) * self.running_mean + w * self.batch_mean
-            self.running_var = (1 - w) * self.running_var + w * unbiased
+            self.running_mean = running_average(self.running_mean, self.batch_mean, self.momentum, t)
+            self.running_var = running_average(self.running_var, unbiased, self.momentum, t)
 
     def backward(self, dy):
         """Gradient with respect to the input of the last :meth:`forward`; sets ``dgamma``, ``dbeta``.

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from ..datasets import digits
 from ..network import MLP, softmax_cross_entropy
 from ..normalization import (BatchNorm, group_norm, instance_norm, layer_norm, min_max_scale, rms_norm,
-                             shares_statistics, standardize, statistics_axes)
+                             running_average, shares_statistics, standardize, statistics_axes)
 
 # --------------------------------------------------------------------------------------------------
 # data normalization: z-score versus min-max, and an outlier
@@ -110,8 +110,8 @@ def batch_statistics(stream, batch_size, momentum):
     Row t of ``stream`` holds the batch of step t (its first ``batch_size`` values). The batch
     statistics of all the steps come from one ``BatchNorm`` forward pass with one feature per step
     (the layer's formulas, every step at once); the running statistics follow BatchNorm's update,
-    step after step, from a running mean of 0 and a running variance of 1 (``momentum=None``:
-    m = 1/t, the average of the batches so far):
+    step after step (:func:`lib.normalization.running_average`), from a running mean of 0 and a
+    running variance of 1 (``momentum=None``: m = 1/t, the average of the batches so far):
 
     .. math:: r_t = (1 - m)\\, r_{t-1} + m\\, \\mu_t, \\qquad
               v_t = (1 - m)\\, v_{t-1} + m\\, \\tfrac{N}{N - 1}\\, \\sigma_t^2 .
@@ -140,9 +140,8 @@ def batch_statistics(stream, batch_size, momentum):
     running, running_var = np.empty(steps), np.empty(steps)
     r, v = 0.0, 1.0                          # BatchNorm's initial running mean and variance
     for t in range(steps):
-        w = 1 / (t + 1) if momentum is None else momentum  # None: the average of all batches so far
-        r = (1 - w) * r + w * means[t]
-        v = (1 - w) * v + w * unbiased[t]
+        r = running_average(r, means[t], momentum, t + 1)
+        v = running_average(v, unbiased[t], momentum, t + 1)
         running[t], running_var[t] = r, v
     return means, running, variances, running_var
 

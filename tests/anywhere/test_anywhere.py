@@ -132,8 +132,7 @@ def bundle_dir(site_dir) -> Path:
         folder = BUNDLE_HOME / top
         readme = archive.read(f"{top}/README.md").decode()
         pins = [ln for ln in archive.read(f"{top}/requirements.txt").decode().splitlines() if not ln.endswith(".whl")]
-        want = hashlib.sha256("\n".join([sys.version, *pins, *re.findall(r"```bash\n(.*?)\n```", readme, re.S)])
-                              .encode()).hexdigest()
+        want = hashlib.sha256("\n".join([sys.version, *pins, *_bash_blocks(readme)]).encode()).hexdigest()
         stamp = folder / ".venv" / ".made-from"
         if not stamp.exists() or stamp.read_text() != want:
             shutil.rmtree(BUNDLE_HOME, ignore_errors=True)
@@ -145,9 +144,13 @@ def bundle_dir(site_dir) -> Path:
     return folder
 
 
+def _bash_blocks(readme: str) -> list[str]:
+    """The contents of the ```bash blocks of a README."""
+    return re.findall(r"```bash\n(.*?)\n```", readme, re.S)
+
+
 def _readme_command(folder: Path) -> str:
-    readme = (folder / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```bash\n(.*?)\n```", readme, re.S)
+    blocks = _bash_blocks((folder / "README.md").read_text(encoding="utf-8"))
     assert len(blocks) == 1 and blocks[0].count("\n") == 0, "the README must give one command in a bash block"
     return blocks[0]
 

@@ -1,4 +1,5 @@
-"""The option the checks of the built website share (tests/browser, tests/anywhere): ``--site``.
+"""The option the checks of the built website share (tests/browser, tests/anywhere): ``--site``;
+and ``look_aheads_finished``, for the tests of live explorers that look ahead.
 
 Without ``--site`` neither folder is collected, so ``pytest tests`` needs no built site, no browser
 and no extra virtual environments.
@@ -6,6 +7,7 @@ and no extra virtual environments.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,13 @@ def pytest_ignore_collect(collection_path, config):
 @pytest.fixture(scope="session")
 def site_dir(request) -> Path:
     return site_option(request.config).resolve()
+
+
+@pytest.fixture
+def look_aheads_finished():
+    """A function that waits until every look-ahead of a live explorer (its thread, named
+    "look-ahead" by lib.explorer.live) has ended."""
+    def wait(timeout: float = 10.0) -> None:
+        for thread in [t for t in threading.enumerate() if t.name == "look-ahead"]:
+            thread.join(timeout)
+    return wait

@@ -242,14 +242,7 @@ def test_live_form_finishes_the_work_in_a_thread(changes):
     np.testing.assert_allclose(e.view.line.get_ydata(), changes[-1] * np.linspace(-1, 1, 11))
 
 
-def _look_ahead_done(timeout=10.0):
-    import threading
-
-    for thread in [t for t in threading.enumerate() if t.name == "look-ahead"]:
-        thread.join(timeout)
-
-
-def test_live_form_prepares_the_next_step_in_the_direction_the_slider_moved():
+def test_live_form_prepares_the_next_step_in_the_direction_the_slider_moved(look_aheads_finished):
     import threading
 
     prepared = []
@@ -265,15 +258,15 @@ def test_live_form_prepares_the_next_step_in_the_direction_the_slider_moved():
     slope, kind = e.live().children[0].children
     assert prepared == []  # the first frame prepares nothing
     slope.value = 1.5
-    _look_ahead_done()
+    look_aheads_finished()
     assert prepared == [(2.0, "a", "look-ahead")]  # up: the step above, in a thread of its own
     slope.value = 0.5
-    _look_ahead_done()
+    look_aheads_finished()
     assert prepared[-1] == (0.0, "a", "look-ahead")  # down: the step below
     slope.value = 2.0
-    _look_ahead_done()
+    look_aheads_finished()
     kind.value = "b"  # past the top, and a control that is not ``ahead``: nothing to prepare
-    _look_ahead_done()
+    look_aheads_finished()
     assert len(prepared) == 2
     assert e.values == {"slope": 2.0, "kind": "b"} and e.view.line.get_ydata()[-1] == 2.0
 

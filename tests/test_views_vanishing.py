@@ -80,28 +80,21 @@ def test_gradient_view_warms_every_axis_length():
     assert lengths == {(0.0, float(n)) for n in (5, 10, 20, 30, 40, 50)}
 
 
-def test_gradient_view_prepares_the_next_depth_while_the_reader_looks():
-    import threading
-
+def test_gradient_view_prepares_the_next_depth_while_the_reader_looks(look_aheads_finished):
     e = stethoscope(depth=10, activation="tanh", init="he")
     depth = e.live().children[0].children[0]
     key = dict(activation="tanh", init="he", gain=1.0, batchnorm=False)
-
-    def looked_ahead():
-        for thread in [t for t in threading.enumerate() if t.name == "look-ahead"]:
-            thread.join(10)
-
     experiments.gradient_profile.cache_clear()
     misses = experiments.gradient_profile.cache_info().misses
     depth.value = 17
-    looked_ahead()
+    look_aheads_finished()
     assert experiments.gradient_profile.cache_info().misses == misses + 2  # depth 17, then 18
     before = experiments.gradient_profile.cache_info()
     depth.value = 18  # answers from the cache
     assert experiments.gradient_profile.cache_info().hits > before.hits
     assert e.view.prepare(depth=18, **key) is experiments.gradient_profile(18, "tanh", "he", 1.0, False)
     np.testing.assert_allclose(e.view.z_line.get_ydata(), e.view.prepare(depth=18, **key).relative("z"))
-    looked_ahead()
+    look_aheads_finished()
 
 
 def test_gradient_view_batchnorm_and_readout_for_sigmoid():

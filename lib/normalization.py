@@ -309,7 +309,7 @@ def running_average(previous, new, momentum, t):
     >>> r = 0.0
     >>> for t, batch_mean in enumerate([2.0, 4.0, 9.0], start=1):
     ...     r = running_average(r, batch_mean, None, t)
-    >>> r                                                   # (2 + 4 + 9) / 3
+    >>> r  # (2 + 4 + 9) / 3
     5.0
     """
     w = 1 / t if momentum is None else momentum

@@ -70,9 +70,9 @@ class ScalingView:
     def update(self, *, outlier=True, position=200.0):
         raw, z, mm = experiments.scaled_with_outlier(position if outlier else None)
         n = len(experiments.SCORES)
-        for dots, outs, values in zip(self.dots, self.outs, (raw, z, mm)):
-            dots.set_xdata(values[:n])
-            outs.set_data(values[n:], np.zeros(len(values) - n))
+        for ordinary, outlier_dot, values in zip(self.dots, self.outs, (raw, z, mm)):
+            ordinary.set_xdata(values[:n])
+            outlier_dot.set_data(values[n:], np.zeros(len(values) - n))
         ordinary_mm = float(mm[:n].max() - mm[:n].min())
         text = (f"z-scores from {z.min():.2f} to {z.max():.2f}; "
                 f"min-max: the 12 ordinary values fill {ordinary_mm:.0%} of [0, 1]")
@@ -119,7 +119,8 @@ class BatchStatsView:
     def __init__(self, fig, **values):
         self.ax = subplots(fig)
         self.steps = np.arange(1, experiments.STREAM_STEPS + 1)
-        self.dots = plot_strip(self.ax, self.steps, size=10, color=PALETTE["sky"], label="batch mean")
+        self.dots = dots(self.ax, self.steps, np.zeros(experiments.STREAM_STEPS), size=10,
+                         color=PALETTE["sky"], label="batch mean")
         (self.line,) = self.ax.plot(self.steps, np.zeros(experiments.STREAM_STEPS),
                                     color=PALETTE["vermillion"], label="running mean")
         self.ax.axhline(experiments.STREAM_MEAN, color=PALETTE["black"], linestyle="--", linewidth=1,

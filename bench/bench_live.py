@@ -63,21 +63,23 @@ PAGE_JS = """
     channel.port1.onmessage = () => resolve(performance.now());
     channel.port2.postMessage(null);
   }));
+  // the frame the reader sees: the last image drawn in the block (a shelf's frame lies over the picture)
+  window.__shown = root => [...root.querySelectorAll('img')].filter(i => i.getClientRects().length).pop();
   // resolves with {ms, height} for the next frame of the explorer `root`, or null after `timeout` ms
   window.__nextFrame = (root, timeout) => new Promise(resolve => {
-    const before = root.querySelector('img');
+    const before = window.__shown(root);
     const src = before && before.src;
     let done = false;
     const finish = value => { if (!done) { done = true; observer.disconnect(); resolve(value); } };
     const observer = new MutationObserver(async () => {
-      const img = root.querySelector('img');
+      const img = window.__shown(root);
       if (!img || (img === before && img.src === src)) return;
       observer.disconnect();
       const input = window.__lastInput, dispatched = window.__lastDispatch;
       try { await img.decode(); } catch (e) {}
       const painted = await afterPaint();
       finish({ms: painted - input, dispatched: painted - dispatched, height: root.getBoundingClientRect().height,
-              img: [img.getBoundingClientRect().width, img.getBoundingClientRect().height]});
+              img: (box => [box.width, box.height])(window.__shown(root).getBoundingClientRect())});
     });
     observer.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
     setTimeout(() => finish(null), timeout);
@@ -86,7 +88,7 @@ PAGE_JS = """
   window.__settle = (root, quiet) => new Promise(resolve => {
     let frames = 0, last = performance.now(), timer = null, src = null;
     const observer = new MutationObserver(async () => {
-      const img = root.querySelector('img');
+      const img = window.__shown(root);
       if (!img || img.src === src) return;
       src = img.src;
       frames += 1;

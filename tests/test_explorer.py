@@ -140,21 +140,32 @@ def png_of(tag: str) -> bytes:
     return base64.b64decode(re.search(r'base64,([^"]+)"', tag).group(1))
 
 
-def test_live_form_redraws_on_change():
+def readout_of(frame: str) -> str:
+    """The readout under a live frame's image."""
+    return re.search(r'<div class="explorer-readout"[^>]*>(.*?)</div>', frame).group(1)
+
+
+def live_parts(box):
+    """A live form's controls, its picture and its shelves (``ipywidgets.Stack``), in that order."""
+    picture, *shelves = box.children[1].children
+    return box.children[0].children, picture, shelves
+
+
+def test_live_form_redraws_on_change(look_aheads_finished):
     e = make()
-    box = e.live()
-    slider, image, readout = box.children[0].children[0], box.children[1], box.children[2]
-    first = image.value
+    (slider,), picture, _ = live_parts(e.live())
+    first = picture.value
     assert first.startswith("<img src=\"data:image/png;base64,") and 'alt="a line"' in first
     slider.value = -2.0
-    assert image.value != first and readout.value == "a: slope -2"
-    np.testing.assert_array_equal(pixels(png_of(image.value)), pixels(e.render()))  # the frame as it stands
+    look_aheads_finished()  # the view is back at the reader's step once the look-ahead is done
+    assert picture.value != first and readout_of(picture.value) == "a: slope -2"
+    np.testing.assert_array_equal(pixels(png_of(picture.value)), pixels(e.render()))  # the frame as it stands
     np.testing.assert_allclose(e.view.line.get_ydata(), -2 * np.linspace(-1, 1, 11))
 
 
-def test_live_form_gives_the_view_each_sliders_nearest_step():
-    """The browser sends 36.99999999999999 for a slider step to 37: the view must get 37, not the
-    36 that int() would make of it (chapter 5's batch-size explorer showed the batch before)."""
+def test_live_sliders_offer_each_step_exactly(later):
+    """A live slider's options are the slider's steps, so the view receives 37 for the step to 37
+    (a browser's sum of steps is 36.99999999999999), an int where the steps are whole."""
     seen = []
 
     class Record(Line):
@@ -164,24 +175,43 @@ def test_live_form_gives_the_view_each_sliders_nearest_step():
 
     e = ex.Explorer(Record, {"slope": ex.Slider(-2, 2, 0.1, value=1.0), "n": ex.Slider(2, 128, 1, value=32)},
                     alt="a line")
-    slope, n = e.live().children[0].children
-    n.value = 36.99999999999999
-    slope.value = 0.30000000000000004
+    (slope, n), _, _ = live_parts(e.live())
+    assert [v for _, v in n.options] == list(range(2, 129)) and n.value == 32
+    assert [label for label, _ in slope.options][:3] == ["-2", "-1.9", "-1.8"]
+    n.index = 35
+    slope.index = 23
     assert seen[-2:] == [(1.0, 37), (0.3, 37)] and type(seen[-1][1]) is int
+    log = ex.Slider(0.0, 3.0, 0.05, value=30.0, log=True).live_widget("s")
+    assert log.value == 30.0 and len(log.options) == 62  # 61 steps, and 30 between two of them
 
 
-def test_live_image_keeps_the_frame_size_and_the_alt_text_follows_the_values():
+def test_live_image_keeps_the_frame_size_and_the_alt_text_follows_the_values(look_aheads_finished):
     e = ex.Explorer(Line, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt=lambda slope: f"slope {slope:g}",
                     width=3, height=2, dpi=50)
-    box = e.live()
-    slider, image, readout = box.children[0].children[0], box.children[1], box.children[2]
-    assert 'width="150" height="100"' in image.value
-    assert readout.layout.min_height  # one line reserved even for an empty readout
-    assert readout.layout.max_width == "150px"
+    (slider,), picture, _ = live_parts(e.live())
+    assert 'width="150" height="100"' in picture.value
+    assert "min-height:1.5em" in picture.value  # one line reserved even for an empty readout
+    assert "max-width:150px" in picture.value
     for value in (-2.0, 0.5, 2.0):
         slider.value = value
-        assert pixels(png_of(image.value)).shape[:2] == (100, 150)
-        assert f'alt="slope {value:g}"' in image.value and 'width="150" height="100"' in image.value
+        look_aheads_finished()
+        assert pixels(png_of(picture.value)).shape[:2] == (100, 150)
+        assert f'alt="slope {value:g}"' in picture.value and 'width="150" height="100"' in picture.value
+
+
+def test_a_live_readout_keeps_the_most_lines_it_has_needed(later):
+    class Wordy(Line):
+        def update(self, slope, flip=False, kind="a"):
+            super().update(slope)
+            return "word " * int(10 + 20 * slope)
+
+    e = ex.Explorer(Wordy, {"slope": ex.Slider(0, 2, 1, value=0)}, alt="x", width=3, height=2, dpi=50)
+    (slider,), picture, _ = live_parts(e.live())
+    assert "min-height:4.5em" in picture.value  # 50 characters (350 px) in 150 px: three lines
+    slider.value = 2
+    assert "min-height:18em" in picture.value  # 250 characters: twelve
+    slider.value = 0
+    assert "min-height:18em" in picture.value  # and it does not shrink back
 
 
 class Counting(Line):
@@ -228,9 +258,8 @@ def test_live_form_finishes_the_work_in_a_thread(changes):
             return super().advance()
 
     e = ex.Explorer(Slow, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="slow")
-    box = e.live()
-    slider, readout = box.children[0].children[0], box.children[2]
-    assert readout.value == "slope 1: 4 of 4" and e.worker is None  # the first frame is complete
+    (slider,), picture, _ = live_parts(e.live())
+    assert readout_of(picture.value) == "slope 1: 4 of 4" and e.worker is None  # the first frame is complete
     threads.clear()
     for value in changes:   # a change while the worker runs switches its work to the new setting
         slider.value = value
@@ -238,37 +267,113 @@ def test_live_form_finishes_the_work_in_a_thread(changes):
     while (worker := e.worker) is not None and time.monotonic() < deadline:
         worker.join(timeout=0.1)
     assert e.worker is None and threading.current_thread() not in threads and threads
-    assert readout.value == f"slope {changes[-1]:g}: 4 of 4"
+    assert readout_of(picture.value) == f"slope {changes[-1]:g}: 4 of 4"
     np.testing.assert_allclose(e.view.line.get_ydata(), changes[-1] * np.linspace(-1, 1, 11))
 
 
-def test_live_form_prepares_the_next_step_in_the_direction_the_slider_moved(look_aheads_finished):
-    import threading
+def filled(shelf) -> dict[int, str]:
+    """The places of a shelf that hold a frame, with their frames."""
+    return {i: c.value for i, c in enumerate(shelf.children) if c.value}
 
-    prepared = []
 
-    class Ahead(Line):
-        ahead = "slope"
-
-        def prepare(self, slope, kind="a"):
-            prepared.append((slope, kind, threading.current_thread().name))
-
-    e = ex.Explorer(Ahead, {"slope": ex.Slider(-2, 2, 0.5, value=1.0), "kind": ex.Choice(["a", "b"])},
-                    alt="a line")
-    slope, kind = e.live().children[0].children
-    assert prepared == []  # the first frame prepares nothing
+def test_the_look_ahead_puts_the_steps_around_the_reader_on_the_moved_sliders_shelf(look_aheads_finished):
+    e = ex.Explorer(Line, {"slope": ex.Slider(-2, 2, 0.5, value=1.0), "kind": ex.Choice(["a", "b"])},
+                    alt=lambda slope, kind: f"{kind} {slope:g}")
+    (slope, kind), picture, (shelf,) = live_parts(e.live())
+    assert [type(c).__name__ for c in shelf.children] == ["HTML"] * 9 and not filled(shelf)
+    assert shelf.selected_index == slope.index == 6  # the browser keeps it at the slider's index
     slope.value = 1.5
     look_aheads_finished()
-    assert prepared == [(2.0, "a", "look-ahead")]  # up: the step above, in a thread of its own
-    slope.value = 0.5
+    frames = filled(shelf)
+    assert sorted(frames) == [0, 1, 2, 3, 4, 5, 6, 8]  # every other step; the reader's is the picture
+    for index, frame in frames.items():  # each is the frame a redraw at that step shows
+        value = slope.options[index][1]
+        e.update(slope=value)
+        np.testing.assert_array_equal(pixels(png_of(frame)), pixels(e.render()))
+        assert f'alt="a {value:g}"' in frame and readout_of(frame) == f"a: slope {value:g}"
+    kind.value = "b"  # another control: the shelf's frames show "a", so it empties
+    assert not filled(shelf) and readout_of(picture.value) == "b: slope 1.5"
+    assert e.view.line.get_ydata()[-1] == 1.5
     look_aheads_finished()
-    assert prepared[-1] == (0.0, "a", "look-ahead")  # down: the step below
-    slope.value = 2.0
+    assert not filled(shelf)  # only a slider's move fills its shelf
+
+
+class Later:
+    """Stands in for ``threading.Thread``: the look-aheads wait in ``pending`` until a test runs them."""
+
+    pending: list = []
+
+    def __init__(self, target, args=(), **_):
+        self.run = lambda: target(*args)
+
+    def start(self):
+        Later.pending.append(self)
+
+    @classmethod
+    def run_all(cls):
+        while cls.pending:
+            cls.pending.pop(0).run()
+
+
+@pytest.fixture
+def later(monkeypatch):
+    from lib.explorer import live
+
+    Later.pending = []
+    monkeypatch.setattr(live.threading, "Thread", Later)
+    monkeypatch.setattr(live, "lowest_priority", lambda: None)  # it would lower the test's own thread
+    return Later
+
+
+def test_a_step_onto_the_shelf_costs_no_redraw_and_the_picture_follows(later):
+    e = make(slope=ex.Slider(-2, 2, 0.5, value=0.0))
+    (slope,), picture, (shelf,) = live_parts(e.live())
+    slope.value = 0.5  # drawn by the kernel: the picture
+    later.run_all()
+    frames = filled(shelf)
+    assert sorted(frames) == [0, 1, 2, 3, 4, 6, 7, 8]
+    calls = []
+    update = e.view.update
+    e.view.update = lambda **values: calls.append(values) or update(**values)
+    slope.value = 1.0  # on the shelf: no redraw; place 5 is empty, so the picture takes the frame now
+    assert calls == [] and e.values["slope"] == 1.0 and picture.value == frames[6]
+    later.run_all()    # the look-ahead draws place 5 (0.5) again
+    assert sorted(filled(shelf)) == list(range(9)) and len(calls) == 2  # 0.5, then the reader's 1.0
+    slope.value = 1.5  # both neighbours on the shelf: the shelf shows it, the picture follows later
+    assert len(calls) == 2 and readout_of(picture.value) == "a: slope 1"
+    later.run_all()
+    assert picture.value == frames[7] and e.values == {"slope": 1.5}
+    np.testing.assert_allclose(e.view.line.get_ydata(), 1.5 * np.linspace(-1, 1, 11))  # the view as it is seen
+
+
+def test_a_shelf_holds_at_most_the_reach_either_side(monkeypatch, look_aheads_finished):
+    from lib.explorer import live
+
+    monkeypatch.setattr(live, "REACH", 3)
+    e = make(slope=ex.Slider(0, 40, 1, value=20))
+    (slope,), _, (shelf,) = live_parts(e.live())
+    slope.value = 21
     look_aheads_finished()
-    kind.value = "b"  # past the top, and a control that is not ``ahead``: nothing to prepare
-    look_aheads_finished()
-    assert len(prepared) == 2
-    assert e.values == {"slope": 2.0, "kind": "b"} and e.view.line.get_ydata()[-1] == 2.0
+    assert sorted(filled(shelf)) == [18, 19, 20, 22, 23, 24]
+    for value in (22, 23, 24, 25):
+        slope.value = value
+        look_aheads_finished()
+    places = set(filled(shelf))  # the farthest from the reader made room for the nearer ones
+    assert {22, 23, 24, 26, 27, 28} <= places <= set(range(22, 29))
+
+
+def test_long_sliders_and_views_that_go_in_pieces_have_no_shelf():
+    e = make(slope=ex.Slider(0, 10, 0.01, value=1.0))
+    assert live_parts(e.live())[2] == []  # 1001 steps: more than a shelf holds
+    e = ex.Explorer(Counting, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="counting")
+    assert live_parts(e.live())[2] == []
+
+
+def test_reach_order_goes_the_way_the_slider_moved_first():
+    from lib.explorer.live import reach_order
+
+    assert reach_order(5, -1, 20, reach=2) == [4, 6, 3, 7]
+    assert reach_order(0, +1, 3) == [1, 2]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a thread's own CPU priority is Linux's")
@@ -292,33 +397,17 @@ def test_lowest_priority_lowers_only_the_calling_thread():
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before < 19
 
 
-def test_look_ahead_leaves_it_when_the_reader_has_moved_on(monkeypatch):
-    from lib.explorer import live
-
-    pending, prepared = [], []
-
-    class Later:  # a thread that runs when the test says so
-        def __init__(self, target, args=(), **_):
-            self.run = lambda: target(*args)
-
-        def start(self):
-            pending.append(self)
-
-    class Ahead(Line):
-        ahead = "slope"
-
-        def prepare(self, slope, kind="a"):
-            prepared.append(slope)
-
-    e = ex.Explorer(Ahead, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="a line")
-    (slope,) = e.live().children[0].children
-    monkeypatch.setattr(live.threading, "Thread", Later)
-    slope.value = 1.5  # would prepare 2.0
-    slope.value = 0.5  # would prepare 0.0
-    first, second = pending
-    first.run()        # the slider is at 0.5 by now: 2.0 is not what the reader will ask for
+def test_look_ahead_leaves_it_when_the_reader_has_moved_on(later):
+    e = make()
+    (slope,), _, (shelf,) = live_parts(e.live())
+    slope.value = 1.5
+    slope.value = 0.5
+    first, second = later.pending
+    first.run()   # the slider is at 0.5 by now: the steps around 1.5 are not what the reader will ask for
+    assert not filled(shelf)
     second.run()
-    assert prepared == [0.0]
+    assert sorted(filled(shelf)) == [0, 1, 2, 3, 4, 6, 7, 8]
+    assert e.values == {"slope": 0.5}
 
 
 def test_a_live_explorer_settles_the_garbage_collector_and_frees_what_became_garbage_later():

@@ -11,7 +11,9 @@ one-line readout. :func:`explore` puts controls around a view. The mechanism is 
 * ``lib.explorer.render`` -- the figure to PNG, blitting: the frame (axes, ticks, labels) is drawn
   once, an update repaints only the data;
 * ``lib.explorer.live`` -- in a live kernel, ipywidgets: each change calls ``update`` and shows the
-  same figure re-rendered, so one step of a slider costs milliseconds, not a new figure;
+  same figure re-rendered, so one step of a slider costs milliseconds, not a new figure; while the
+  reader looks, the next steps of the slider last moved are drawn and sent to the browser ahead,
+  where they show without the kernel;
 * ``lib.explorer.static`` -- when the environment variable ``COURSE_STATIC`` is ``1`` (the site
   build sets it), one frame for every combination of the controls' ``static`` values, behind the same
   kind of controls linked in the browser, so the website still answers the reader without a kernel.
@@ -28,10 +30,6 @@ Optional parts of a view:
   building the explorer;
 * ``warm_settings``: partial settings that ``warm=True`` visits besides the static grid (e.g. one per
   axis length the view can show), so that each of their frames is drawn before the reader asks.
-* ``ahead`` and ``prepare(**values)``: for a view whose new setting of one slider costs a computation
-  (a new network per depth), ``ahead`` names that slider and ``prepare`` computes the numbers a
-  setting draws, kept by the view's cache, without touching an artist. In a live kernel, after each
-  change of that slider, a thread prepares its next step in the direction it moved.
 
 Examples
 --------

@@ -6,8 +6,9 @@ A control is a small dataclass with an initial ``value`` and an optional ``label
   every combination of its controls' static values, :func:`static_grid`);
 * ``sweep(n)``: values across its whole range, as a reader moving it would pass them (the benchmark
   and the tests step through these);
-* ``live_widget(name)``: the ipywidget a live kernel shows, and ``value_of(widget_value)``: what the
-  view receives for that widget's ``value`` (a slider's nearest step);
+* ``live_widget(name)``: the ipywidget a live kernel shows; a slider offers its ``steps()`` as the
+  options of a ``SelectionSlider``, so the view receives each step exactly and the browser can link
+  the slider's index to frames waiting there (:mod:`lib.explorer.live`);
 * ``static_widget(name, values)``: the ipywidget of the website's form, which picks an ``index``
   among ``values`` (the browser links it to the precomputed frames).
 
@@ -114,33 +115,35 @@ class Slider:
             return int(value)
         return round(float(value), 12)
 
-    def next_step(self, value, direction: int):
-        """The slider's next value after ``value`` in ``direction`` (+1: up, -1: down), as
-        :meth:`value_of` gives it, or ``None`` past either end.
+    def steps(self) -> list:
+        """Every value the live slider offers: ``min`` to ``max`` in steps of ``step`` (as
+        :meth:`value_of` gives them; a log slider's exponent moves in steps), with ``value`` among
+        them even where it lies between two steps.
 
         Examples
         --------
-        >>> Slider(2, 50, 1, value=30).next_step(30, +1), Slider(2, 50, 1, value=30).next_step(50, +1)
-        (31, None)
-        >>> Slider(-1, 1, 0.5, value=1.0, log=True).next_step(1.0, -1)
-        0.31622776601683794
+        >>> Slider(2, 6, 1, value=4).steps()
+        [2, 3, 4, 5, 6]
+        >>> Slider(0.0, 0.3, 0.1, value=0.25).steps()
+        [0.0, 0.1, 0.2, 0.25, 0.3]
+        >>> Slider(-1, 1, 0.5, value=1.0, log=True).steps()
+        [0.1, 0.31622776601683794, 1.0, 3.1622776601683795, 10.0]
         """
+        count = int(round((self.max - self.min) / self.step))
         if self.log:
-            exponent = np.log10(value) + direction * self.step
-            inside = self.min - 1e-9 <= exponent <= self.max + 1e-9
-            return float(10.0**exponent) if inside else None
-        following = value + direction * self.step
-        inside = self.min - 1e-9 * self.step <= following <= self.max + 1e-9 * self.step
-        return self.value_of(following) if inside else None
+            grid = [float(10.0 ** round(self.min + k * self.step, 12)) for k in range(count + 1)]
+        else:
+            grid = [self.value_of(self.min + k * self.step) for k in range(count + 1)]
+        return sorted(set(grid) | {self.value})
 
     def live_widget(self, name: str):
         import ipywidgets as w
 
-        common = dict(value=self.value, min=self.min, max=self.max, step=self.step,
-                      description=self.label or name, continuous_update=True, style=_WIDE)
-        if self.log:
-            return w.FloatLogSlider(base=10, readout_format=".2g", **common)
-        return w.FloatSlider(**common)
+        label = (lambda v: f"{v:.3g}") if self.log else fmt
+        # as wide as its label, 150 px of track and the readout: a long label squeezed the track to 0
+        return w.SelectionSlider(options=[(label(v), v) for v in self.steps()], value=self.value,
+                                 description=self.label or name, continuous_update=True, style=_WIDE,
+                                 layout=w.Layout(width=f"calc({len(self.label or name)}ch + 240px)"))
 
     def static_widget(self, name: str, values: list):
         import ipywidgets as w

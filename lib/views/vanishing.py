@@ -155,18 +155,15 @@ class GradientView:
         self.title = self.ax.set_title(" ")
         self.update(**values)
 
-    #: The slider whose next step the live explorer prepares while the reader looks (a new depth
-    #: is a new network: 15 ms; :mod:`lib.explorer.live`).
-    ahead = "depth"
-
-    def prepare(self, *, depth, activation, init, gain=1.0, batchnorm=False):
+    def profile(self, *, depth, activation, init, gain=1.0, batchnorm=False):
         """The profile this setting draws (:func:`~lib.experiments.vanishing.gradient_profile`,
-        which keeps it: asking again costs nothing)."""
+        which keeps it: asking again costs nothing, so a depth the live explorer's look-ahead
+        drew answers at once when the reader comes back to it)."""
         return experiments.gradient_profile(int(depth), activation, init, float(gain), bool(batchnorm))
 
     def update(self, *, depth, activation, init, gain=1.0, batchnorm=False):
         depth = int(depth)
-        p = self.prepare(depth=depth, activation=activation, init=init, gain=gain, batchnorm=batchnorm)
+        p = self.profile(depth=depth, activation=activation, init=init, gain=gain, batchnorm=batchnorm)
         n = np.arange(depth + 1)
         self.z_line.set_data(n, p.relative("z"))
         self.w_line.set_data(n, p.relative("W"))

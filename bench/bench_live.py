@@ -19,8 +19,8 @@ one slider of each explorer:
 One step is measured in the page, from the input event's time stamp to the first animation frame
 after the frame the reader sees has changed, decoded and is in the DOM (a MutationObserver watches
 the explorer; the frame seen is the last image shown in its block, a shelf's frame over the picture,
-``lib.explorer.live``), plus one task, so that the paint of that frame is done. Kernel-side, the live form times each redraw,
-from the change to the frame sent (``Explorer.live_times``). Prints median, 95th percentile and
+``lib.explorer.live``), plus one task, so that the paint of that frame is done. Kernel-side, the
+live form times each redraw, from the change to the frame sent (``Explorer.live_times``). Prints median, 95th percentile and
 worst per explorer and mode (targets in the browser: median 40 ms, p95 80 ms), and how many distinct
 heights the explorer's block had over all its frames (1: it keeps its size).
 """

@@ -173,10 +173,18 @@ class Explorer:
     def alt_text(self) -> str:
         return self.alt(**self.values) if callable(self.alt) else self.alt
 
-    def frame_html(self, readout: str, compact: bool = False) -> str:
-        """One frame: the image with its alt text, and the readout under it."""
-        text = f'<div class="explorer-readout">{html.escape(readout)}</div>' if readout else ""
-        return plotting.img_tag(self.render(compact), self.alt_text()) + text
+    def frame_html(self, readout: str, compact: bool = False, lines: int | None = None) -> str:
+        """One frame: the image with its alt text, and the readout under it.
+
+        With ``lines`` (the live form), the image carries its pixel size and the readout, as wide
+        as the image, keeps room for that many lines, even while it is empty.
+        """
+        size, style = (None, None), ""
+        if lines is not None:
+            size = self.fig.canvas.get_width_height()
+            style = f' style="min-height:{1.5 * lines:g}em;max-width:{size[0]}px"'
+        text = f'<div class="explorer-readout"{style}>{html.escape(readout)}</div>' if readout or style else ""
+        return plotting.img_tag(self.render(compact), self.alt_text(), *size) + text
 
     def static_grid(self) -> list[dict]:
         """Every combination of the controls' static values, in nesting order."""

@@ -96,28 +96,25 @@ class Slider:
         space = np.logspace if self.log else np.linspace
         return [float(v) for v in space(self.min, self.max, n)]
 
-    def value_of(self, widget_value):
-        """The value the view receives for a live widget's ``widget_value``: the nearest step of the
-        slider (the browser's arithmetic sends 36.99999999999999 for 37), an ``int`` when ``min``
-        and ``step`` are whole numbers. A log slider's value is passed as it is.
+    def nearest_step(self, value):
+        """The step of a linear slider nearest ``value``, as a float sum of steps would not give it
+        (36.99999999999999 for 37): an ``int`` when ``min`` and ``step`` are whole numbers.
 
         Examples
         --------
-        >>> Slider(2, 128, 1, value=32).value_of(36.99999999999999)
+        >>> Slider(2, 128, 1, value=32).nearest_step(36.99999999999999)
         37
-        >>> Slider(0.1, 3.0, 0.1, value=1.0).value_of(0.30000000000000004)
+        >>> Slider(0.1, 3.0, 0.1, value=1.0).nearest_step(0.30000000000000004)
         0.3
         """
-        if self.log:
-            return float(widget_value)
-        value = self.min + round((widget_value - self.min) / self.step) * self.step
+        value = self.min + round((value - self.min) / self.step) * self.step
         if float(self.min).is_integer() and float(self.step).is_integer():
             return int(value)
         return round(float(value), 12)
 
     def steps(self) -> list:
         """Every value the live slider offers: ``min`` to ``max`` in steps of ``step`` (as
-        :meth:`value_of` gives them; a log slider's exponent moves in steps), with ``value`` among
+        :meth:`nearest_step` gives them; a log slider's exponent moves in steps), with ``value`` among
         them even where it lies between two steps.
 
         Examples
@@ -133,7 +130,7 @@ class Slider:
         if self.log:
             grid = [float(10.0 ** round(self.min + k * self.step, 12)) for k in range(count + 1)]
         else:
-            grid = [self.value_of(self.min + k * self.step) for k in range(count + 1)]
+            grid = [self.nearest_step(self.min + k * self.step) for k in range(count + 1)]
         return sorted(set(grid) | {self.value})
 
     def live_widget(self, name: str):
@@ -179,10 +176,6 @@ class Choice:
     def sweep(self, n: int = 20) -> list:
         return [v for _, v in self.pairs]
 
-    def value_of(self, widget_value):
-        """The value the view receives for the live widget's ``widget_value``: the same."""
-        return widget_value
-
     def live_widget(self, name: str):
         import ipywidgets as w
 
@@ -211,10 +204,6 @@ class Toggle:
 
     def sweep(self, n: int = 20) -> list:
         return [not self.value, self.value]
-
-    def value_of(self, widget_value) -> bool:
-        """The value the view receives for the live checkbox's ``widget_value``."""
-        return bool(widget_value)
 
     def live_widget(self, name: str):
         import ipywidgets as w

@@ -49,13 +49,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import html
 import os
 import sys
 import threading
 import time
 
-from .. import plotting
 from .controls import Slider, shown
 
 #: A slider of at most this many steps has a shelf of frames in the browser.
@@ -177,21 +175,24 @@ def live_form(explorer):
         warm(explorer)
     widgets = {name: c.live_widget(name) for name, c in explorer.controls.items()}
     explorer.live_times = []  # ms per redraw, change to picture sent (bench/bench_live.py reads it)
-    width, height = explorer.fig.canvas.get_width_height()
+    width, _ = explorer.fig.canvas.get_width_height()
     picture = w.HTML(layout=w.Layout(grid_area="frame", margin="0"))
     empty = w.HTML()
     shelves = {} if hasattr(explorer.view, "advance") else {
         name: Shelf(widgets[name], empty) for name, c in explorer.controls.items()
         if isinstance(c, Slider) and len(widgets[name].options) <= SHELF_STEPS}
     lock = threading.Lock()
-    lines = [1]  # the readout's height in lines: it only grows
-    pictured = [None]  # the values the picture shows
+    lines = 1  # the readout's height in lines: it only grows
+    pictured = None  # the values the picture shows
 
     def frame(text: str) -> str:  # the figure as it stands with its alt text, and the readout
-        lines[0] = max(lines[0], -(-len(text) * 7 // width))  # about 7 px a character
-        readout = (f'<div class="explorer-readout" style="min-height:{1.5 * lines[0]:g}em;max-width:{width}px">'
-                   f"{html.escape(text)}</div>")
-        return plotting.img_tag(explorer.render(), explorer.alt_text(), width, height) + readout
+        nonlocal lines
+        lines = max(lines, -(-len(text) * 7 // width))  # about 7 px a character
+        return explorer.frame_html(text, lines=lines)
+
+    def show(content: str, values: dict) -> None:
+        nonlocal pictured
+        picture.value, pictured = content, values
 
     def work():
         while True:
@@ -233,8 +234,8 @@ def live_form(explorer):
         with lock:
             if current() == values:
                 explorer.respond(**values)  # the view as the reader sees it
-                if pictured[0] != values:  # the reader's step came from the shelf
-                    picture.value, pictured[0] = shelf.get(setting, widgets[name].index), values
+                if pictured != values:  # the reader's step came from the shelf
+                    show(shelf.get(setting, widgets[name].index), values)
 
     def redraw(change=None):
         start = time.perf_counter()
@@ -243,13 +244,16 @@ def live_form(explorer):
         moved = next((n for n, wd in widgets.items() if change is not None and change.owner is wd), None)
         shelf = shelves.get(moved)
         with lock:
-            kept = shelf.get(others(values, moved), widgets[moved].index) if shelf else None
+            kept = None
+            if shelf is not None:
+                setting, position = others(values, moved), widgets[moved].index
+                kept = shelf.get(setting, position)
             if kept is None:
-                picture.value, pictured[0] = frame(explorer.respond(**values)), values
+                show(frame(explorer.respond(**values)), values)
             else:
                 explorer.values.update(values)
-                if not shelf.around(others(values, moved), widgets[moved].index):
-                    picture.value, pictured[0] = kept, values  # the next step may find its place empty
+                if not shelf.around(setting, position):
+                    show(kept, values)  # the next step may find its place empty
             for name, other in shelves.items():  # after the picture: a shelf's frame covers it until then
                 if name != moved:
                     other.clear()  # its frames show another value of this control
@@ -266,7 +270,7 @@ def live_form(explorer):
         wd.observe(redraw, names="value")
     values = current()
     offer(values)
-    picture.value, pictured[0] = frame(explorer.update(**values)), values
+    show(frame(explorer.update(**values)), values)
     pictures = w.GridBox([picture] + [s.stack for s in shelves.values()],
                          layout=w.Layout(grid_template_areas='"frame"', grid_template_columns="minmax(0, 1fr)",
                                          max_width=f"{width}px"))

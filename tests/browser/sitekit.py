@@ -1,8 +1,8 @@
 """Serve a built site on 127.0.0.1 and open it in headless Debian chromium.
 
-Shared by the browser check (``test_site.py``) and the screenshot script (``screenshot.py``). The
-browser is always the system's ``/usr/bin/chromium`` driven by playwright: playwright never downloads a
-browser of its own here.
+Shared by the browser check (``test_reading.py``, ``test_quiz.py``) and the screenshot script
+(``screenshot.py``). The browser is always the system's ``/usr/bin/chromium`` driven by playwright:
+playwright never downloads a browser of its own here.
 """
 
 from __future__ import annotations
@@ -138,6 +138,47 @@ TEXT_KINDS = r"""
     }
     const key = [cs.color, bg, cs.fontSize, cs.fontWeight, cs.opacity].join('|');
     if (!kinds.has(key)) kinds.set(key, el);
+  }
+  return [...kinds.values()];
+}
+"""
+
+
+#: In the page, once axe is loaded: one link of each kind, a kind being all that axe's rule
+#: "link-in-text-block" looks at -- whether the link sits in a block of text, and the colour, the
+#: background, the fonts, the decoration, the borders and the pseudo content of the link and of that
+#: block. On a chapter the rule took a second (on the API page, two and a half) over every link.
+LINK_KINDS = r"""
+() => {
+  const clear = c => c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c);
+  const background = el => {
+    for (let a = el; a; a = a.parentElement) {
+      const b = getComputedStyle(a).backgroundColor;
+      if (!clear(b)) return b;
+    }
+    return 'none';
+  };
+  const isBlock = el => /^(block|list-item|table|flex|grid|inline-block)$|^table-/.test(getComputedStyle(el).display);
+  const looks = el => {
+    const cs = getComputedStyle(el);
+    return [cs.color, background(el), cs.backgroundImage, cs.fontFamily, cs.fontSize, cs.fontWeight, cs.fontStyle,
+            cs.textDecoration, cs.textDecorationLine, cs.textDecorationStyle, cs.display,
+            ...['border-top', 'border-bottom', 'outline'].map(edge =>
+              ['style', 'width', 'color'].map(p => cs.getPropertyValue(`${edge}-${p}`)).join(' ')),
+            ...['::before', '::after'].map(pseudo => getComputedStyle(el, pseudo).content)].join('|');
+  };
+  const kinds = new Map();
+  axe.setup(document);  // axe's own test of "in a block of text" reads its tree of the page
+  try {
+    for (const link of document.querySelectorAll('a[href], [role=link]')) {
+      if (!link.getClientRects().length) continue;
+      let block = link.parentElement;
+      while (block && !isBlock(block)) block = block.parentElement;
+      const key = [axe.commons.dom.isInTextBlock(link), looks(link), block ? looks(block) : 'none'].join('||');
+      if (!kinds.has(key)) kinds.set(key, link);
+    }
+  } finally {
+    axe.teardown();
   }
   return [...kinds.values()];
 }

@@ -11,7 +11,7 @@ Run after the build: ``pytest tests/browser --site=_build/html``. On every chapt
   mistake (or a wrong value) with its feedback, then the right value with "Correct"; its "Show the
   answer" button is reachable by Tab and works with Space;
 - in the theme's light and dark modes the forms' text has a contrast of at least 4.5:1, and in dark
-  mode they are clean under axe (``test_site.py`` runs axe on every page in light mode);
+  mode they are clean under axe (``test_reading.py`` runs axe on every page in light mode);
 - no checker output outside a hidden solution states an expected value.
 """
 
@@ -244,7 +244,7 @@ def test_dark_mode_is_readable_and_clean(chapter_page):
         ratios = form.evaluate(CONTRAST)
         assert set(ratios) == {"legend", "feedback", "button", "option"}
         assert all(r >= 4.5 for r in ratios.values()), (theme, ratios)
-    assert not page.evaluate(AXE_FORMS), "axe in dark mode (test_site.py runs it on every page in light mode)"
+    assert not page.evaluate(AXE_FORMS), "axe in dark mode (test_reading.py runs it on every page in light mode)"
     background = page.evaluate("getComputedStyle(document.querySelector('form.course-quiz fieldset')).backgroundColor")
     assert background not in ("rgb(255, 255, 255)", "rgb(243, 244, 245)"), "the form follows the dark theme"
 

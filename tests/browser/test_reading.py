@@ -1,8 +1,11 @@
-"""The site as a reader meets it: weight, progressive explorers, layout, print, dark mode, search.
+"""Every page of the site as a reader meets it: clean, light, progressive, laid out, printable, dark.
 
 Run after the build with the rest of the browser check: ``pytest tests/browser --site=_build/html``.
 ``test_reading`` opens each page once, in a fresh browser (an empty cache), and lists every problem:
 
+- what no page may have (``health.py``): console errors, uncaught exceptions, failed requests, HTTP
+  errors, requests to other hosts, raw TeX after MathJax, images without alt text, widget errors,
+  animations without a frame, and axe-core's WCAG 2 A and AA violations in light mode;
 - progressive explorers (pages with widgets): while the widget manager is held back, the page's text
   and first figures are there and every explorer shows its first frame as a plain image; once the
   manager arrives, every explorer renders; every control of every explorer is moved as a reader moves
@@ -19,11 +22,12 @@ Run after the build with the rest of the browser check: ``pytest tests/browser -
   are hidden, every explorer prints a frame with its readout; each chapter is printed to PDF;
 - dark mode: figures and explorers sit on a framed light card with undimmed images, the page itself is
   dark, and axe-core finds no violation of the WCAG 2 AA rules a colour mode changes (colour contrast,
-  links told apart from text; test_site.py runs every rule in light mode);
+  links told apart from text; every rule ran in light mode);
 - a favicon.
 
-``test_weights`` checks each chapter's weight, compressed as a static host serves it (first visit
-1.5 MB, a further chapter page 600 KB; see bench/bench_pages.py). ``test_search`` and
+All of it in one visit: opening, typesetting and rendering a chapter is a good part of its check's
+time. ``test_weights`` checks each chapter's weight, compressed as a static host serves it (first
+visit 1.5 MB, a further chapter page 600 KB; see bench/bench_pages.py). ``test_search`` and
 ``test_search_from_disk`` check the search page over HTTP and opened from disk (file://).
 """
 
@@ -35,9 +39,9 @@ from pathlib import Path
 
 import pytest
 
+import health
 import sitekit
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 FIRST_VISIT_LIMIT = 1_500_000
 FURTHER_LIMIT = 600_000
 PRINT_WIDTH = 718  # A4 (210 mm) less two 1 cm margins, in CSS pixels
@@ -271,14 +275,15 @@ DARK = """
 
 AXE_RUN = r"""
 async () => {
-  // The rules a colour mode can change (the others ran in light mode, in test_site.py), in one run
+  // The rules a colour mode can change (every rule ran in light mode, health.py), in one run
   // (axe's cost is mostly its pass over the whole page): links told apart from the text around them,
-  // on every link, and colour contrast on one element of each kind of text (sitekit.TEXT_KINDS).
-  const include = [...new Set([...(__TEXT_KINDS__)(), ...document.querySelectorAll('a[href]')])];
+  // on one link of each kind (sitekit.LINK_KINDS), and colour contrast on one element of each kind
+  // of text (sitekit.TEXT_KINDS).
+  const include = [...new Set([...(__TEXT_KINDS__)(), ...(__LINK_KINDS__)()])];
   const result = await axe.run({include}, {runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}, preload: false});
   return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} -- ${v.nodes.length} element(s), e.g. ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', ')}`);
 }
-""".replace("__TEXT_KINDS__", sitekit.TEXT_KINDS.strip())
+""".replace("__TEXT_KINDS__", sitekit.TEXT_KINDS.strip()).replace("__LINK_KINDS__", sitekit.LINK_KINDS.strip())
 
 
 def _frame_sizes(site_dir: Path, page_path: str, html: str) -> list[str]:
@@ -456,7 +461,7 @@ def _dark(page) -> list[str]:
                   "await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))); }")
     checked = page.evaluate(DARK)
     problems = [f"dark mode: {p}" for p in checked["found"]]
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(health.AXE))
     problems += [f"dark mode: accessibility {v}" for v in page.evaluate(AXE_RUN)]
     return problems
 
@@ -470,9 +475,7 @@ def test_reading(browser, site_url, site_dir, page_path):
     held: list = []
     context.route("**/_vendor/widgets.js", lambda route: held.append(route))
     page = context.new_page()
-    page.on("console", lambda msg: msg.type == "error" and "ERR_BLOCKED_BY_CLIENT" not in msg.text
-            and errors.append(f"console error: {msg.text}"))
-    page.on("pageerror", lambda error: errors.append(f"uncaught exception: {error}"))
+    health.listen(page, errors, blocked)
     bodies, pending = sitekit.record_responses(page)
     try:
         html = (site_dir / page_path).read_text(encoding="utf-8")
@@ -493,6 +496,7 @@ def test_reading(browser, site_url, site_dir, page_path):
                                 f"{page.locator('.widget-fallback').count()} still shown as pictures")
             sitekit.wait_until_quiet(page, pending)
         VISITS[page_path] = {u: sitekit.compressed_size(u, b) for u, b in bodies.items()}
+        problems += health.problems(page)  # in light mode, every explorer rendered, nothing moved yet
         problems += _controls(page, errors)
         problems += _layout(page, 1280)
         problems += _layout(page, 390)
@@ -509,6 +513,27 @@ def test_reading(browser, site_url, site_dir, page_path):
     problems += [f"request to another host (blocked): {u}" for u in dict.fromkeys(blocked)]
     assert not problems, f"{page_path}: {len(problems)} problem(s)\n  " + "\n  ".join(problems)
 
+
+def test_the_accessibility_run_finds_a_missing_name_faint_text_and_links_told_by_colour(browser):
+    """Every part of health.AXE_RUN: a rule over the whole page (a button without a name), colour
+    contrast on one element of each kind of text (grey on white, 1.9:1), and links told apart from
+    the text around them on one link of each kind (two links in a sentence, dark grey in black text
+    and not underlined, count once; an underlined one passes)."""
+    plain = "style='color: #333; text-decoration: none'"
+    html = ("<html lang='en'><head><title>t</title></head><body><main><h1>A page</h1>"
+            "<p>Plain text.</p><p style='color: #bbb'>Faint text.</p><button></button>"
+            "<p style='color: #000'>A sentence long enough to be a block of text, in which there are "
+            f"<a href='#a' {plain}>one link</a>, <a href='#b' {plain}>another</a> and "
+            "<a href='#c' style='color: #333'>an underlined one</a>.</p></main></body></html>")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content(html)
+        page.add_script_tag(path=str(health.AXE))
+        found = {v["id"]: v["count"] for v in page.evaluate(health.AXE_RUN)}
+    finally:
+        context.close()
+    assert found == {"button-name": 1, "color-contrast": 1, "link-in-text-block": 1}
 
 def _weigh(browser, url: str) -> dict[str, int]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -13,8 +13,9 @@ one slider of each explorer:
   the new frame; ``drag, from dispatch`` times the same steps from the moment the page received the
   pointer move (chromium holds a move until its next animation frame, about 15 ms, before any page
   code sees it; a key press reaches the page at once);
-* ``burst``: 30 arrow-key steps at 30 per second (a key held down) without waiting: the time from
-  the last step to the last frame (``settle``) and how many frames the browser showed.
+* ``burst``: 30 arrow-key steps at 30 per second (a key held down) without waiting, fewer if the
+  slider's end comes first: the time from the last step to the last frame (``settle``) and how many
+  frames the browser showed.
 
 One step is measured in the page, from the input event's time stamp to the first animation frame
 after the frame the reader sees has changed, decoded and is in the DOM (a MutationObserver watches
@@ -348,10 +349,15 @@ def measure(page: DevTools, index: int, steps: int, drag_steps: int) -> dict:
     time.sleep(1.6)  # let that timer run out unanswered
     page.evaluate(f"(() => {{ window.__pending = window.__settle({root}, 1500); }})()")
     direction = "ArrowLeft" if now > (low + high) / 2 else "ArrowRight"
+    presses = 0
     for _ in range(30):
         page.press(direction)
+        presses += 1
         time.sleep(1 / 30)
-    burst = page.evaluate("window.__pending")
+        value = page.evaluate(f"parseFloat({handle}.getAttribute('aria-valuenow'))")
+        if value <= low or value >= high:
+            break  # the slider's end: a further key would change nothing, and settle would count from it
+    burst = {**page.evaluate("window.__pending"), "steps": presses}
     return {"key": key, "drag": drag, "drag, from dispatch": dispatched, "burst": burst, "missed": missed, "heights": sorted(heights),
             "sizes": sorted(sizes)}
 
@@ -434,7 +440,7 @@ def report(results: dict, kernel: dict) -> None:
                             ([*(f"{x:.0f}" if x != "-" else x for x in k), len(r["heights"]), len(r["sizes"])]
                              if mode == "key" else ["", "", "", "", ""]))
         burst = r["burst"]
-        rows.append([name, "burst 30/s", 30, f"settle {burst['settle']:.0f}", f"{burst['frames']} frames",
+        rows.append([name, "burst 30/s", burst["steps"], f"settle {burst['settle']:.0f}", f"{burst['frames']} frames",
                      "", "", "", "", "", ""])
     for mode in MODES:  # every explorer's steps together, as the issue measured them
         pooled = [t for r in results.values() for t in r[mode]]

@@ -18,14 +18,13 @@ Run after the build: ``pytest tests/browser --site=_build/html``. On every chapt
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+import health
 import sitekit
 from lib.exercises import quiz as qz
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 NUMBER = re.compile(r"(?<![\w.])[-−]?\d+(?:\.\d+)?(?:[eE][-+−]?\d+)?")
 
 #: What the checkers of each chapter must never print before the solution is opened: the expected
@@ -237,7 +236,7 @@ def test_dark_mode_is_readable_and_clean(chapter_page):
     form = page.locator(f'form[data-qid="{q["id"]}"]')
     form.locator("input[type=radio]").first.check()
     form.locator("button[type=submit]").click()                 # so the feedback has text
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(health.AXE))
     for theme in ("light", "dark"):
         page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
         page.wait_for_timeout(50)

@@ -535,6 +535,7 @@ def test_the_accessibility_run_finds_a_missing_name_faint_text_and_links_told_by
         context.close()
     assert found == {"button-name": 1, "color-contrast": 1, "link-in-text-block": 1}
 
+
 def _weigh(browser, url: str) -> dict[str, int]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     sitekit.block_other_hosts(context, [])

@@ -85,6 +85,7 @@ def look_aheads_finished(monkeypatch):
     from lib.explorer import live
 
     monkeypatch.setattr(live, "lowest_priority", lambda: None)
+
     def wait(timeout: float = 10.0) -> None:
         for thread in [t for t in threading.enumerate() if t.name == "look-ahead"]:
             thread.join(timeout)

@@ -78,7 +78,8 @@ def _run_all(python: Path, notebooks: list[Path]) -> dict[str, dict]:
                           capture_output=True, text=True, env=env, cwd=os.path.commonpath(order))
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
     if done.returncode != 0 or len(lines) != len(order):
-        failed = {"errors": [f"runner failed: {done.stderr[-2000:]}"], "stderr": [], "stale_numbers": [], "seconds": None}
+        failed = {"errors": [f"runner failed: {done.stderr[-2000:]}"], "stderr": [], "stale_numbers": [],
+                  "seconds": None}
         return {n.as_posix(): {"notebook": n.name, **failed} for n in notebooks}
     return {n.as_posix(): json.loads(line) for n, line in zip(order, lines)}
 

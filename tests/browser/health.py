@@ -80,15 +80,13 @@ async () => {
   const options = {preload: false, resultTypes: ['violations']};
   const rules = await axe.run(document, {...options, runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
                                          rules: {'color-contrast': {enabled: false}, 'link-in-text-block': {enabled: false}}});
-  const include = [...new Set([...(__TEXT_KINDS__)(), ...(__LINK_KINDS__)()])];
-  const kinds = await axe.run({include}, {...options, runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}});
+  const kinds = await axe.run({include: (__KINDS__)()}, {...options, runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}});
   return [...rules.violations, ...kinds.violations].map(v => ({
     id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
     targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
   }));
 }
-""".replace("__TEXT_KINDS__", sitekit.TEXT_KINDS.strip()).replace(
-    "__LINK_KINDS__", sitekit.LINK_KINDS.strip())
+""".replace("__KINDS__", sitekit.KINDS)
 
 
 def listen(page, errors: list[str], blocked: list[str]) -> None:

@@ -118,30 +118,37 @@ def block_other_hosts(context, blocked: list[str]) -> None:
     context.route("**/*", handle)
 
 
+#: In the page, a function: the background an element sits on, its nearest ancestor's that is not
+#: transparent ('none' if there is none).
+BACKGROUND = r"""
+el => {
+  for (let a = el; a; a = a.parentElement) {
+    const b = getComputedStyle(a).backgroundColor;
+    if (!(b === 'transparent' || /^rgba\(.*,\s*0\)$/.test(b))) return b;
+  }
+  return 'none';
+}
+"""
+
 #: In the page, a function: one element of each kind of visible text, a kind being all that colour
-#: contrast depends on -- the text's colour, the background it sits on (its nearest ancestor's that
-#: is not transparent), its size, weight and opacity. A chapter holds thousands of code tokens and
-#: maths glyphs of a few kinds; axe's contrast rule on every one of them took most of its run (the
-#: API page: 21 s for all its rules, 9 s with contrast checked on these).
+#: contrast depends on -- the text's colour, the background it sits on, its size, weight and
+#: opacity. A chapter holds thousands of code tokens and maths glyphs of a few kinds; axe's contrast
+#: rule on every one of them took most of its run (the API page: 21 s for all its rules, 9 s with
+#: contrast checked on these).
 TEXT_KINDS = r"""
 () => {
-  const clear = c => c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c);
+  const background = __BACKGROUND__;
   const kinds = new Map();
   for (const el of document.body.querySelectorAll('*')) {
     if (!el.getClientRects().length) continue;
     if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
     const cs = getComputedStyle(el);
-    let bg = 'none';
-    for (let a = el; a; a = a.parentElement) {
-      const b = getComputedStyle(a).backgroundColor;
-      if (!clear(b)) { bg = b; break; }
-    }
-    const key = [cs.color, bg, cs.fontSize, cs.fontWeight, cs.opacity].join('|');
+    const key = [cs.color, background(el), cs.fontSize, cs.fontWeight, cs.opacity].join('|');
     if (!kinds.has(key)) kinds.set(key, el);
   }
   return [...kinds.values()];
 }
-"""
+""".replace("__BACKGROUND__", BACKGROUND.strip())
 
 
 #: In the page, once axe is loaded: one link of each kind, a kind being all that axe's rule
@@ -150,14 +157,7 @@ TEXT_KINDS = r"""
 #: block. On a chapter the rule took a second (on the API page, two and a half) over every link.
 LINK_KINDS = r"""
 () => {
-  const clear = c => c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c);
-  const background = el => {
-    for (let a = el; a; a = a.parentElement) {
-      const b = getComputedStyle(a).backgroundColor;
-      if (!clear(b)) return b;
-    }
-    return 'none';
-  };
+  const background = __BACKGROUND__;
   const isBlock = el => /^(block|list-item|table|flex|grid|inline-block)$|^table-/.test(getComputedStyle(el).display);
   const looks = el => {
     const cs = getComputedStyle(el);
@@ -182,7 +182,11 @@ LINK_KINDS = r"""
   }
   return [...kinds.values()];
 }
-"""
+""".replace("__BACKGROUND__", BACKGROUND.strip())
+
+#: In the page, once axe is loaded: the elements axe's per-kind rules run on (colour contrast and
+#: links told apart from text), one of each kind of text and one of each kind of link.
+KINDS = f"() => [...new Set([...({TEXT_KINDS.strip()})(), ...({LINK_KINDS.strip()})()])]"
 
 
 WAIT_FOR_MATHJAX = """

@@ -279,11 +279,10 @@ async () => {
   // (axe's cost is mostly its pass over the whole page): links told apart from the text around them,
   // on one link of each kind (sitekit.LINK_KINDS), and colour contrast on one element of each kind
   // of text (sitekit.TEXT_KINDS).
-  const include = [...new Set([...(__TEXT_KINDS__)(), ...(__LINK_KINDS__)()])];
-  const result = await axe.run({include}, {runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}, preload: false});
+  const result = await axe.run({include: (__KINDS__)()}, {runOnly: {type: 'rule', values: ['color-contrast', 'link-in-text-block']}, preload: false});
   return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} -- ${v.nodes.length} element(s), e.g. ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', ')}`);
 }
-""".replace("__TEXT_KINDS__", sitekit.TEXT_KINDS.strip()).replace("__LINK_KINDS__", sitekit.LINK_KINDS.strip())
+""".replace("__KINDS__", sitekit.KINDS)
 
 
 def _frame_sizes(site_dir: Path, page_path: str, html: str) -> list[str]:

@@ -26,6 +26,7 @@ from .normalization import BatchNorm
 __all__ = [
     "Dense",
     "ActivationLayer",
+    "Residual",
     "MLP",
     "mse_loss",
     "softmax_cross_entropy",
@@ -48,15 +49,16 @@ class Dense:
     ----------
     W : ndarray of shape (fan_in, fan_out)
         Weights; column j holds the weights into unit j.
-    b : ndarray of shape (fan_out,)
-        Biases.
+    b : ndarray of shape (fan_out,), or None
+        Biases; None for a layer without one (``u = x @ W``, PyTorch's ``bias=False``), as before
+        batch normalization, which subtracts every constant added here.
 
     Attributes
     ----------
-    W, b : ndarray
+    W, b : ndarray (b None without a bias)
         The parameters.
     dW, db : ndarray or None
-        dLoss/dW and dLoss/db from the last ``backward``.
+        dLoss/dW and dLoss/db from the last ``backward`` (db stays None without a bias).
 
     Examples
     --------
@@ -70,9 +72,9 @@ class Dense:
            [ 1., -1.]])
     """
 
-    def __init__(self, W, b):
+    def __init__(self, W, b=None):
         self.W = np.array(W, dtype=np.float64)
-        self.b = np.array(b, dtype=np.float64)
+        self.b = None if b is None else np.array(b, dtype=np.float64)
         self.dW = None
         self.db = None
         self.x = None
@@ -80,12 +82,14 @@ class Dense:
     def forward(self, x, training=True):
         """u = x W + b (remembers x for the backward pass)."""
         self.x = x
-        return x @ self.W + self.b
+        u = x @ self.W
+        return u if self.b is None else u + self.b
 
     def backward(self, du):
         """Given dLoss/du, set dW = x^T du and db = sum_n du; return dLoss/dx = du W^T."""
         self.dW = self.x.T @ du
-        self.db = du.sum(axis=0)
+        if self.b is not None:
+            self.db = du.sum(axis=0)
         return du @ self.W.T
 
 
@@ -169,6 +173,45 @@ class ActivationLayer:
         return f"ActivationLayer({self.name!r}{extra})"
 
 
+class Residual:
+    """A skip connection around a hidden layer: ``h = x + f(x W + b)``.
+
+    Its derivative is the identity plus the layer's own, ``I + diag(f'(z)) W^T`` on the way back, so
+    the gradient passes the layer on the identity path whatever its slopes and weights do (He et
+    al., 2016). The input and output widths must be equal.
+
+    Parameters
+    ----------
+    layers : sequence
+        The layers of the branch, e.g. ``[Dense, ActivationLayer]``, run in order.
+
+    Examples
+    --------
+    >>> block = Residual([Dense([[0.0, 0.0], [0.0, 0.0]]), ActivationLayer("sigmoid")])
+    >>> block.forward(np.array([[1.0, -1.0]]))        # x + sigmoid(0)
+    array([[ 1.5, -0.5]])
+    >>> block.backward(np.array([[1.0, 2.0]]))        # the identity's share; the branch adds 0
+    array([[1., 2.]])
+    """
+
+    def __init__(self, layers):
+        self.layers = list(layers)
+
+    def forward(self, x, training=True):
+        """h = x + branch(x)."""
+        branch = x
+        for layer in self.layers:
+            branch = layer.forward(branch, training=training)
+        return x + branch
+
+    def backward(self, dh):
+        """dLoss/dx = dLoss/dh (the identity) + what the branch passes back."""
+        grad = dh
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        return dh + grad
+
+
 # --------------------------------------------------------------------------------------------------
 # The network
 # --------------------------------------------------------------------------------------------------
@@ -217,11 +260,19 @@ class MLP:
         biases start at 0.
     batchnorm : bool, default False
         Insert a ``BatchNorm`` between each hidden dense layer and its activation.
+    bias : bool or None, default None
+        Whether the hidden dense layers have a bias. None: yes, unless batch normalization follows
+        them, which subtracts any constant the bias adds (its gradient is 0), as ``bias=False``
+        in PyTorch's ``nn.Linear``. The output layer always has one.
+    residual : bool, default False
+        Wrap every hidden layer whose input and output widths agree in a skip connection,
+        ``h = x + f(x W + b)`` (:class:`Residual`).
 
     Attributes
     ----------
     layers : list
-        Every layer in order; ``forward`` runs them in order and ``backward`` in reverse.
+        Every layer in order (a skip connection as one :class:`Residual`); ``forward`` runs them in
+        order and ``backward`` in reverse.
     dense : list of Dense
         The dense layers, one per entry of ``sizes[1:]``, with ``W``, ``b``, ``dW``, ``db``.
     norms : list of BatchNorm
@@ -263,6 +314,8 @@ class MLP:
         gain=1.0,
         bias_init=0.0,
         batchnorm=False,
+        bias=None,
+        residual=False,
     ):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
@@ -285,6 +338,8 @@ class MLP:
 
         self.sizes, self.rng, self.init = sizes, rng, init
         self.activation, self.output, self.batchnorm = activation, output, bool(batchnorm)
+        self.residual = bool(residual)
+        hidden_bias = not self.batchnorm if bias is None else bool(bias)
         self.layers, self.dense, self.norms, self.acts = [], [], [], []
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             is_output = i == n_hidden
@@ -294,23 +349,31 @@ class MLP:
                 "he": gain * np.sqrt(2.0 / fan_in),
             }[INITS[init]]
             W = rng.normal(0.0, std, size=(fan_in, fan_out))
-            b = np.full(fan_out, 0.0 if is_output else float(bias_init))
-            self.dense.append(Dense(W, b))
-            self.layers.append(self.dense[-1])
+            if is_output:
+                b = np.zeros(fan_out)
+            else:
+                b = np.full(fan_out, float(bias_init)) if hidden_bias else None
+            block = [Dense(W, b)]
+            self.dense.append(block[0])
             if self.batchnorm and not is_output:
                 self.norms.append(BatchNorm(fan_out))
-                self.layers.append(self.norms[-1])
+                block.append(self.norms[-1])
             if is_output:
                 act = ActivationLayer("linear" if output is None else output, output_params)
             else:
                 act = ActivationLayer(hidden[i], hidden_params[i])
             self.acts.append(act)
-            self.layers.append(act)
+            block.append(act)
+            if self.residual and not is_output and fan_in == fan_out:
+                self.layers.append(Residual(block))
+            else:
+                self.layers.extend(block)
 
     def __repr__(self):
         return (
             f"MLP({self.sizes}, activation={self.activation!r}, output={self.output!r}, "
-            f"init={self.init!r}" + (", batchnorm=True)" if self.batchnorm else ")")
+            f"init={self.init!r}" + (", batchnorm=True" if self.batchnorm else "")
+            + (", residual=True)" if self.residual else ")")
         )
 
     # ---- forward and backward ----------------------------------------------------------------
@@ -350,7 +413,8 @@ class MLP:
             raise ValueError("sgd_step called before backward: there are no gradients yet")
         for layer in self.dense:
             layer.W = layer.W - lr * layer.dW
-            layer.b = layer.b - lr * layer.db
+            if layer.b is not None:
+                layer.b = layer.b - lr * layer.db
         for layer in self.norms:
             layer.gamma = layer.gamma - lr * layer.dgamma
             layer.beta = layer.beta - lr * layer.dbeta
@@ -364,18 +428,23 @@ class MLP:
         Examples
         --------
         >>> net = MLP([2, 3, 1], rng=np.random.default_rng(0), activation="prelu", batchnorm=True)
-        >>> [name for layer, name in net.parameters()]
-        ['W', 'b', 'gamma', 'beta', 'a', 'W', 'b']
+        >>> [name for layer, name in net.parameters()]   # no bias before batch norm
+        ['W', 'gamma', 'beta', 'a', 'W', 'b']
         """
         out = []
-        for layer in self.layers:
+        for layer in self._flat_layers():
             if isinstance(layer, Dense):
-                out += [(layer, "W"), (layer, "b")]
+                out += [(layer, "W")] + ([(layer, "b")] if layer.b is not None else [])
             elif isinstance(layer, BatchNorm):
                 out += [(layer, "gamma"), (layer, "beta")]
             elif layer.learnable:
                 out += [(layer, "a")]
         return out
+
+    def _flat_layers(self):
+        """Every layer in order, those inside a skip connection included."""
+        for layer in self.layers:
+            yield from layer.layers if isinstance(layer, Residual) else [layer]
 
     # ---- training ----------------------------------------------------------------------------
 
@@ -392,7 +461,8 @@ class MLP:
         self.sgd_step(lr)
         return value
 
-    def train(self, X, y, loss="mse", lr=0.1, epochs=100, batch_size=None, rng=None, callback=None):
+    def train(self, X, y, loss="mse", lr=0.1, epochs=100, batch_size=None, rng=None, callback=None,
+              drop_last=False):
         """Train with SGD; return the loss of every epoch (mean over its mini-batches).
 
         Parameters
@@ -409,12 +479,16 @@ class MLP:
             Passes over the data set.
         batch_size : int or None, default None
             None uses the whole data set in every step (one step per epoch). Otherwise each epoch
-            shuffles the samples and steps through mini-batches of this size (the last one may be
-            smaller; with batch normalization a last batch of one sample is skipped).
+            shuffles the samples and steps through mini-batches of this size; the last one is
+            smaller when ``batch_size`` does not divide N.
         rng : numpy.random.Generator, optional
             Shuffles the mini-batches; defaults to the generator the network was built with.
         callback : callable, optional
             Called as ``callback(net, epoch, loss)`` after every epoch, e.g. to record weights.
+        drop_last : bool, default False
+            Skip each epoch's last, incomplete mini-batch, as ``drop_last=True`` does in PyTorch's
+            ``DataLoader``: with batch normalization a small last batch is normalized by its own
+            few samples' statistics, and a batch of one cannot be normalized at all.
 
         Returns
         -------
@@ -430,8 +504,13 @@ class MLP:
         n = X.shape[0]
         if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
             raise ValueError(f"batch_size: must be None or an integer >= 1, got {batch_size}")
-        if self.batchnorm and (batch_size == 1 or n == 1):
-            raise ValueError("batch_size: batch normalization needs at least 2 samples per batch")
+        full = n if batch_size is None else min(n, int(batch_size))
+        last = full if drop_last else n % full or full  # the size of each epoch's last batch
+        if self.batchnorm and min(full, last) == 1:
+            raise ValueError(
+                f"batch_size: batch normalization needs at least 2 samples per batch; with "
+                f"{n} samples and batch_size={batch_size} a batch has 1 (pass drop_last=True "
+                f"to skip the incomplete last batch, or another batch_size)")
         if rng is None:
             rng = self.rng
         elif not isinstance(rng, np.random.Generator):
@@ -447,7 +526,7 @@ class MLP:
             else:
                 order = rng.permutation(n)
                 batches = [order[i : i + int(batch_size)] for i in range(0, n, int(batch_size))]
-                if self.batchnorm and len(batches[-1]) == 1:
+                if drop_last and len(batches[-1]) < batch_size:
                     batches.pop()
             total, count = 0.0, 0
             for idx in batches:
@@ -507,7 +586,7 @@ class MLP:
             raise ValueError("grad_norms called before backward: there are no gradients yet")
         grads = {
             "W": [layer.dW for layer in self.dense],
-            "b": [layer.db for layer in self.dense],
+            "b": [np.zeros(0) if layer.b is None else layer.db for layer in self.dense],
             "z": [act.dz for act in self.acts],
             "h": [act.dh for act in self.acts],
         }[of]

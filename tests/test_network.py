@@ -105,10 +105,75 @@ def test_gradients_random_upstream(activation, batchnorm):
             bn.gamma = rng.uniform(0.5, 1.5, size=bn.gamma.shape)
             bn.beta = rng.normal(scale=0.3, size=bn.beta.shape)
     for layer in net.dense:
-        layer.b = rng.normal(scale=0.3, size=layer.b.shape)
+        if layer.b is not None:
+            layer.b = rng.normal(scale=0.3, size=layer.b.shape)
     X = rng.normal(size=(7, 3))
     margin = 1e-4 if activation in KINKED else None
     check_all_gradients(net, X, make_objective("upstream", rng, 7, 2), kink_margin=margin)
+
+
+@pytest.mark.parametrize("batchnorm", [False, True])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "elu"])
+def test_gradients_through_skip_connections(activation, batchnorm):
+    rng = np.random.default_rng(31)
+    net = MLP([3, 5, 5, 5, 2], rng=rng, activation=activation, batchnorm=batchnorm, residual=True)
+    kinds = [type(layer).__name__ for layer in net.layers]
+    assert kinds.count("Residual") == 2  # 3 -> 5 has no skip; 5 -> 5 twice
+    X = rng.normal(size=(6, 3))
+    check_all_gradients(net, X, make_objective("upstream", rng, 6, 2))
+
+
+def test_a_skip_connection_adds_its_input():
+    rng = np.random.default_rng(32)
+    plain = MLP([4, 4, 4, 1], rng=np.random.default_rng(5), activation="tanh")
+    skip = MLP([4, 4, 4, 1], rng=np.random.default_rng(5), activation="tanh", residual=True)
+    X = rng.normal(size=(3, 4))
+    h = X
+    for dense, act in zip(skip.dense[:-1], skip.acts[:-1]):
+        h = h + np.tanh(h @ dense.W + dense.b)
+    np.testing.assert_allclose(skip.forward(X), h @ skip.dense[-1].W + skip.dense[-1].b, rtol=1e-13)
+    assert not np.allclose(plain.forward(X), skip.forward(X))
+    assert repr(skip).endswith("residual=True)")
+
+
+def test_no_bias_before_batch_norm():
+    rng = np.random.default_rng(33)
+    net = MLP([3, 4, 4, 2], rng=rng, batchnorm=True)
+    assert [layer.b is None for layer in net.dense] == [True, True, False]
+    assert [name for _, name in net.parameters()].count("b") == 1  # the output layer's
+    with_bias = MLP([3, 4, 4, 2], rng=np.random.default_rng(33), batchnorm=True, bias=True)
+    X = rng.normal(size=(6, 3))
+    for layer in with_bias.dense[:-1]:   # batch norm subtracts whatever constant a bias adds ...
+        layer.b = rng.normal(size=layer.b.shape)
+    np.testing.assert_allclose(with_bias.forward(X), net.forward(X), rtol=1e-10, atol=1e-12)
+    _, d = mse_loss(with_bias.forward(X), rng.normal(size=(6, 2)))
+    with_bias.backward(d)
+    for layer in with_bias.dense[:-1]:   # ... so its gradient is 0 up to rounding
+        assert np.abs(layer.db).max() < 1e-12 * np.abs(layer.dW).max()
+    assert all(layer.b is not None for layer in MLP([3, 4, 2], rng=rng).dense)
+    net.train(X, rng.normal(size=(6, 2)), lr=0.1, epochs=2, batch_size=3)  # trains without one
+    assert net.dense[0].b is None and net.grad_norms("b")[0] == 0.0
+
+
+def test_drop_last_skips_the_incomplete_batch():
+    rng = np.random.default_rng(34)
+    X, y = rng.normal(size=(10, 2)), rng.normal(size=10)
+    seen = []
+
+    class Recorder(MLP):
+        def step(self, X, y, loss="mse", lr=0.1):
+            seen.append(len(X))
+            return super().step(X, y, loss, lr)
+
+    Recorder([2, 3, 1], rng=np.random.default_rng(0)).train(X, y, epochs=2, batch_size=4)
+    assert seen == [4, 4, 2, 4, 4, 2]
+    seen.clear()
+    Recorder([2, 3, 1], rng=np.random.default_rng(0)).train(X, y, epochs=2, batch_size=4, drop_last=True)
+    assert seen == [4, 4, 4, 4]
+    bn = MLP([2, 3, 1], rng=np.random.default_rng(0), batchnorm=True)
+    with pytest.raises(ValueError, match="drop_last"):
+        bn.train(X, y, batch_size=3)   # 10 = 3 * 3 + 1: a last batch of one
+    bn.train(X, y, batch_size=3, drop_last=True, epochs=1)
 
 
 @pytest.mark.parametrize("loss", ["mse", "cross_entropy", "bce"])

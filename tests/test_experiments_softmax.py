@@ -5,7 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
-from lib.activations import softmax
+from lib.activations import log_softmax, softmax
+from lib.experiments import SEEDS
 from lib.experiments import softmax as experiments
 
 
@@ -70,13 +71,12 @@ from lib.network import MLP, softmax_cross_entropy  # noqa: E402
 
 @pytest.fixture(scope="module")
 def data():
-    return digits()
+    return experiments.digits_split(1)
 
 
 @pytest.fixture(scope="module")
-def model(data):
-    return experiments.train_softmax_regression(data.X_train, data.y_train, rng=np.random.default_rng(4),
-                                                lr=2.0, steps=150)
+def model():
+    return experiments.digits_model(1, 2.0, 450)
 
 
 def small_problem(seed=0, n=7, d=4, k=3):
@@ -134,12 +134,12 @@ def test_training_is_plain_gradient_descent_with_that_gradient():
 
 def test_trained_model_on_the_digits(data, model):
     assert model.W.shape == (64, 10) and model.b.shape == (10,) and model.n_parameters == 650
-    assert model.losses.shape == (150,)
-    assert model.losses[0] == pytest.approx(np.log(10), abs=0.01)   # tiny weights: uniform guess
-    assert np.all(np.diff(model.losses) < 0) and model.losses[-1] < 0.2
+    assert model.losses.shape == (450,)
+    assert np.all(np.diff(model.losses) < 0) and model.losses[-1] < 0.1
     train = np.mean(model.predict(data.X_train) == data.y_train)
     test = np.mean(model.predict(data.X_test) == data.y_test)
-    assert 0.95 < train < 1.0 and 0.93 < test < 0.99
+    assert experiments.accuracy(model, data.X_test, data.y_test) == test
+    assert 0.97 < train < 1.0 and 0.93 < test < 0.99
     P = model.probabilities(data.X_test)
     np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-14)
     np.testing.assert_array_equal(P.argmax(axis=1), model.predict(data.X_test))
@@ -147,10 +147,67 @@ def test_trained_model_on_the_digits(data, model):
 
 
 def test_the_weights_are_those_of_the_chapters_network(data, model):
-    net = MLP([64, 10], rng=np.random.default_rng(4), init="normal", scale=0.01)
-    net.train(data.X_train, data.y_train, loss="cross_entropy", lr=2.0, epochs=150)
+    net = MLP([64, 10], rng=np.random.default_rng([1, 2]), init="normal", scale=0.01)
+    net.train(data.X_train, data.y_train, loss="cross_entropy", lr=2.0, epochs=450)
     np.testing.assert_array_equal(model.W, net.dense[0].W)
     np.testing.assert_array_equal(model.logits(data.X_test), net.predict(data.X_test))
+
+
+def test_the_path_keeps_the_models_of_shorter_runs():
+    W0, _, X, y = small_problem(seed=4, n=30)
+    path = experiments.softmax_regression_path(X, y, rng=np.random.default_rng(2), lr=0.5, steps=(0, 7, 20))
+    for model, t in zip(path, (0, 7, 20)):
+        alone = experiments.train_softmax_regression(X, y, rng=np.random.default_rng(2), lr=0.5, steps=t)
+        np.testing.assert_array_equal(model.W, alone.W)
+        np.testing.assert_array_equal(model.b, alone.b)
+        np.testing.assert_array_equal(model.losses, alone.losses)
+    assert path[0].losses.size == 0 and np.all(path[0].b == 0)
+    for bad in [(), (-1,), (2.5,)]:
+        with pytest.raises(ValueError, match="steps"):
+            experiments.softmax_regression_path(X, y, rng=np.random.default_rng(2), steps=bad)
+
+
+def test_digits_split_three_ways(data):
+    assert (len(data.y_train), len(data.y_val), len(data.y_test)) == (1011, 337, 449)
+    whole = digits(seed=1)
+    np.testing.assert_array_equal(data.X_test, whole.X_test)        # the test set is digits(seed=1)'s
+    rows = lambda X: {r.tobytes() for r in X}  # noqa: E731
+    train, val = rows(data.X_train), rows(data.X_val)
+    assert train | val == rows(whole.X_train) and not train & val   # the rest, split in two
+    assert not data.X_train.flags.writeable and not data.y_val.flags.writeable
+    other = experiments.digits_split(2)
+    assert not np.array_equal(other.y_test, data.y_test)            # another seed, another split
+    assert data.images(data.X_val[:3]).shape == (3, 8, 8)
+
+
+def test_binomial_standard_error():
+    assert experiments.binomial_standard_error(0.5, 100) == pytest.approx(0.05, rel=1e-15)
+    assert experiments.binomial_standard_error(1.0, 10) == 0.0
+    rng = np.random.default_rng(0)                                  # a simulated accuracy on n images
+    shares = rng.binomial(449, 0.96, size=20000) / 449
+    assert shares.std() == pytest.approx(experiments.binomial_standard_error(0.96, 449), rel=0.02)
+
+
+def test_selection_and_accuracy_objects():
+    sel = experiments.choose_on_validation()
+    assert sel.learning_rates == experiments.DIGITS_LEARNING_RATES and sel.steps == experiments.DIGITS_STEPS
+    assert sel.means.shape == (3, 3) and len(sel.ranking) == 9 and sel.ranking[0] == sel.best
+    ranked = [float(sel.spread(*setting).mean) for setting in sel.ranking]
+    assert ranked == sorted(ranked, reverse=True)
+    s = experiments.digits_split(3)
+    assert sel.spread(0.5, 150).values[2] == experiments.accuracy(experiments.digits_model(3, 0.5, 150),
+                                                                  s.X_val, s.y_val)
+    result = experiments.digits_accuracy(2.0, 450)
+    assert result.test.seeds == SEEDS and result.n_test == 449
+    np.testing.assert_array_equal(result.gap.values, result.train.values - result.test.values)
+    np.testing.assert_array_equal(result.validation.values, sel.spread(2.0, 450).values)
+    assert result.test_std == pytest.approx(np.std(result.test.values, ddof=1))
+    m, s4 = experiments.digits_model(4, 2.0, 450), experiments.digits_split(4)
+    assert result.largest_logit.values[3] == m.logits(s4.X_test).max()
+    assert result.confidence.values[3] == m.probabilities(s4.X_test).max(axis=1).mean()
+    # a step count outside the grid gets a run of its own, the same as the grid's would be
+    np.testing.assert_array_equal(experiments.digits_model(1, 2.0, 37).W,
+                                  experiments.digits_run(1, 2.0, (37, 450))[0].W)
 
 
 def test_confusion_matrix_of_the_test_set(data, model):
@@ -184,3 +241,123 @@ def test_misclassified_are_the_wrong_rows_most_confident_first(data, model):
     assert np.all(np.diff(confidence) <= 0) and len(wrong) > 3
     np.testing.assert_array_equal(experiments.misclassified(P, data.y_test, count=3), wrong[:3])
     assert experiments.misclassified([[0.9, 0.1]], [0]).size == 0
+
+
+# Claims the chapter makes ---------------------------------------------------------------------------
+# Each test backs one sentence of chapters/04_softmax.ipynb, over the calls the chapter makes.
+
+def test_claim_probability_ratio_is_exp_of_the_logit_difference():
+    """"The ratio of two probabilities is p_1 / p_3 = e^(z_1 - z_3): it depends only on the difference"."""
+    z = np.array(experiments.WORKED_LOGITS)
+    p = softmax(z)
+    assert p[0] / p[2] == pytest.approx(np.exp(z[0] - z[2]), rel=1e-14)
+    q = softmax(z + np.array([5.0, 0.0, 5.0]))                      # the same difference, other logits
+    assert q[0] / q[2] == pytest.approx(p[0] / p[2], rel=1e-14)
+
+
+def test_claim_naive_division_reverses_the_order_when_the_sum_is_negative():
+    """"A negative sum reverses the order: (-1, -3) gives (0.25, 0.75) ... Softmax keeps the order"."""
+    np.testing.assert_allclose(experiments.naive_normalize([-1.0, -3.0]), [0.25, 0.75], rtol=1e-15)
+    z = np.random.default_rng(0).normal(size=(500, 4)) - 1.0
+    z = z[z.sum(axis=1) < 0]
+    naive = experiments.naive_normalize(z)
+    assert len(z) > 300
+    np.testing.assert_array_equal(np.argsort(naive, axis=1), np.argsort(z, axis=1)[:, ::-1])
+    np.testing.assert_array_equal(np.argsort(softmax(z), axis=1), np.argsort(z, axis=1))
+
+
+def test_claim_scores_of_both_signs_give_a_negative_naive_share_and_one_above_1():
+    """"the worked example has one below zero, and its naive share is negative while another is above 1"."""
+    naive = experiments.naive_normalize(experiments.WORKED_LOGITS)
+    assert naive[1] < 0 < 1 < naive[0]
+
+
+def test_claim_in_floating_point_softmax_can_give_exactly_0_and_1():
+    """"a probability far below the largest one rounds to exactly 0, the largest then to exactly 1"."""
+    out = softmax(np.array([1000.0, 0.0, -1000.0]))
+    assert out.tolist() == [1.0, 0.0, 0.0]
+    assert softmax(np.array([0.0, -800.0, -900.0]))[1:].tolist() == [0.0, 0.0]   # a tie at 0
+
+
+def test_claim_a_negative_scale_turns_the_order_around():
+    """"For a > 0, multiplying the logits by a is ... a temperature T = 1/a; a negative a turns the order around"."""
+    z = np.array(experiments.WORKED_LOGITS)
+    np.testing.assert_allclose(softmax(2.0 * z), softmax(z, temperature=0.5), rtol=1e-14)
+    np.testing.assert_array_equal(np.argsort(softmax(-2.0 * z)), np.argsort(z)[::-1])
+
+
+def test_claim_logits_tied_for_the_largest_share_it_as_t_goes_to_0():
+    """"As T -> 0 ... logits tied for the largest share it equally"."""
+    np.testing.assert_allclose(softmax(np.array([1.0, 1.0, 0.0]), temperature=1e-3), [0.5, 0.5, 0.0],
+                               atol=1e-300)
+
+
+def test_claim_log_softmax_is_exact_where_log_of_softmax_is_minus_infinity():
+    """"log_softmax gives -2000, the exact answer, where the log of the softmax gives -inf"."""
+    big = np.array([1000.0, 0.0, -1000.0])
+    assert log_softmax(big).tolist() == [0.0, -1000.0, -2000.0]
+    with np.errstate(divide="ignore"):
+        assert np.log(softmax(big))[2] == -np.inf
+
+
+@pytest.fixture(scope="module")
+def selection():
+    return experiments.choose_on_validation()
+
+
+@pytest.fixture(scope="module")
+def result(selection):
+    return experiments.digits_accuracy(*selection.best)
+
+
+def test_claim_validation_accuracy_rises_with_the_number_of_steps_in_every_row(selection):
+    """"In every row the mean validation accuracy rises with the number of steps"."""
+    assert np.all(np.diff(selection.means, axis=1) > 0)
+
+
+def test_claim_lr_2_with_450_steps_has_the_highest_mean_validation_accuracy(selection):
+    """"lr = 2 with 450 steps has the highest mean", and the chapter takes it."""
+    assert selection.best == (2.0, 450)
+
+
+def test_claim_the_next_best_is_less_than_one_validation_image_behind(selection, data):
+    """"The next best, lr = 8 with 450 steps, is ... less than one of the 337 validation images" behind."""
+    assert selection.ranking[1] == (8.0, 450)
+    behind = selection.spread(*selection.best).mean - selection.spread(*selection.ranking[1]).mean
+    assert 0 < behind < 1 / len(data.y_val)
+
+
+def test_claim_the_loss_starts_close_to_log_10(model):
+    """"The loss starts at 2.307, close to log 10 ... every digit gets probability about 1/10"."""
+    assert model.losses[0] == pytest.approx(np.log(10), abs=0.01)
+
+
+def test_claim_test_accuracy_spread_is_close_to_the_binomial_standard_error(result):
+    """"Its standard deviation over the runs ... is close to the ... points the test set's size predicts"."""
+    se = experiments.binomial_standard_error(result.test.mean, 449)
+    assert result.standard_error == se and 0.008 < se < 0.011       # about a point: "uncertain by about a point"
+    assert 0.5 < result.test_std / se < 2.0
+
+
+def test_claim_test_accuracy_is_about_96_percent_in_every_run(result):
+    """"Over the five seeds the test accuracy is 95.9 %, from 95.1 % to 96.9 %" ("about 96 %")."""
+    assert len(result.test) == 5 and 0.945 < result.test.min and result.test.max < 0.975
+
+
+def test_claim_training_accuracy_is_above_test_accuracy_in_every_run(result):
+    """"The training accuracy is above the test accuracy in 5 of 5 runs" (also the quiz's feedback)."""
+    assert result.gap.count(result.gap.values > 0) == 5
+
+
+def test_claim_the_largest_test_logit_passes_float16s_overflow_in_every_run(result):
+    """"The largest logit the model gives a test image ... above float16's overflow threshold"."""
+    assert result.largest_logit.min > experiments.overflow_threshold(np.float16)
+    for seed in SEEDS:                                             # and so the literal formula gives NaN
+        s = experiments.digits_split(seed)
+        logits = experiments.digits_model(seed, 2.0, 450).logits(s.X_test)
+        assert np.isnan(experiments.naive_softmax(logits, np.float16)).any()
+
+
+def test_claim_the_digit_classifier_is_less_sure_than_it_is_right_in_every_run(result):
+    """"The digit classifier above is less sure than it is right" (mean top probability < accuracy)."""
+    assert np.all(result.confidence.values < result.test.values)

@@ -134,6 +134,35 @@ def test_plot_training_loss_draws_the_losses():
     assert ax.get_ylim()[0] == 0
 
 
+def _spread(*values):
+    from lib.experiments import Spread
+    return Spread(np.array(values), tuple(range(1, len(values) + 1)))
+
+
+def test_selection_table_marks_the_best_mean():
+    sel = experiments.DigitsSelection((0.5, 2.0), (10, 30), (
+        (_spread(0.90, 0.92), _spread(0.93, 0.95)),
+        (_spread(0.94, 0.97), _spread(0.955, 0.95))))
+    assert sel.best == (2.0, 10)
+    lines = repr(views.selection_table(sel, caption="validation")).splitlines()
+    assert lines[0] == "validation" and "10 steps" in lines[1] and "30 steps" in lines[1]
+    assert lines[3].split() == ["lr", "=", "0.5", "91.0", "(90.0–92.0)", "94.0", "(93.0–95.0)"]
+    assert lines[4].split() == ["lr", "=", "2", "95.5", "(94.0–97.0)", "best", "95.2", "(95.0–95.5)"]
+    page = views.selection_table(sel)._repr_html_()
+    assert page.count("<tr>") == 3 and page.count("best") == 1
+
+
+def test_runs_table_lists_every_seed_with_mean_and_range():
+    r = experiments.DigitsAccuracy(2.0, 450, _spread(0.99, 0.98, 0.97), _spread(0.96, 0.95, 0.94),
+                                   _spread(0.95, 0.97, 0.96), _spread(0.9, 0.9, 0.9),
+                                   _spread(12.0, 13.0, 11.0), 449)
+    rows = [line.split() for line in repr(views.runs_table(r)).splitlines()[2:]]
+    assert rows[0] == ["seed", "1", "99.0", "96.0", "95.0", "4.0"]
+    assert rows[2] == ["seed", "3", "97.0", "94.0", "96.0", "1.0"]
+    assert rows[3] == ["mean", "98.0", "95.0", "96.0", "2.0"]
+    assert rows[4] == ["min–max", "97.0–99.0", "94.0–96.0", "95.0–97.0", "1.0–4.0"]
+
+
 def test_confusion_matrix_figure_shows_every_count():
     y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
     y_pred = np.array([0, 0, 1, 1, 1, 2, 2, 0, 2])

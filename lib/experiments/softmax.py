@@ -6,18 +6,25 @@ Nothing here computes softmax on its own account except :func:`naive_softmax` an
 (:func:`softmax_steps`), where exp overflows (:func:`overflow_threshold`), softmax as the temperature
 changes (:func:`temperature_sweep`), the class a classifier picks over the plane
 (:func:`class_grid`), and multinomial logistic regression on real data: its gradient
-(:func:`softmax_regression_gradient`), its training (:func:`train_softmax_regression`), a confusion
-matrix (:func:`confusion_matrix`) and its mistakes (:func:`misclassified`). The figures and tables are in
-``lib.views.softmax``.
+(:func:`softmax_regression_gradient`), its training (:func:`train_softmax_regression`,
+:func:`softmax_regression_path`), the digits split three ways (:func:`digits_split`), the learning
+rate and number of steps chosen on the validation set over the course's seeds
+(:func:`choose_on_validation`), the accuracies of the chosen setting over those seeds with the
+binomial standard error beside them (:func:`digits_accuracy`, :func:`binomial_standard_error`), a
+confusion matrix (:func:`confusion_matrix`) and its mistakes (:func:`misclassified`). The figures and
+tables are in ``lib.views.softmax``.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
+from . import SEEDS, Spread, over_seeds
 from ..activations import softmax
+from ..datasets import digits
 from ..network import MLP, softmax_cross_entropy
 
 #: The logits of the chapter's worked example.
@@ -259,13 +266,280 @@ def train_softmax_regression(X, y, *, rng, classes=None, lr=1.0, steps=300, scal
     >>> bool(model.losses[-1] < 0.5 < model.losses[0])
     True
     """
+    return softmax_regression_path(X, y, rng=rng, classes=classes, lr=lr, steps=(steps,), scale=scale)[0]
+
+
+def softmax_regression_path(X, y, *, rng, classes=None, lr=1.0, steps=(300,), scale=0.01):
+    """One training run of :func:`train_softmax_regression`, seen after each of several step counts.
+
+    The run is the same as ``train_softmax_regression(..., steps=max(steps))``; the model after
+    ``steps[i]`` steps is what ``train_softmax_regression(..., steps=steps[i])`` would return from
+    the same generator. One run serves every step count, so a comparison of step counts costs one
+    training run, not one per count.
+
+    Parameters
+    ----------
+    steps : sequence of int
+        The step counts to keep the model at (non-negative).
+    X, y, rng, classes, lr, scale
+        As in :func:`train_softmax_regression`.
+
+    Returns
+    -------
+    tuple of SoftmaxRegression
+        One per entry of ``steps``, in that order; the i-th has ``losses`` of length ``steps[i]``.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> short, long = softmax_regression_path(X, [0, 1, 2], rng=np.random.default_rng(0), steps=(10, 200))
+    >>> len(short.losses), len(long.losses), bool(long.losses[-1] < short.losses[-1])
+    (10, 200, True)
+    """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
+    counts = [int(t) for t in steps]
+    if not counts or any(t < 0 or t != s for t, s in zip(counts, steps)):
+        raise ValueError(f"steps: expected non-negative integers, got {steps!r}")
     k = int(y.max()) + 1 if classes is None else int(classes)
     net = MLP([X.shape[1], k], rng=rng, init="normal", scale=scale)
-    losses = net.train(X, y, loss="cross_entropy", lr=lr, epochs=steps)
     layer = net.dense[0]
-    return SoftmaxRegression(W=layer.W.copy(), b=layer.b.copy(), losses=losses)
+    kept = {}
+
+    def keep(done):
+        if done in counts:
+            kept[done] = (layer.W.copy(), layer.b.copy())
+
+    keep(0)
+    losses = net.train(X, y, loss="cross_entropy", lr=lr, epochs=max(counts),
+                       callback=lambda _net, epoch, _loss: keep(epoch + 1))
+    return tuple(SoftmaxRegression(W=kept[t][0], b=kept[t][1], losses=losses[:t].copy()) for t in counts)
+
+
+# -- the digits: split three ways, settings chosen on validation, accuracy over the seeds ----------
+
+#: The learning rates and step counts the chapter compares on the validation set.
+DIGITS_LEARNING_RATES = (0.5, 2.0, 8.0)
+DIGITS_STEPS = (50, 150, 450)
+
+
+@dataclass(frozen=True)
+class DigitsSplit:
+    """The digits split three ways: a training set the weights are fitted to, a validation set that
+    chooses the settings, and a test set used once, to report. Rows of 64 pixels in [0, 1]."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+    def images(self, X) -> np.ndarray:
+        """Rows of 64 pixels as (n, 8, 8) images, for drawing."""
+        return np.asarray(X).reshape(-1, 8, 8)
+
+
+def _read_only(a):
+    a = np.array(a)
+    a.setflags(write=False)
+    return a
+
+
+@functools.lru_cache(maxsize=8)
+def digits_split(seed: int, validation_fraction: float = 0.25, test_fraction: float = 0.25) -> DigitsSplit:
+    """The handwritten digits (:func:`lib.datasets.digits`) split into training, validation and test.
+
+    The test set is ``digits(test_fraction, seed=seed)``'s; the validation set is
+    ``validation_fraction`` of the rest, drawn by ``np.random.default_rng([seed, 1])``. The arrays
+    are read-only (the split is cached).
+
+    Examples
+    --------
+    >>> s = digits_split(1)
+    >>> len(s.y_train), len(s.y_val), len(s.y_test)
+    (1011, 337, 449)
+    """
+    data = digits(test_fraction, seed=seed)
+    order = np.random.default_rng([seed, 1]).permutation(len(data.y_train))
+    n_val = int(round(validation_fraction * len(order)))
+    val, train = order[:n_val], order[n_val:]
+    return DigitsSplit(*map(_read_only, (data.X_train[train], data.y_train[train], data.X_train[val],
+                                         data.y_train[val], data.X_test, data.y_test)))
+
+
+@functools.lru_cache(maxsize=32)
+def digits_run(seed: int, lr: float, steps: tuple = DIGITS_STEPS):
+    """Softmax regression on ``digits_split(seed)``'s training set, kept after each of ``steps``.
+
+    Full-batch gradient descent (so there is no batch order): the seed fixes the split and the
+    initial weights (``np.random.default_rng([seed, 2])``). Cached per (seed, lr, steps) as passed:
+    the functions here always pass all three.
+
+    Returns
+    -------
+    tuple of SoftmaxRegression, one per entry of ``steps`` (:func:`softmax_regression_path`).
+
+    Examples
+    --------
+    >>> (model,) = digits_run(1, 2.0, (450,))
+    >>> model.n_parameters, len(model.losses)
+    (650, 450)
+    """
+    s = digits_split(seed)
+    return softmax_regression_path(s.X_train, s.y_train, rng=np.random.default_rng([seed, 2]),
+                                   classes=10, lr=lr, steps=tuple(steps))
+
+
+def digits_model(seed: int, lr: float, steps: int) -> SoftmaxRegression:
+    """The model of ``digits_run(seed, lr)`` after ``steps`` steps (a run of its own if ``steps`` is
+    not one of :data:`DIGITS_STEPS`).
+
+    Examples
+    --------
+    >>> digits_model(1, 2.0, 150).W.shape
+    (64, 10)
+    """
+    if steps in DIGITS_STEPS:
+        return digits_run(seed, lr, DIGITS_STEPS)[DIGITS_STEPS.index(steps)]
+    return digits_run(seed, lr, (int(steps),))[0]
+
+
+def accuracy(model, X, y) -> float:
+    """The share of rows of ``X`` whose predicted class is ``y``.
+
+    Examples
+    --------
+    >>> model = SoftmaxRegression(W=np.zeros((64, 10)), b=np.zeros(10), losses=np.array([]))
+    >>> accuracy(model, np.zeros((2, 64)), [0, 1])   # every logit 0: the argmax is class 0
+    0.5
+    """
+    return float(np.mean(model.predict(X) == np.asarray(y)))
+
+
+@dataclass(frozen=True)
+class DigitsSelection:
+    """Validation accuracy of every (learning rate, step count) over the seeds.
+
+    ``validation[i, j]`` is the :class:`~lib.experiments.Spread` of ``learning_rates[i]`` trained for
+    ``steps[j]`` steps; ``best`` is the pair with the largest mean.
+    """
+
+    learning_rates: tuple
+    steps: tuple
+    validation: tuple   # of tuples of Spread, [learning rate][step count]
+
+    @property
+    def means(self) -> np.ndarray:
+        """The mean validation accuracy, shape (learning rates, step counts)."""
+        return np.array([[float(s.mean) for s in row] for row in self.validation])
+
+    @property
+    def ranking(self) -> list:
+        """Every (learning rate, steps), the largest mean validation accuracy first (ties keep the
+        order of the grid)."""
+        order = np.argsort(-self.means, axis=None, kind="stable")
+        return [(self.learning_rates[i], self.steps[j])
+                for i, j in zip(*np.unravel_index(order, self.means.shape))]
+
+    @property
+    def best(self) -> tuple:
+        """(learning rate, steps) of the largest mean validation accuracy."""
+        return self.ranking[0]
+
+    def spread(self, lr, steps) -> Spread:
+        """The validation accuracies of one setting over the seeds."""
+        return self.validation[self.learning_rates.index(lr)][self.steps.index(steps)]
+
+
+def choose_on_validation(seeds=SEEDS, learning_rates=DIGITS_LEARNING_RATES, steps=DIGITS_STEPS):
+    """Each setting's validation accuracy over ``seeds``, and the best: the test set is not touched.
+
+    Examples
+    --------
+    >>> sel = choose_on_validation(seeds=(1, 2), learning_rates=(0.5, 2.0), steps=(10, 50))
+    >>> sel.best, len(sel.ranking), len(sel.spread(2.0, 50))
+    ((2.0, 50), 4, 2)
+    """
+    seeds, learning_rates, steps = tuple(seeds), tuple(learning_rates), tuple(steps)
+
+    def row(lr):
+        runs = {seed: digits_run(seed, lr, steps) for seed in seeds}
+        return tuple(over_seeds(lambda seed: accuracy(runs[seed][j], digits_split(seed).X_val,
+                                                      digits_split(seed).y_val), seeds)
+                     for j in range(len(steps)))
+
+    return DigitsSelection(learning_rates, steps, tuple(row(lr) for lr in learning_rates))
+
+
+def binomial_standard_error(p, n) -> float:
+    """The standard error of an accuracy measured on ``n`` independent examples: sqrt(p (1 - p) / n).
+
+    Each test image is right with probability p, so the number right is binomial and the measured
+    share has this standard deviation around p.
+
+    Examples
+    --------
+    >>> round(binomial_standard_error(0.96, 449), 4)
+    0.0092
+    """
+    p = float(p)
+    return float(np.sqrt(p * (1.0 - p) / int(n)))
+
+
+@dataclass(frozen=True)
+class DigitsAccuracy:
+    """One setting's results over the seeds, each a :class:`~lib.experiments.Spread` (one value per
+    run): the accuracies on the three sets, and on the test set the mean probability of the
+    predicted class (``confidence``) and the largest logit (``largest_logit``)."""
+
+    lr: float
+    steps: int
+    train: Spread
+    validation: Spread
+    test: Spread
+    confidence: Spread
+    largest_logit: Spread
+    n_test: int
+
+    @property
+    def gap(self) -> Spread:
+        """Training minus test accuracy, run by run."""
+        return Spread(self.train.values - self.test.values, self.train.seeds)
+
+    @property
+    def test_std(self) -> float:
+        """The standard deviation of the test accuracies over the runs (ddof = 1)."""
+        return float(np.std(self.test.values, ddof=1))
+
+    @property
+    def standard_error(self) -> float:
+        """The binomial standard error of one test accuracy, at the mean test accuracy."""
+        return binomial_standard_error(self.test.mean, self.n_test)
+
+
+def digits_accuracy(lr, steps, seeds=SEEDS) -> DigitsAccuracy:
+    """Softmax regression on the digits with one setting, over ``seeds``: see :class:`DigitsAccuracy`.
+
+    Examples
+    --------
+    >>> acc = digits_accuracy(2.0, 450, seeds=(1, 2))
+    >>> acc.n_test, bool(acc.test.min > 0.9), bool(acc.gap.min > 0)
+    (449, True, True)
+    """
+    seeds = tuple(seeds)
+
+    def measure(of):
+        return over_seeds(lambda seed: of(digits_model(seed, lr, steps), digits_split(seed)), seeds)
+
+    return DigitsAccuracy(
+        lr, steps,
+        train=measure(lambda m, s: accuracy(m, s.X_train, s.y_train)),
+        validation=measure(lambda m, s: accuracy(m, s.X_val, s.y_val)),
+        test=measure(lambda m, s: accuracy(m, s.X_test, s.y_test)),
+        confidence=measure(lambda m, s: float(m.probabilities(s.X_test).max(axis=1).mean())),
+        largest_logit=measure(lambda m, s: float(m.logits(s.X_test).max())),
+        n_test=len(digits_split(seeds[0]).y_test))
 
 
 def confusion_matrix(y_true, y_pred, classes: int):

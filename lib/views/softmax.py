@@ -144,6 +144,50 @@ to 0.40 by step 3 and to 0.30 at step 4, fast at first and then more and more sl
             "first and then more and more slowly.")
 
 
+def selection_table(selection, caption: str = "") -> Table:
+    """The validation accuracy of every setting of a :class:`lib.experiments.softmax.DigitsSelection`,
+    as mean (min–max) over the seeds in percent, one row per learning rate, the best marked.
+
+    Examples
+    --------
+    >>> from lib.experiments import Spread
+    >>> sel = experiments.DigitsSelection((1.0,), (10, 20), ((Spread(np.array([0.9, 0.92]), (1, 2)),
+    ...                                                       Spread(np.array([0.95, 0.93]), (1, 2))),))
+    >>> print(repr(selection_table(sel)).splitlines()[2])
+    lr = 1          91.0 (90.0–92.0)  94.0 (93.0–95.0) best
+    """
+    best = selection.best
+    rows = []
+    for lr, row in zip(selection.learning_rates, selection.validation):
+        cells = [f"{100 * s.mean:.1f} ({100 * s.min:.1f}–{100 * s.max:.1f})"
+                 + (" best" if (lr, t) == best else "") for t, s in zip(selection.steps, row)]
+        rows.append([f"lr = {lr:g}", *cells])
+    header = ["", *[f"{t} steps" for t in selection.steps]]
+    return Table(header, rows, caption, align="l" + "r" * len(selection.steps))
+
+
+def runs_table(result, caption: str = "") -> Table:
+    """The accuracies of a :class:`lib.experiments.softmax.DigitsAccuracy`, one row per seed, in
+    percent, with the mean and the range over the runs.
+
+    Examples
+    --------
+    >>> from lib.experiments import Spread
+    >>> sp = lambda *v: Spread(np.array(v), (1, 2))
+    >>> r = experiments.DigitsAccuracy(2.0, 450, sp(0.99, 0.98), sp(0.96, 0.95), sp(0.95, 0.97),
+    ...                                sp(0.9, 0.9), sp(12.0, 13.0), 449)
+    >>> print(repr(runs_table(r)).splitlines()[2])
+    seed 1             99.0        96.0   95.0    4.0
+    """
+    parts = [result.train, result.validation, result.test, result.gap]
+    rows = [[f"seed {seed}", *[f"{100 * s.values[i]:.1f}" for s in parts]]
+            for i, seed in enumerate(result.test.seeds)]
+    rows.append(["mean", *[f"{100 * s.mean:.1f}" for s in parts]])
+    rows.append(["min–max", *[f"{100 * s.min:.1f}–{100 * s.max:.1f}" for s in parts]])
+    return Table(["", "training %", "validation %", "test %", "gap (points)"], rows, caption,
+                 align="lrrrr")
+
+
 def plot_confusion_matrix(ax, counts, xlabel="predicted digit", ylabel="true digit"):
     """A confusion matrix (rows true class, columns predicted) with its count written in every cell.
 

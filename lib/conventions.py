@@ -37,10 +37,10 @@ from lib.tables import format_number, html_table
 __all__ = [
     "DATA",
     "DTYPES", "NONFINITE_FUNCTIONS", "BN_BATCH", "THRESHOLD_X", "SOFTMAX_LOGITS", "SOFTMAX_SPECIAL",
-    "encode", "decode", "params_text", "outcome", "first_overflow", "gelu_form", "linear_from", "batchnorm_probe",
+    "encode", "decode", "params_text", "outcome", "log_of_largest", "first_overflow", "gelu_form", "linear_from", "batchnorm_probe",
     "measure_lib", "load_data", "fmt", "differences",
     "column_values", "versions_table", "same", "note", "section_table", "defaults_table", "kink_side",
-    "kink_note", "kinks_table", "threshold_table", "batchnorm_table", "overflow_table", "nonfinite_table",
+    "kink_note", "kink_slopes", "kinks_table", "threshold_table", "batchnorm_table", "overflow_table", "nonfinite_table",
     "check_stated_facts",
 ]
 
@@ -101,6 +101,18 @@ def decode(value):
     if value in ("nan", "inf", "-inf"):
         return float(value)
     return value
+
+
+def log_of_largest(dtype) -> float:
+    """log(largest finite number of ``dtype``), computed in float64.
+
+    ``np.log`` of the float16 number itself would round the result to float16 (11.09375, the float16
+    nearest to 11.0899).
+
+    >>> round(log_of_largest("float16"), 4), float(np.log(np.finfo(np.float16).max))
+    (11.0899, 11.09375)
+    """
+    return float(np.log(np.float64(np.finfo(dtype).max)))
 
 
 def first_overflow(exp, dtype):
@@ -491,11 +503,15 @@ def kink_side(value, left, right):
     return "between the slopes" if min(left, right) < value < max(left, right) else "outside both slopes"
 
 
-def kink_note(derivative, at):
+def kink_note(derivative, at, jump=False):
     """The note of a kink's row: its one-sided slopes, and which side each column takes.
+
+    With ``jump`` the function is discontinuous there, and the slopes are those of its two pieces.
 
     >>> kink_note(act.relu.derivative, 0.0)({"lib": 0.0, "PyTorch": 0.0, "Keras": 1.0})
     'Left slope 0, right slope 1. lib, PyTorch: the left slope; Keras: the right slope.'
+    >>> kink_note(act.relu.derivative, 0.0, jump=True)({"lib": 0.0})
+    'A jump, not a corner: no derivative here. Slope of the piece on the left 0, on the right 1. lib: the left slope.'
     """
     left = float(derivative(at - 1e-9))  # the one-sided slopes, just left and right of the kink
     right = float(derivative(at + 1e-9))
@@ -505,14 +521,16 @@ def kink_note(derivative, at):
         for name, value in cells.items():
             chosen.setdefault(kink_side(value, left, right), []).append(name)
         picks = "; ".join(f"{', '.join(names)}: {where}" for where, names in chosen.items())
+        if jump:
+            return (f"A jump, not a corner: no derivative here. Slope of the piece on the left {left:.6g}, "
+                    f"on the right {right:.6g}. {picks}.")
         return f"Left slope {left:.6g}, right slope {right:.6g}. {picks}."
     return text
 
 
-def kinks_table(columns, data):
-    """The table of derivatives at kinks, as HTML (see :func:`section_table`)."""
+def _kinks():
     P = KINK_PARAMS
-    kinks = {  # item: (label, lib's derivative as a function of x, where the kink is)
+    return {  # item: (label, lib's derivative as a function of x, where the kink is)
         "kink.relu": ("ReLU′(0)", act.relu.derivative, 0.0),
         "kink.leaky_relu": (f"leaky ReLU′(0), slope {P['leaky_relu']:g}",
                             lambda x: act.leaky_relu.derivative(x, negative_slope=P["leaky_relu"]), 0.0),
@@ -523,9 +541,23 @@ def kinks_table(columns, data):
                                 lambda x: act.relu.derivative(x, threshold=P["relu_threshold"]),
                                 P["relu_threshold"]),
     }
+
+
+def kink_slopes():
+    """Each kink of the kinks table: its item key and lib's slopes just left and right of it.
+
+    >>> kink_slopes()["kink.elu"]
+    (0.5, 1.0)
+    """
+    return {key: (float(derivative(at - 1e-9)), float(derivative(at + 1e-9)))
+            for key, (_, derivative, at) in _kinks().items()}
+
+
+def kinks_table(columns, data):
+    """The table of derivatives at kinks, as HTML (see :func:`section_table`)."""
     return section_table("Derivatives at kinks", "kink",
-                         [(label, key, kink_note(derivative, at))
-                          for key, (label, derivative, at) in kinks.items()], columns, data)
+                         [(label, key, kink_note(derivative, at, jump=key == "kink.relu_threshold"))
+                          for key, (label, derivative, at) in _kinks().items()], columns, data)
 
 
 def threshold_table(columns, data):
@@ -593,10 +625,9 @@ def overflow_table(columns, data):
     rows = []
     for dtype in DTYPES:
         z = np.array(SOFTMAX_LOGITS, dtype=dtype)
-        top = float(np.log(np.finfo(dtype).max))
         rows += [
             (f"{dtype}: exp(x) = inf from x =", f"overflow.exp.{dtype}",
-             f"log(largest {dtype}) = {top:.7g}"),
+             f"log(largest {dtype}) = {log_of_largest(dtype):.7g}"),
             (f"{dtype}: softmax([1000, 0, −1000])", f"overflow.softmax.{dtype}",
              note(f"Stable everywhere; naive formula: {fmt(naive_softmax(z, z.dtype).tolist())}.",
                   "The results differ: see the columns.")),
@@ -652,6 +683,16 @@ def check_stated_facts(columns):
          any(differences({n: c[f"nonfinite.{f}.derivative"] for n, c in columns.items()})
              for f in NONFINITE_FUNCTIONS)),
     ]
+    t = np.float64(KINK_PARAMS["relu_threshold"])
+    facts += [(f"{key} is a convex kink (left slope below right)", left < right)
+              for key, (left, right) in kink_slopes().items() if key != "kink.relu_threshold"]
+    facts.append(("relu(x, threshold=t) jumps from 0 to t at t",
+                  act.relu(t, threshold=t) == 0 and abs(act.relu(t + 1e-9, threshold=t) - t) < 1e-6))
+    for dtype in ("float16", "float32"):
+        x = np.array([L[f"overflow.exp.{dtype}"]], dtype=dtype)
+        below = np.nextafter(x, np.zeros(1, dtype=dtype))
+        facts.append((f"exp overflows from the first {dtype} above log(largest {dtype})",
+                      float(below[0]) < log_of_largest(dtype) < float(x[0])))
     for name, column in (("lib", L), ("PyTorch", T)):
         facts += [
             (f"{name}'s momentum weights the new batch",

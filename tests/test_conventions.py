@@ -128,6 +128,38 @@ def test_first_overflow_is_the_boundary_of_numpy_exp(dtype):
     assert abs(float(x) - math.log(float(np.finfo(dtype).max))) <= 2 * float(np.spacing(x))
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+def test_claim_exp_overflows_from_the_first_number_above_log_of_largest(dtype):
+    """The page: exp overflows from the first number of the type above log(largest), in float64."""
+    top = conv.log_of_largest(dtype)
+    assert top == pytest.approx(math.log(float(np.finfo(dtype).max)), rel=1e-15)
+    x = conv.first_overflow(np.exp, dtype)
+    below = np.nextafter(x, np.zeros((), dtype))
+    assert float(below) < top < float(x)
+    if dtype == "float16":   # 1/128 apart near 11: 11.0859375 < 11.0899 < 11.09375
+        assert (float(below), float(x), float(x) - float(below)) == (11.0859375, 11.09375, 1 / 128)
+
+
+def test_claim_the_first_four_kinks_are_convex_and_the_threshold_a_jump():
+    """The page: "At a convex corner ... (the first four rows)"; the thresholded ReLU jumps from 0 to t."""
+    slopes = conv.kink_slopes()
+    assert list(slopes) == ["kink.relu", "kink.leaky_relu", "kink.prelu", "kink.elu", "kink.relu_threshold"]
+    assert all(left < right for key, (left, right) in slopes.items() if key != "kink.relu_threshold")
+    t = conv.KINK_PARAMS["relu_threshold"]
+    assert act.relu(np.float64(t), threshold=t) == 0 and act.relu(np.float64(t) + 1e-9, threshold=t) > 0.99 * t
+    # ELU with alpha > 1 is a concave kink: the left slope is above the right one
+    assert act.elu.derivative(-1e-9, alpha=2.0) > act.elu.derivative(1e-9, alpha=2.0)
+
+
+def test_claim_keras_prelu_derivative_at_0_comes_from_relu_prime_0():
+    """The page: Keras's PReLU layer is relu(x) - a relu(-x), so with relu'(0) = 0 its slope at 0 is 0."""
+    a = conv.KINK_PARAMS["prelu"]
+    assert act.relu.derivative(np.float64(0.0)) == 0
+    chain = act.relu.derivative(np.float64(0.0)) + a * act.relu.derivative(np.float64(-0.0))
+    measured = conv.column_values(conv.load_data())["Keras"]["kink.prelu"]
+    assert chain == measured == 0.0 and not a <= measured <= 1
+
+
 @pytest.mark.parametrize("dtype", conv.DTYPES)
 def test_first_overflow_finds_an_arbitrary_step(dtype):
     def fake_exp(a):
@@ -295,8 +327,11 @@ def test_the_tables_say_what_the_measurements_say(page):
     assert batchnorm["variance used to normalize"][-1] == (
         "lib: biased (÷ N); PyTorch: biased (÷ N); Keras: biased (÷ N)")
     overflow = rows_of(conv.overflow_table(columns, measured))
-    assert overflow[0][-1] == "log(largest float16) = 11.09375"  # np.log of a float16, in float16
+    assert overflow[0][-1] == "log(largest float16) = 11.08987"  # in float64, not rounded to float16
     assert "naive formula: [nan, 0, 0]" in overflow[1][-1]
+    kinks = rows_of(conv.kinks_table(columns, measured))
+    assert kinks[-1][-1].startswith("A jump, not a corner: no derivative here.")   # the threshold row
+    assert all(row[-1].startswith("Left slope") for row in kinks[:-1])            # the four corners
 
 
 def test_versions_table_names_each_column(page):

@@ -327,6 +327,12 @@ def test_claim_the_next_best_is_less_than_one_validation_image_behind(selection,
     assert 0 < behind < 1 / len(data.y_val)
 
 
+def test_claim_the_two_best_settings_each_lead_in_some_runs(selection):
+    """"run by run, lr = 2 is ahead in 2 runs, behind in 2 and tied in 1": no consistent winner."""
+    ahead, behind, tied = selection.head_to_head(selection.best, selection.ranking[1])
+    assert (ahead, behind, tied) == (2, 2, 1)
+
+
 def test_claim_the_loss_starts_close_to_log_10(model):
     """"The loss starts at 2.307, close to log 10 ... every digit gets probability about 1/10"."""
     assert model.losses[0] == pytest.approx(np.log(10), abs=0.01)

@@ -451,6 +451,11 @@ class DigitsSelection:
         """The validation accuracies of one setting over the seeds."""
         return self.validation[self.learning_rates.index(lr)][self.steps.index(steps)]
 
+    def head_to_head(self, a, b) -> tuple:
+        """In how many runs setting ``a`` (a (lr, steps) pair) is ahead of ``b``, behind it, tied."""
+        va, vb = self.spread(*a).values, self.spread(*b).values
+        return int(np.sum(va > vb)), int(np.sum(va < vb)), int(np.sum(va == vb))
+
 
 def choose_on_validation(seeds=SEEDS, learning_rates=DIGITS_LEARNING_RATES, steps=DIGITS_STEPS):
     """Each setting's validation accuracy over ``seeds``, and the best: the test set is not touched.
@@ -460,6 +465,8 @@ def choose_on_validation(seeds=SEEDS, learning_rates=DIGITS_LEARNING_RATES, step
     >>> sel = choose_on_validation(seeds=(1, 2), learning_rates=(0.5, 2.0), steps=(10, 50))
     >>> sel.best, len(sel.ranking), len(sel.spread(2.0, 50))
     ((2.0, 50), 4, 2)
+    >>> sum(sel.head_to_head((2.0, 50), (0.5, 10)))
+    2
     """
     seeds, learning_rates, steps = tuple(seeds), tuple(learning_rates), tuple(steps)
 

@@ -318,8 +318,9 @@ def softmax_regression_path(X, y, *, rng, classes=None, lr=1.0, steps=(300,), sc
 
 # -- the digits: split three ways, settings chosen on validation, accuracy over the seeds ----------
 
-#: The learning rates and step counts the chapter compares on the validation set.
+#: The learning rates the chapter compares on the validation set.
 DIGITS_LEARNING_RATES = (0.5, 2.0, 8.0)
+#: The step counts the chapter compares on the validation set (one run keeps all three).
 DIGITS_STEPS = (50, 150, 450)
 
 
@@ -421,7 +422,7 @@ def accuracy(model, X, y) -> float:
 class DigitsSelection:
     """Validation accuracy of every (learning rate, step count) over the seeds.
 
-    ``validation[i, j]`` is the :class:`~lib.experiments.Spread` of ``learning_rates[i]`` trained for
+    ``validation[i][j]`` is the :class:`~lib.experiments.Spread` of ``learning_rates[i]`` trained for
     ``steps[j]`` steps; ``best`` is the pair with the largest mean.
     """
 

@@ -231,3 +231,37 @@ def test_family_alt_gives_every_member_at_both_ends():
     assert alt.endswith("At x = −5 and x = 3: negative_slope = 0 gives 0 and 3; "
                         "negative_slope = 0.01 gives −0.05 and 3; negative_slope = 0.3 gives "
                         "−1.5 and 3.")
+
+
+# ---- runs over seeds -------------------------------------------------------------------------------
+
+def test_plot_fits_draws_the_target_and_each_run():
+    from lib.plotting import subplots
+    ax = subplots(fig())
+    X, y = experiments.wave(9)
+    runs = [np.zeros_like(y), y * 2]
+    lines = views.plot_fits(ax, X, y, runs, title="tanh")
+    assert len(lines) == 3 and ax.get_title() == "tanh"
+    np.testing.assert_array_equal(lines[0].get_ydata(), y.ravel())
+    np.testing.assert_array_equal(lines[2].get_ydata(), 2 * y.ravel())
+    assert [t.get_text() for t in ax.legend().get_texts()] == ["target", "one run per seed"]
+
+
+def test_fits_alt_counts_the_close_runs_and_gives_the_range():
+    from lib.experiments import Spread
+    text = views.fits_alt({"linear": Spread(np.array([0.5, 0.5]), (1, 2)),
+                           "relu": Spread(np.array([0.001, 0.2]), (1, 2))})
+    assert "linear hidden layers: 0 of 2 runs end below a loss of 0.01 (losses from 0.5 to 0.5)" in text
+    assert "relu hidden layers: 1 of 2 runs" in text and "from 0.001 to 0.2" in text
+
+
+def test_plot_slope_runs_draws_both_layers_of_every_run():
+    from lib.plotting import subplots
+    ax = subplots(fig())
+    runs = [np.array([[0.25, 0.25], [0.1, -0.3], [0.0, -0.4]]), np.array([[0.25, 0.25], [0.2, 0.1], [0.3, 0.0]])]
+    lines = views.plot_slope_runs(ax, runs)
+    assert len(lines) == 4
+    np.testing.assert_array_equal(lines[1].get_ydata(), [0.25, -0.3, -0.4])
+    np.testing.assert_array_equal(lines[2].get_ydata(), [0.25, 0.2, 0.3])
+    assert views.slope_runs_alt(runs).endswith(
+        "Hidden layer 1 (solid) ends between 0 and 0.3, hidden layer 2 (dashed) between −0.4 and 0.")

@@ -5,6 +5,9 @@
   website, where explorers are precomputed, moving a parameter still changes the picture;
 * :class:`DecisionBoundaryView` -- the decision regions a small network learns with a given hidden
   activation and width (trained by :func:`lib.experiments.activations.train_classifier`);
+* :func:`plot_fits`, :func:`plot_slope_runs` -- runs over seeds: the fits of the wave by one kind of
+  hidden layer, and the PReLU slopes learned epoch by epoch (:func:`fits_alt` and
+  :func:`slope_runs_alt` are their figures' alt text);
 * :func:`activations_alt`, :func:`family_alt` -- the alt text of the chapter's figures drawn by
   :func:`plot_activation` and :func:`plot_family`, built from the values they draw;
 * :func:`activation_grid` and :func:`activation_grid_alt` -- small multiples of f and f' for any
@@ -46,7 +49,7 @@ def functions_of(control: str) -> list:
 
 #: Parameter families for :class:`FamilyView`: label -> (function, parameter, five values).
 FAMILIES = {
-    "ReLU threshold T": ("relu", "threshold", [-2.0, -1.0, 0.0, 1.0, 2.0]),
+    "ReLU threshold θ": ("relu", "threshold", [-2.0, -1.0, 0.0, 1.0, 2.0]),
     "ReLU max_value": ("relu", "max_value", [1.0, 2.0, 3.0, 4.0, 6.0]),
     "leaky ReLU slope": ("leaky_relu", "negative_slope", [0.0, 0.01, 0.1, 0.2, 0.3]),
     "softplus beta": ("softplus", "beta", [0.5, 1.0, 2.0, 5.0, 10.0]),
@@ -414,3 +417,92 @@ class DecisionBoundaryView:
         self.title.set_text(f"{activation}, {int(width)} hidden units")
         return (f"{activation}, {int(width)} hidden units: training accuracy "
                 f"{100 * result['accuracy']:.1f} %, final loss {result['history'][-1]:.3f}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Runs over seeds
+# --------------------------------------------------------------------------------------------------
+
+
+def plot_fits(ax, X, y, predictions, title: str = ""):
+    """The target (thick grey) and one thin line per run's prediction on ``ax``; returns the lines.
+
+    Examples
+    --------
+    >>> from lib.plotting import figure
+    >>> fig, ax = figure()
+    >>> X = np.linspace(-1, 1, 5)[:, None]
+    >>> lines = plot_fits(ax, X, X ** 2, [X * 0, X * 0 + 1], title="two runs")
+    >>> len(lines), ax.get_title()
+    (3, 'two runs')
+    """
+    X = np.asarray(X, dtype=float).ravel()
+    lines = ax.plot(X, np.asarray(y).ravel(), color="black", linewidth=3, alpha=0.35, label="target")
+    for i, prediction in enumerate(predictions):
+        lines += ax.plot(X, np.asarray(prediction).ravel(), color=PALETTE["blue"], linewidth=1.0,
+                         alpha=0.8, label="one run per seed" if i == 0 else None)
+    ax.set_xlabel("x")
+    ax.set_title(title)
+    return lines
+
+
+def fits_alt(losses, close: float = 0.01) -> str:
+    """Alt text of one :func:`plot_fits` panel per hidden activation, from each run's final loss
+    (``losses`` maps a name to a :class:`lib.experiments.Spread`): how many runs end below
+    ``close``, and the range of the losses.
+
+    Examples
+    --------
+    >>> from lib.experiments import Spread
+    >>> fits_alt({"relu": Spread(np.array([0.002, 0.17]), (1, 2))}).split(". ")[1]
+    'relu hidden layers: 1 of 2 runs end below a loss of 0.01 (losses from 0.002 to 0.17).'
+    """
+    parts = []
+    for name, loss in losses.items():
+        parts.append(f"{name} hidden layers: {loss.count(loss.values < close)} of {len(loss)} runs "
+                     f"end below a loss of {format_number(close)} (losses from {_n(loss.min)} to "
+                     f"{_n(loss.max)})")
+    return ("One panel per hidden activation, each the wavy target as a thick grey line and one "
+            "thin blue fit per seed. " + ". ".join(parts) + ".")
+
+
+def slope_runs_alt(runs) -> str:
+    """Alt text of :func:`plot_slope_runs`: where the runs start and where each layer's slopes end.
+
+    Examples
+    --------
+    >>> slope_runs_alt([np.array([[0.25, 0.25], [0.1, -0.2]])])
+    'The learned PReLU slope of each hidden layer against the epoch, one line per run and layer, all starting at 0.25. Hidden layer 1 (solid) ends between 0.1 and 0.1, hidden layer 2 (dashed) between −0.2 and −0.2.'
+    """
+    start = np.asarray(runs[0])[0, 0]
+    end = np.array([np.asarray(r)[-1] for r in runs])
+    return ("The learned PReLU slope of each hidden layer against the epoch, one line per run and "
+            f"layer, all starting at {_n(start)}. Hidden layer 1 (solid) ends between "
+            f"{_n(end[:, 0].min())} and {_n(end[:, 0].max())}, hidden layer 2 (dashed) between "
+            f"{_n(end[:, 1].min())} and {_n(end[:, 1].max())}.")
+
+
+def plot_slope_runs(ax, runs):
+    """Each run's learned PReLU slopes against the epoch: hidden layer 1 solid blue, layer 2 dashed
+    orange, one line of each per run (``runs`` is a list of arrays of shape (epochs + 1, 2)).
+
+    Examples
+    --------
+    >>> from lib.plotting import figure
+    >>> fig, ax = figure()
+    >>> lines = plot_slope_runs(ax, [np.array([[0.25, 0.25], [0.1, -0.2]])] * 3)
+    >>> len(lines), lines[1].get_ydata().tolist()
+    (6, [0.25, -0.2])
+    """
+    lines = []
+    for i, slopes in enumerate(runs):
+        slopes = np.asarray(slopes)
+        lines += ax.plot(slopes[:, 0], color=PALETTE["blue"], linewidth=1.2,
+                         label="hidden layer 1" if i == 0 else None)
+        lines += ax.plot(slopes[:, 1], color=PALETTE["orange"], linewidth=1.2, linestyle="--",
+                         label="hidden layer 2" if i == 0 else None)
+    ax.axhline(0, color="0.5", linewidth=0.8)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("PReLU slope a")
+    ax.legend(loc="upper right")
+    return lines

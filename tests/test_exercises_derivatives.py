@@ -14,11 +14,30 @@ def stub(*args):
 
 # -- sigmoid derivative ---------------------------------------------------------------------------
 
-def test_sigmoid_derivative_reference_and_textbook_form_pass():
+def test_sigmoid_derivative_reference_and_the_accurate_form_pass():
     assert ex.check_sigmoid_derivative(act.sigmoid.derivative).passed
     s = act.sigmoid
+    report = ex.check_sigmoid_derivative(lambda x: s(x) * s(-np.asarray(x)))
+    assert report.passed and "float32" in report.message and "far from 0" in report.message
+
+
+def test_sigmoid_derivative_textbook_form_fails_far_from_zero():
+    """s(1 - s) is right near 0, and 0 at x = 40 where the slope is 4.2e-18 (the chapter shows it)."""
+    s = act.sigmoid
     report = ex.check_sigmoid_derivative(lambda x: s(x) * (1 - s(x)))
-    assert report.passed and "float32" in report.message
+    assert not report.passed
+    assert "right near 0 but not far from it: at x = 40 it gives 0," in report.message
+    assert "4.2e-18" in report.message and "1 - sigma(x) = sigma(-x)" in report.message
+
+
+def test_sigmoid_derivative_far_check_never_raises_on_an_answer_that_warns_there():
+    def warns_far(x):
+        x = np.asarray(x)
+        with np.errstate(all="warn"):
+            return act.sigmoid.derivative(x) + 0 * np.exp(100 * np.maximum(x - 25, 0))
+    report = ex.check_sigmoid_derivative(warns_far)
+    assert not report.passed and "right near 0" not in report.message
+    assert "Hint: sigma'(x) = sigma(x) * (1 - sigma(x))" in report.message
 
 
 @pytest.mark.parametrize("answer, words", [

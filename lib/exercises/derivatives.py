@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import Report, check_function, check_set, check_value, not_attempted
@@ -13,20 +15,28 @@ from ..experiments.derivatives import best_central_step
 def check_sigmoid_derivative(answer) -> Report:
     """Check a learner's sigmoid derivative against ``lib.activations.sigmoid.derivative``.
 
-    float64 inputs up to |x| = 30 must agree to a relative 1e-6 (or 1e-12 absolute, which forgives the
-    cancellation of 1 - sigma(x) far out); float32 input must stay float32 and agree to about 1e-6.
+    float64 inputs up to |x| = 10 must agree to a relative 1e-6 (or 1e-12 absolute); float32 input must
+    stay float32 and agree to about 1e-6; and far from 0 (x = 30, 40 and 60, where the slope is below
+    1e-13) the answer must still agree to a relative 1e-6. That last part fails sigma(x) (1 - sigma(x)),
+    whose subtraction rounds to 0 once sigma(x) rounds to 1 (x > 36.7), and passes sigma(x) sigma(-x).
 
     Examples
     --------
     >>> check_sigmoid_derivative(sigmoid.derivative).passed
     True
+    >>> check_sigmoid_derivative(lambda x: sigmoid(x) * sigmoid(-np.asarray(x))).passed
+    True
+    >>> print(check_sigmoid_derivative(lambda x: sigmoid(x) * (1 - sigmoid(x))).message)
+    ... # doctest: +ELLIPSIS
+    Not quite: your sigmoid derivative is right near 0 but not far from it: at x = 40 it gives 0, ...
     >>> check_sigmoid_derivative(lambda x: sigmoid(x) * (1 + sigmoid(x))).passed
     False
     """
-    hint = "sigma'(x) = sigma(x) * (1 - sigma(x)); compute s = sigmoid(x) once and reuse it."
+    hint = ("sigma'(x) = sigma(x) * (1 - sigma(x)), and 1 - sigma(x) = sigma(-x): the second form keeps "
+            "its accuracy for large x, where 1 - sigma(x) rounds to 0.")
     report = check_function(
         answer, sigmoid.derivative,
-        [np.linspace(-6.0, 6.0, 13), np.array([-30.0, -10.0, 0.0, 10.0, 30.0]), np.array(2.0)],
+        [np.linspace(-6.0, 6.0, 13), np.array([-30.0, -10.0, 0.0, 10.0]), np.array(2.0)],
         name="sigmoid derivative", rtol=1e-6, atol=1e-12, hint=hint,
     )
     if not report:
@@ -37,8 +47,24 @@ def check_sigmoid_derivative(answer) -> Report:
     )
     if not report32:
         return report32
+    far = np.array([30.0, 40.0, 60.0])
+    report_far = check_function(answer, sigmoid.derivative, [far], name="sigmoid derivative",
+                                rtol=1e-6, atol=0.0, hint=hint)
+    if not report_far:
+        try:  # the value at 40, for the message (check_function has already called it safely)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                got = float(np.asarray(answer(far), dtype=np.float64)[1])
+        except Exception:  # the learner's code may raise anything: keep check_function's message
+            return report_far
+        if not np.isfinite(got):
+            return report_far
+        return Report(False, "Not quite: your sigmoid derivative is right near 0 but not far from it: "
+                             f"at x = 40 it gives {got:.3g}, where the slope is "
+                             f"{float(sigmoid.derivative(40.0)):.2g}. There sigma(x) rounds to 1, and "
+                             f"1 - sigma(x) to 0. Hint: {hint}")
     return Report(True, "Correct: your sigmoid derivative matches lib.activations.sigmoid.derivative "
-                        "on float64 and float32 inputs (shape and dtype kept).")
+                        "on float64 and float32 inputs (shape and dtype kept), far from 0 too.")
 
 
 def _cube(x):

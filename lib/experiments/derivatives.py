@@ -6,7 +6,13 @@
 * :func:`difference_errors`, :func:`error_curves` -- the error of forward and central differences
   against the step h, in float64 or float32 (:func:`estimate_derivative` is one estimate);
 * :func:`best_central_step` -- the step with the smallest central-difference error (the reference of
-  the best-h exercise).
+  the best-h exercise); :func:`predicted_step` and :func:`typical_error` -- the step and the error the
+  truncation-plus-round-off model predicts, and the measured error around a step;
+* :func:`weighted_abs`, :func:`supports` and :func:`supporting_slopes` -- subgradients: a subgradient
+  step that goes uphill, and the kinks (ReLU6's cap) where no line through the point stays below the
+  graph;
+* :func:`kink_convention_run`, :func:`kink_convention_effect` -- when the value of ReLU'(0) changes a
+  training run: only where a pre-activation is exactly 0.
 
 The figures are in ``lib.views.derivatives``.
 """
@@ -17,8 +23,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
+from ..activations import ACTIVATIONS, ALL_ACTIVATIONS
 from ..derivatives import numerical_derivative
+from ..network import MLP
+from . import SEEDS, Spread, over_seeds
 
 #: Functions the chapter differentiates: name -> (f, f'). ``sin`` first, then every activation.
 FUNCTIONS = {"sin": (np.sin, np.cos)}
@@ -137,3 +145,177 @@ def best_central_step(f=np.sin, df=np.cos, x0=1.0, hs=H_GRID) -> float:
     exact = float(df(x0))
     errors = [abs(float(numerical_derivative(f, x0, h=h)) - exact) for h in hs]
     return float(hs[int(np.argmin(errors))])
+
+
+def predicted_step(method: str, dtype=np.float64, x0: float = 1.0) -> tuple:
+    """The step h that minimises the model error of a finite difference of sin at ``x0``, and that error.
+
+    The model adds truncation and round-off: for central differences h^2/6 |f'''(x0)| + eps |f(x0)| / h,
+    smallest at h = (3 eps |f| / |f'''|)^(1/3); for forward differences h/2 |f''(x0)| + eps |f(x0)| / h,
+    smallest at h = sqrt(2 eps |f| / |f''|), with f = sin (so |f''| = |sin|, |f'''| = |cos|) and
+    ``eps`` the machine epsilon of ``dtype``. Returns ``(h, error)``.
+
+    Examples
+    --------
+    >>> h, e = predicted_step("central")
+    >>> f"{h:.1e} {e:.1e}"
+    '1.0e-05 2.8e-11'
+    """
+    eps = float(np.finfo(dtype).eps)
+    value, second, third = abs(np.sin(x0)), abs(np.sin(x0)), abs(np.cos(x0))
+    if method == "central":
+        h = (3 * eps * value / third) ** (1 / 3)
+        return float(h), float(h * h / 6 * third + eps * value / h)
+    if method == "forward":
+        h = np.sqrt(2 * eps * value / second)
+        return float(h), float(h / 2 * second + eps * value / h)
+    raise ValueError(f'method must be "central" or "forward", got {method!r}')
+
+
+def typical_error(errors, hs, h: float, decades: float = 1.0) -> float:
+    """The median of ``errors`` over the steps ``hs`` within ``decades`` (in total) around ``h``.
+
+    On the round-off side an error curve is jagged: at a few steps the rounding errors of f(x + h)
+    and f(x - h) nearly cancel, so the smallest error on a grid is a lucky one; the median over a
+    decade is the size to compare with the model of :func:`predicted_step`.
+
+    Examples
+    --------
+    >>> typical_error([1.0, 2.0, 3.0, 100.0], [1e-3, 1e-2, 1e-1, 1.0], 1e-2, decades=2.0)
+    2.0
+    """
+    hs, errors = np.asarray(hs, dtype=float), np.asarray(errors, dtype=float)
+    near = np.abs(np.log10(hs) - np.log10(h)) <= decades / 2
+    return float(np.nanmedian(errors[near]))
+
+
+# --------------------------------------------------------------------------------------------------
+# Subgradients, and kinks where there is none
+# --------------------------------------------------------------------------------------------------
+
+
+def weighted_abs(x):
+    """f(x) = |x_1| + 2 |x_2|, for points ``x`` of shape (..., 2): convex, with kinks on both axes.
+
+    Examples
+    --------
+    >>> weighted_abs([1.0, 0.0]), weighted_abs([[0.99, -0.02], [-1.0, 1.0]]).round(12).tolist()
+    (1.0, [1.03, 3.0])
+    """
+    x = np.asarray(x, dtype=float)
+    value = np.abs(x[..., 0]) + 2 * np.abs(x[..., 1])
+    return float(value) if value.ndim == 0 else value
+
+
+def supports(f, x0, g, points) -> bool:
+    """Whether the line (or plane) through (x0, f(x0)) with slope ``g`` stays below f at every one of
+    ``points``: f(y) >= f(x0) + g . (y - x0), to a rounding tolerance of 1e-12. For a convex f that
+    is the definition of a subgradient g at x0 (checked on the points given).
+
+    ``points`` is an array of numbers (f of one variable) or of shape (n, d) (f of d variables,
+    taking one point at a time or several along the first axis).
+
+    Examples
+    --------
+    >>> pts = np.linspace(-1, 1, 201)
+    >>> supports(np.abs, 0.0, 0.5, pts), supports(np.abs, 0.0, 1.5, pts)
+    (True, False)
+    >>> grid = np.stack(np.meshgrid(np.linspace(-2, 2, 41), np.linspace(-2, 2, 41)), -1).reshape(-1, 2)
+    >>> supports(weighted_abs, [1.0, 0.0], [1.0, 2.0], grid), supports(weighted_abs, [1.0, 0.0], [1.0, 3.0], grid)
+    (True, False)
+    """
+    x0, g = np.asarray(x0, dtype=float), np.asarray(g, dtype=float)
+    points = np.asarray(points, dtype=float)
+    values = np.asarray(f(points), dtype=float)
+    plane = f(x0) + ((points - x0) @ g if points.ndim > 1 else g * (points - x0))
+    return bool(np.all(values >= plane - 1e-12))
+
+
+def supporting_slopes(name: str, at: float, slopes, radius: float = 0.5, n: int = 1001,
+                      **params) -> list:
+    """The slopes g among ``slopes`` for which the line through the kink (at, f(at)) of
+    ``ALL_ACTIVATIONS[name]`` stays below the graph on [at - radius, at + radius] (:func:`supports`).
+
+    Where the slope rises across a kink (ReLU at 0) these are the slopes between the one-sided
+    ones; where it falls (ReLU6's cap at 6, ELU at 0 with alpha > 1) there are none.
+
+    Examples
+    --------
+    >>> supporting_slopes("relu", 0.0, [0.0, 0.5, 1.0, 1.5])
+    [0.0, 0.5, 1.0]
+    >>> supporting_slopes("relu6", 6.0, [0.0, 0.5, 1.0])
+    []
+    """
+    f = ALL_ACTIVATIONS[name]
+    points = np.linspace(at - radius, at + radius, n)
+
+    def function(x):
+        return f(x, **params)
+
+    return [float(g) for g in slopes if supports(function, at, float(g), points)]
+
+
+# --------------------------------------------------------------------------------------------------
+# When ReLU'(0) matters
+# --------------------------------------------------------------------------------------------------
+
+#: The negative float64 closest to 0. ``relu(x, threshold=KINK_SHIFT)`` passes x where x > KINK_SHIFT:
+#: it gives relu's value at every float64, and its derivative at x = 0 is 1 instead of 0.
+KINK_SHIFT = -float(np.finfo(np.float64).smallest_subnormal)
+
+
+@lru_cache(maxsize=32)
+def kink_convention_run(seed: int, relu_prime_at_zero: int, zero_on_grid: bool, epochs: int = 300,
+                        lr: float = 0.05) -> dict:
+    """Fit y = cos 2x with ``MLP([1, 16, 16, 1], activation="relu")`` (biases start at 0), taking
+    ReLU'(0) = ``relu_prime_at_zero`` (0 as in lib, or 1 through :data:`KINK_SHIFT`).
+
+    The inputs are 81 evenly spaced points of [-2, 2], which hold x = 0, or (``zero_on_grid=False``)
+    80, which do not. Full-batch gradient descent; ``seed`` gives the initial weights. Returns a dict
+    (cached, the last 32; read-only) with the loss ``history`` and ``zeros``: per step, how many
+    hidden pre-activations of the forward pass were exactly 0.
+
+    Examples
+    --------
+    >>> run = kink_convention_run(1, 0, True, epochs=3)
+    >>> run["zeros"].tolist()        # x = 0 meets zero biases: 16 + 16 exact zeros, at the first step
+    [32, 0, 0]
+    """
+    if relu_prime_at_zero not in (0, 1):
+        raise ValueError(f"relu_prime_at_zero must be 0 or 1, got {relu_prime_at_zero!r}")
+    X = np.linspace(-2.0, 2.0, 81 if zero_on_grid else 80)[:, None]
+    y = np.cos(2 * X)
+    params = {"threshold": KINK_SHIFT} if relu_prime_at_zero == 1 else {}
+    net = MLP([1, 16, 16, 1], rng=np.random.default_rng(seed), activation="relu",
+              activation_params=params)
+    zeros = []
+
+    def count(net, epoch, loss):
+        zeros.append(sum(int(np.count_nonzero(layer.z == 0)) for layer in net.acts[:-1]))
+
+    history = net.train(X, y, loss="mse", lr=lr, epochs=epochs, callback=count)
+    return {"history": history, "zeros": np.array(zeros)}
+
+
+def kink_convention_effect(zero_on_grid: bool, seeds=SEEDS) -> dict:
+    """:func:`kink_convention_run` with ReLU'(0) = 0 and = 1 for each seed: how far apart the two
+    final losses end, and the exact zeros met.
+
+    Returns a dict of :class:`Spread`: ``gap`` (|final loss with 0 - final loss with 1|),
+    ``first_zeros`` (exact zeros at the first step) and ``later_zeros`` (at all later steps).
+
+    Examples
+    --------
+    >>> effect = kink_convention_effect(False)
+    >>> float(effect["gap"].max), float(effect["first_zeros"].max)
+    (0.0, 0.0)
+    """
+    def runs(seed):
+        return [kink_convention_run(seed, d, zero_on_grid) for d in (0, 1)]
+
+    return {
+        "gap": over_seeds(lambda s: abs(runs(s)[0]["history"][-1] - runs(s)[1]["history"][-1]),
+                          seeds),
+        "first_zeros": over_seeds(lambda s: runs(s)[0]["zeros"][0], seeds),
+        "later_zeros": over_seeds(lambda s: runs(s)[0]["zeros"][1:].sum(), seeds),
+    }

@@ -23,14 +23,30 @@ def safe_standardize(x, axis=0):
         x = x.astype(np.float64)
     centred = x - x.mean(axis=axis, keepdims=True)
     std = np.sqrt((centred**2).mean(axis=axis, keepdims=True))
-    return np.where(std > 0, centred / np.where(std > 0, std, 1), 0).astype(x.dtype)
+    constant = x.max(axis=axis, keepdims=True) == x.min(axis=axis, keepdims=True)
+    return np.where(constant, 0, centred / np.where(constant, 1, std)).astype(x.dtype)
+
+
+def sigma_test_standardize(x, axis=0):
+    """Tests sigma > 0 for a constant column: rounding leaves sigma near 1e-17 for a column of 0.1."""
+    x = np.asarray(x)
+    centred = x - x.mean(axis=axis, keepdims=True)
+    sigma = np.sqrt(np.mean(centred**2, axis=axis, keepdims=True))
+    return np.divide(centred, sigma, out=np.zeros_like(centred), where=sigma > 0)
+
+
+def test_a_constant_column_of_tenths_has_a_rounding_sigma():
+    """Why the checker uses 0.1: the computed sigma of [0.1, 0.1, 0.1] is not 0."""
+    x = np.full(3, 0.1)
+    assert 0 < np.sqrt(np.mean((x - x.mean()) ** 2)) < 1e-16
+    np.testing.assert_array_equal(np.abs(sigma_test_standardize(x)), 1.0)
 
 
 def test_standardize_reference_and_a_hand_written_answer_pass():
     assert check_standardize(standardize)
     report = check_standardize(safe_standardize)
     assert report.passed, report.message
-    assert "all 5 test inputs" in report.message
+    assert "all 6 test inputs" in report.message
 
 
 @pytest.mark.parametrize(
@@ -45,6 +61,7 @@ def test_standardize_reference_and_a_hand_written_answer_pass():
         (lambda x, axis=0: safe_standardize(x, axis).astype(np.float64), "dtype"),
         (lambda x, axis=0: safe_standardize(x, axis).ravel(), "shape"),
         (naive_standardize, "warned"),                                               # 0/0 on a constant column
+        (sigma_test_standardize, "is off on input"),                                 # 1e-17 / 1e-17
         (lambda x: safe_standardize(x), "raised TypeError"),                         # no axis parameter
     ],
 )
@@ -107,7 +124,7 @@ def test_eval_reference_passes():
 @pytest.mark.parametrize(
     "answer, words",
     [
-        (0.0, "training-mode output"),           # x = 4 is the batch mean
+        (0.0, "the batch's own statistics"),     # x = 4 is the batch mean
         (2.02, "unbiased batch variance"),       # biased variance in the running estimate
         (2.876, "after one training step"),
         (2.5, "too high, by about 37 %"),

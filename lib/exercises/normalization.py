@@ -14,7 +14,10 @@ def check_standardize(answer) -> Report:
     """Check a learner's ``my_standardize(x, axis=0)`` against :func:`lib.normalization.standardize`.
 
     The test inputs cover a 1-D array, the default ``axis=0`` on a 2-D array (one column per
-    feature), ``axis=1``, float32 (which must stay float32) and a constant column (z-scores 0).
+    feature), ``axis=1``, float32 (which must stay float32) and constant columns (z-scores 0): one
+    of 4.0, and [0.1, 0.1, 0.1], which binary floating point cannot hold exactly: its computed
+    standard deviation is about 1e-17, not 0, so a test ``sigma > 0`` divides rounding error by
+    rounding error.
 
     Examples
     --------
@@ -22,6 +25,12 @@ def check_standardize(answer) -> Report:
     True
     >>> sample_std = lambda x, axis=0: (x - x.mean(axis, keepdims=True)) / x.std(axis, ddof=1, keepdims=True)
     >>> check_standardize(sample_std).passed
+    False
+    >>> def sigma_test(x, axis=0):           # treats a std of 1e-17 as a spread
+    ...     centred = x - x.mean(axis=axis, keepdims=True)
+    ...     sigma = np.sqrt(np.mean(centred ** 2, axis=axis, keepdims=True))
+    ...     return np.divide(centred, sigma, out=np.zeros_like(centred), where=sigma > 0)
+    >>> check_standardize(sigma_test).passed
     False
     """
     rng = np.random.default_rng(5)
@@ -34,13 +43,16 @@ def check_standardize(answer) -> Report:
         (features, 1),
         (features.astype(np.float32),),
         (constant,),
+        (np.full(3, 0.1),),
     ]
     return check_function(
         answer, standardize, inputs, name="my_standardize", rtol=1e-6, atol=1e-6,
         hint="subtract x.mean(axis=axis, keepdims=True) and divide by the population standard "
              "deviation (the square root of the mean squared deviation, ddof=0) along the same "
-             "axis; keep x's float dtype; where a column is constant (std 0), return 0 without "
-             "dividing (np.divide with where=..., or np.where on a safe denominator).",
+             "axis; keep x's float dtype. A column is constant when all its values are equal: "
+             "test x.max(axis=axis, keepdims=True) == x.min(axis=axis, keepdims=True), not "
+             "sigma > 0 (rounding leaves sigma near 1e-17 for a column of 0.1), and return 0 "
+             "there without dividing (np.where with a safe denominator).",
     )
 
 
@@ -85,9 +97,9 @@ def _eval_mistakes() -> list[tuple[float, str]]:
     biased_var = kept * 1.0 + biased * (1 - kept)
     one_mean, one_var = 0.1 * mean, 0.9 + 0.1 * biased * n / (n - 1)
     return [
-        (0.0, "0 is the training-mode output: there x = 4 is the batch's own mean. In inference mode "
-              "the layer uses its running statistics instead, and after three steps they are still "
-              "far from the batch's."),
+        (0.0, "0 is what the batch's own statistics would give, since 4 is the mean of [1, 3, 5, 7]. "
+              "In inference mode the layer uses its running statistics instead, and after three "
+              "steps they are still far from the batch's."),
         ((EVAL_X - run_mean) / np.sqrt(biased_var + 1e-5),
          "the running variance is updated with the unbiased batch variance, N/(N-1) times the "
          "biased one, not with the biased variance itself."),
@@ -105,7 +117,7 @@ def check_eval_prediction(answer) -> Report:
     >>> check_eval_prediction(1.831).passed
     True
     >>> print(check_eval_prediction(0.0).message)  # doctest: +ELLIPSIS
-    Not quite: 0 is the training-mode output: there x = 4 is the batch's own mean. ...
+    Not quite: 0 is what the batch's own statistics would give, since 4 is the mean of [1, 3, 5, 7]. ...
     """
     if is_placeholder(answer):
         return not_attempted("prediction is still ...", "replace it with your prediction, a number "

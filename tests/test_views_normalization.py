@@ -185,16 +185,31 @@ def test_shared_alt_and_family_alt_name_the_counts():
 
 # ---- the deep network on the digits, and the other alt texts --------------------------------------
 
-def test_plot_digits_training_draws_one_curve_per_run():
-    runs = {p: experiments.train_digits(p, epochs=2) for p in ("none", "before")}
+def test_plot_digits_training_draws_the_mean_and_the_range_of_each_placement():
+    spreads = {p: experiments.digits_spread(p, seeds=(1, 2), epochs=2) for p in ("none", "before")}
     fig, ax = figure()
-    views.plot_digits_training(ax, runs)
-    np.testing.assert_allclose(ax.lines[1].get_ydata(), runs["before"].losses)
+    views.plot_digits_training(ax, spreads)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), spreads["before"].losses.mean)
+    band = ax.collections[1].get_paths()[0].vertices[:, 1]
+    assert band.min() == pytest.approx(spreads["before"].losses.min.min())
+    assert band.max() == pytest.approx(spreads["before"].losses.max.max())
     labels = ax.get_legend_handles_labels()[1]
-    assert f"test accuracy {runs['none'].test_accuracy:.1%}" in labels[0]
-    alt = views.digits_training_alt(runs)
-    assert f"from {runs['before'].losses[0]:.2f} to {runs['before'].losses[-1]:.2f}" in alt
-    assert "over 2 epochs" in alt
+    assert f"validation accuracy {spreads['none'].val_accuracy.mean:.1%}" in labels[0]
+    alt = views.digits_training_alt(spreads)
+    before = spreads["before"].losses.mean
+    assert f"from {before[0]:.2f} to {before[-1]:.2f}" in alt
+    assert "over 2 epochs" in alt and "the mean of 2 seeds" in alt
+
+
+def test_plot_deep_network_draws_losses_and_spreads_over_the_seeds():
+    spreads = {bn: experiments.regression_spread(bn, seeds=(1, 2), epochs=3) for bn in (False, True)}
+    fig, (ax1, ax2) = figure(ncols=2)
+    views.plot_deep_network(ax1, ax2, spreads)
+    np.testing.assert_allclose(ax1.lines[0].get_ydata(), spreads[False].losses.mean)
+    np.testing.assert_allclose(ax2.lines[1].get_ydata(), spreads[True].spread.mean)
+    assert len(ax2.lines[0].get_ydata()) == 12
+    alt = views.deep_network_alt(spreads)
+    assert "over 3 epochs" in alt and f"{spreads[False].spread.mean[-1]:.0e} at layer 12" in alt
 
 
 def test_alt_texts_use_their_data():
@@ -203,10 +218,6 @@ def test_alt_texts_use_their_data():
     assert "in 7 tiny steps" in views.descent_alt(np.zeros((8, 2)), np.zeros((3, 2)))
     alt = views.batch_size_alt([2, 128], [1.41, 0.18], [2.03, 3.97])
     assert "from 1.4 at batch size 2 to 0.2 at 128" in alt and "(4.0 at 128)" in alt
-    runs = {False: (np.array([0.5, 0.4]), np.array([1e-6, 1.0]), 0.4),
-            True: (np.array([0.5, 0.1]), np.array([2.0, 1.0]), 0.1)}
-    alt = views.deep_network_alt(runs)
-    assert "over 2 epochs" in alt and "1e-06 times" in alt and "2.0 times" in alt
 
 
 def test_image_axes_view_frames_match_full_redraws():

@@ -1,17 +1,29 @@
 """The experiments of the Normalization chapter.
 
 * :data:`SCORES`, :func:`scaled_with_outlier` -- z-scores versus min-max scaling, with an outlier;
+  :func:`pixel_scaling` -- what z-scores would do to the digits' pixels (min-max by their range);
 * :func:`loss_grid` -- a loss over a grid of two weights, for contour plots of gradient descent;
+  :func:`scales_problem`, :func:`descend`, :func:`feature_scaling`, :func:`descent_spread` --
+  gradient descent on raw, rescaled and standardized features, over the seeds;
 * :func:`batch_stream`, :func:`batch_statistics`, :func:`stream_statistics` -- batch means and the
-  running mean over training steps, for a batch size and a momentum;
+  running mean over training steps, for a batch size and a momentum; :func:`final_running_means`,
+  :func:`running_mean_prediction` -- where the running mean ends over many streams, and the theory;
+* :func:`batchnorm_dx` -- batch norm's input gradient, whole or with a term left out;
 * :func:`normalize`, :func:`example_tensor`, :func:`first_sample_effect` -- batch, layer and RMS
   normalization of the same (N, C) tensor, and which outputs depend on the other samples;
 * :func:`image_tensor`, :func:`normalize_images`, :func:`shared_values`, :func:`statistics_count`
   -- batch, layer, instance and group normalization of an (N, C, H, W) tensor: which values share
   one mean and variance, and how many means each computes;
-* :func:`cumulative_running_mean` -- PyTorch's ``momentum=None`` (a plain average of the batches);
-* :func:`digits_network`, :func:`train_digits` -- a deep sigmoid network on the real digits, without
-  batch normalization, with it before each activation, or after;
+* :func:`cumulative_running_mean`, :func:`cumulative_statistics` -- PyTorch's ``momentum=None``
+  (a plain average of the batches' statistics);
+* :func:`seed_generators`, :func:`spread_of` -- one seed's generators, and runs over the seeds as
+  Spreads (:data:`lib.experiments.SEEDS`);
+* :func:`deep_regression`, :func:`regression_spread`, :func:`activation_spread` -- a 12-layer sigmoid
+  network on a toy regression, with and without batch normalization;
+* :func:`digits_split`, :func:`digits_network`, :func:`train_digits`, :func:`digits_spread`,
+  :func:`digits_signal`, :func:`recalibrate`, :func:`bias_effect`, :func:`label_entropy` -- a deep
+  sigmoid network on the real digits, without batch normalization, with it before each
+  activation, or after; the small last batch of an epoch, and what a bias before batch norm does;
 * :func:`batchnorm_forward_reference`, :func:`eval_prediction_reference` -- the reference answers of
   two exercises.
 
@@ -26,10 +38,12 @@ import numpy as np
 
 from typing import NamedTuple
 
+from . import SEEDS, Spread
 from ..datasets import digits
-from ..network import MLP, softmax_cross_entropy
+from ..network import MLP, mse_loss, softmax_cross_entropy
 from ..normalization import (BatchNorm, group_norm, instance_norm, layer_norm, min_max_scale, rms_norm,
                              running_average, shares_statistics, standardize, statistics_axes)
+from ..optim import gradient_descent, least_squares_grad, least_squares_loss
 
 # --------------------------------------------------------------------------------------------------
 # data normalization: z-score versus min-max, and an outlier
@@ -357,6 +371,127 @@ def cumulative_running_mean(batch_means, momentum=None):
 
 
 # --------------------------------------------------------------------------------------------------
+# a deep sigmoid network on a toy regression, with and without batch normalization
+
+
+class RegressionRun(NamedTuple):
+    """What :func:`deep_regression` keeps of one run (not the network)."""
+
+    losses: np.ndarray          # training loss of every epoch (mini-batches, training mode)
+    final_loss: float           # the last of them
+    inference_loss: float       # inference mode (running statistics) on the training inputs
+    mean_loss: float            # the loss of predicting the mean of y for every input: var(y)
+    gradient_ratio: float       # ||dL/dW|| of the first layer over the last, at initialization
+    mean_slope: float           # sigmoid'(z) averaged over inputs, units and layers, at init
+    spread: np.ndarray          # per hidden layer: each unit's std over the inputs, averaged
+    shrink: float               # the spread's factor per layer, (last / first) ** (1 / 11)
+
+
+#: The deep regression network: two inputs, twelve hidden sigmoid layers of 32, one output.
+REGRESSION_SIZES = (2,) + (32,) * 12 + (1,)
+
+
+def seed_generators(seed, count=3):
+    """``count`` independent generators from one seed (``np.random.SeedSequence(seed).spawn``).
+
+    A run of the chapter takes its initial weights from the first, its data split (or data) from
+    the second and its batch order from the third, so one seed fixes the whole run.
+
+    Examples
+    --------
+    >>> a, b, c = seed_generators(1)
+    >>> float(a.uniform()) == float(seed_generators(1)[0].uniform()) != float(b.uniform())
+    True
+    """
+    return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(count))
+
+
+def activation_spread(net, X, training=True):
+    """Each hidden layer's spread across the inputs, and its mean slope, for one forward pass.
+
+    The spread of a layer is the standard deviation of each unit's output over the rows of ``X``,
+    averaged over the units: how differently the layer answers different inputs. The slope is
+    the activation's derivative at the pre-activations, averaged over the inputs and units.
+
+    Returns
+    -------
+    spread, slope : ndarray, shape (hidden layers,)
+
+    Examples
+    --------
+    >>> net = MLP([3, 4, 4, 1], rng=np.random.default_rng(0), activation="sigmoid", init="xavier")
+    >>> spread, slope = activation_spread(net, np.random.default_rng(1).normal(size=(50, 3)))
+    >>> spread.shape, bool(np.all(slope <= 0.25))
+    ((2,), True)
+    """
+    net.forward(X, training=training)
+    hidden = net.acts[:-1]
+    spread = np.array([act.f(act.z, **act._params()).std(axis=0).mean() for act in hidden])
+    slope = np.array([act.f.derivative(act.z, **act._params()).mean() for act in hidden])
+    return spread, slope
+
+
+@lru_cache(maxsize=16)
+def deep_regression(batchnorm=False, seed=1, epochs=100, lr=0.02, batch_size=64, n=256):
+    """Train a 12-layer sigmoid ``MLP`` (Xavier) on ``sin(2 x1) cos(x2)``, with or without batch norm.
+
+    The seed fixes the initial weights, the ``n`` inputs (uniform on [-2, 2]^2) and the order of
+    the mini-batches (:func:`seed_generators`); with and without batch norm see the same ones.
+    ``n`` is a multiple of ``batch_size``, so every batch is full. Cached (the last 16 runs).
+
+    Examples
+    --------
+    >>> run = deep_regression(True, seed=1, epochs=2)
+    >>> run.losses.shape, run.spread.shape, bool(run.gradient_ratio > 1e-3)
+    ((2,), (12,), True)
+    """
+    init, data, order = seed_generators(seed)
+    X = data.uniform(-2.0, 2.0, size=(n, 2))
+    y = np.sin(2 * X[:, 0]) * np.cos(X[:, 1])
+    net = MLP(list(REGRESSION_SIZES), rng=init, activation="sigmoid", init="xavier",
+              batchnorm=batchnorm)
+    spread, slope = activation_spread(net, X)
+    _, dy_hat = mse_loss(net.forward(X), y)          # the gradients at initialization
+    net.backward(dy_hat)
+    norms = net.grad_norms("W")
+    losses = net.train(X, y, loss="mse", lr=lr, epochs=epochs, batch_size=batch_size, rng=order,
+                       drop_last=True)
+    losses.setflags(write=False)
+    spread.setflags(write=False)
+    return RegressionRun(losses=losses, final_loss=float(losses[-1]), inference_loss=mse_loss(net.predict(X), y)[0],
+                         mean_loss=float(np.var(y)), gradient_ratio=float(norms[0] / norms[-1]),
+                         mean_slope=float(slope.mean()), spread=spread,
+                         shrink=float((spread[-1] / spread[0]) ** (1 / (len(spread) - 1))))
+
+
+def spread_of(runs, seeds=SEEDS):
+    """One run per seed (NamedTuples of one type) -> the same NamedTuple with a Spread per field.
+
+    Examples
+    --------
+    >>> runs = [deep_regression(False, seed=s, epochs=1) for s in (1, 2)]
+    >>> s = spread_of(runs, seeds=(1, 2))
+    >>> len(s.mean_slope), bool(s.mean_slope.min <= s.mean_slope.max)
+    (2, True)
+    """
+    runs, seeds = list(runs), tuple(seeds)
+    return type(runs[0])._make(Spread(np.array([getattr(r, f) for r in runs], dtype=np.float64), seeds)
+                               for f in runs[0]._fields)
+
+
+def regression_spread(batchnorm=False, seeds=SEEDS, **settings):
+    """:func:`deep_regression` over the seeds: a ``RegressionRun`` whose fields are Spreads.
+
+    Examples
+    --------
+    >>> s = regression_spread(True, seeds=(1, 2), epochs=2)
+    >>> s.losses.values.shape
+    (2, 2)
+    """
+    return spread_of([deep_regression(batchnorm, seed=s, **settings) for s in seeds], seeds)
+
+
+# --------------------------------------------------------------------------------------------------
 # a deep network on the digits, with and without batch normalization
 
 #: Where :func:`digits_network` puts batch normalization: nowhere, before or after each activation.
@@ -365,24 +500,74 @@ PLACEMENTS = ("none", "before", "after")
 #: The deep network of the digits experiment: 64 pixels, six hidden layers of 64, ten classes.
 DIGITS_SIZES = (64, 64, 64, 64, 64, 64, 64, 10)
 
+#: Each seed carves this many validation images out of the 1,348 training images of
+#: ``lib.datasets.digits()``; 1,092 are left for training: 17 batches of 64, and 4 over.
+DIGITS_VALIDATION = 256
+DIGITS_BATCH = 64
+
+
+class DigitsSplit(NamedTuple):
+    """Training, validation and test images (rows of 64 pixels in [0, 1]) and their labels."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def _digits():
+    """``lib.datasets.digits()``, loaded once (its arrays are only read here)."""
+    return digits()
+
+
+@lru_cache(maxsize=8)
+def digits_split(seed=1, validation=DIGITS_VALIDATION):
+    """``lib.datasets.digits()`` with ``validation`` training images held out, chosen by the seed.
+
+    The test images are the same for every seed; the validation images are drawn with the
+    second generator of :func:`seed_generators`. Cached (the last 8 seeds; the arrays are
+    read-only).
+
+    Examples
+    --------
+    >>> data = digits_split(1)
+    >>> len(data.y_train), len(data.y_val), len(data.y_test)
+    (1092, 256, 449)
+    """
+    data = _digits()
+    order = seed_generators(seed)[1].permutation(len(data.y_train))
+    val, train = order[:validation], order[validation:]
+    arrays = (data.X_train[train], data.y_train[train], data.X_train[val], data.y_train[val],
+              data.X_test.copy(), data.y_test.copy())
+    for a in arrays:
+        a.setflags(write=False)
+    return DigitsSplit(*arrays)
+
 
 def digits_network(placement="none", sizes=DIGITS_SIZES, seed=1, activation="sigmoid"):
     """An ``MLP`` with Xavier initialization; batch norm nowhere, before or after each activation.
 
-    The weights come from the same seed for every placement, so all three start from the same
-    dense layers. ``"before"`` is ``MLP(..., batchnorm=True)`` (Dense -> BatchNorm -> activation);
-    ``"after"`` is the same layers in the order Dense -> activation -> BatchNorm.
+    The weights come from the first generator of :func:`seed_generators`, so for one seed all three
+    placements start from the same dense layers. ``"before"`` is ``MLP(..., batchnorm=True)``
+    (Dense -> BatchNorm -> activation, the dense layers without a bias, which the batch norm
+    would cancel); ``"after"`` is Dense -> activation -> BatchNorm, and there the dense layers keep
+    their bias (``bias=True``): the sigmoid between them makes it matter.
 
     Examples
     --------
     >>> net = digits_network("after", sizes=(4, 3, 2))
-    >>> [type(layer).__name__ for layer in net.layers]
-    ['Dense', 'ActivationLayer', 'BatchNorm', 'Dense', 'ActivationLayer']
+    >>> [type(layer).__name__ for layer in net.layers], net.dense[0].b is None
+    (['Dense', 'ActivationLayer', 'BatchNorm', 'Dense', 'ActivationLayer'], False)
+    >>> digits_network("before", sizes=(4, 3, 2)).dense[0].b is None
+    True
     """
     if placement not in PLACEMENTS:
         raise ValueError(f"placement must be one of {PLACEMENTS}, got placement={placement!r}")
-    net = MLP(list(sizes), rng=np.random.default_rng(seed), activation=activation, init="xavier",
-              batchnorm=placement != "none")
+    net = MLP(list(sizes), rng=seed_generators(seed)[0], activation=activation, init="xavier",
+              batchnorm=placement != "none", bias=True if placement == "after" else None)
     if placement == "after":
         layers = list(net.layers)
         for i in [i for i, layer in enumerate(layers) if isinstance(layer, BatchNorm)]:
@@ -391,40 +576,451 @@ def digits_network(placement="none", sizes=DIGITS_SIZES, seed=1, activation="sig
     return net
 
 
+def recalibrate(net, X, batch_size=DIGITS_BATCH):
+    """Re-estimate every batch norm's running statistics with the weights frozen.
+
+    One pass over ``X`` in training mode, in full batches of ``batch_size`` (the incomplete last
+    one left out), with ``momentum=None``: each running mean and variance becomes the plain
+    average of those batches' statistics, and nothing else changes (no gradient step). PyTorch
+    users do the same with ``momentum=None`` and a pass under ``torch.no_grad()`` in train mode.
+
+    Examples
+    --------
+    >>> net = MLP([2, 3, 1], rng=np.random.default_rng(0), batchnorm=True)
+    >>> X = np.random.default_rng(1).normal(5.0, 1.0, size=(8, 2))
+    >>> recalibrate(net, X, batch_size=4)
+    >>> bool(np.allclose(net.norms[0].running_mean, (X @ net.dense[0].W).mean(axis=0)))
+    True
+    """
+    X = np.asarray(X, dtype=np.float64)
+    saved = [bn.momentum for bn in net.norms]
+    for bn in net.norms:
+        bn.momentum, bn.num_batches_tracked = None, 0
+    for start in range(0, len(X) - batch_size + 1, batch_size):
+        net.forward(X[start:start + batch_size], training=True)
+    for bn, momentum in zip(net.norms, saved):
+        bn.momentum = momentum
+
+
 class DigitsRun(NamedTuple):
-    """What :func:`train_digits` keeps of a training run (not the network)."""
+    """What :func:`train_digits` keeps of a training run (not the network).
 
-    losses: np.ndarray          # training loss of every epoch (mini-batches, training mode)
-    train_accuracy: float       # inference mode (running statistics), on the training set
-    test_accuracy: float        # inference mode, on the 449 test images
-    test_loss: float            # inference mode, cross-entropy on the test images
+    Accuracies are in inference mode (running statistics): on the validation images, on the test
+    images, and on the validation images just before the last step and after recalibration.
+    """
+
+    losses: np.ndarray                # training loss of every epoch (mini-batches, training mode)
+    final_loss: float                 # the last of them
+    val_accuracy: float               # at the end
+    test_accuracy: float              # at the end
+    val_before_last_step: float       # before the last step of the last epoch
+    last_batch: int                   # the size of that last batch
+    last_step_change: float           # its relative change of the weights (largest over layers)
+    typical_step_change: float        # the same, median over the other steps of the last epoch
+    last_batch_loss: float            # the loss that last step descends (training mode)
+    last_batch_inference_loss: float  # the same images and weights, with the running statistics
+    typical_batch_loss: float         # the mean loss of the other batches of the last epoch
+    recalibrated_val_accuracy: float  # at the end, after :func:`recalibrate` on the training images
 
 
-@lru_cache(maxsize=8)
-def train_digits(placement="none", epochs=10, lr=0.1, batch_size=64, seed=1, shuffle_seed=2):
-    """Train :func:`digits_network` on ``lib.datasets.digits()`` with mini-batch SGD.
+def _relative_change(net, before):
+    return max(float(np.linalg.norm(d.W - W) / np.linalg.norm(W)) for d, W in zip(net.dense, before))
 
-    The same initial weights and the same order of mini-batches for every placement (cached, the
-    last 8 settings; treat the arrays as read-only).
+
+@lru_cache(maxsize=32)
+def train_digits(placement="none", seed=1, drop_last=True, epochs=10, lr=0.1,
+                 batch_size=DIGITS_BATCH):
+    """Train :func:`digits_network` on :func:`digits_split` with mini-batch SGD.
+
+    The seed fixes the initial weights, the validation split and the order of the mini-batches
+    (:func:`seed_generators`), the same for every placement. With ``drop_last=True`` every step
+    sees 64 images; with ``drop_last=False`` each epoch ends with the 1092 - 17 * 64 = 4 left over.
+    The first ``epochs - 1`` epochs run in ``MLP.train``; the last one is stepped batch by batch
+    (``MLP.step``, with the same shuffled order ``MLP.train`` draws), to see what its last step
+    does. Cached (the last 32 runs; treat the arrays as read-only).
 
     Examples
     --------
     >>> run = train_digits("before", epochs=2)
-    >>> run.losses.shape, bool(run.losses[-1] < run.losses[0]), 0.0 <= run.test_accuracy <= 1.0
-    ((2,), True, True)
+    >>> run.losses.shape, run.last_batch, bool(run.losses[-1] < run.losses[0])
+    ((2,), 64, True)
     """
-    data = digits()
+    data = digits_split(seed)
     net = digits_network(placement, seed=seed)
-    losses = net.train(data.X_train, data.y_train, loss="cross_entropy", lr=lr, epochs=epochs,
-                       batch_size=batch_size, rng=np.random.default_rng(shuffle_seed))
+    order = seed_generators(seed)[2]
+    X, y = data.X_train, data.y_train
+    losses = list(net.train(X, y, loss="cross_entropy", lr=lr, epochs=epochs - 1,
+                            batch_size=batch_size, rng=order, drop_last=drop_last))
+
+    def val_accuracy():
+        return float(np.mean(net.predict(data.X_val).argmax(1) == data.y_val))
+
+    shuffled = order.permutation(len(y))              # what MLP.train draws for an epoch
+    batches = [shuffled[i:i + batch_size] for i in range(0, len(y), batch_size)]
+    if drop_last and len(batches[-1]) < batch_size:
+        batches.pop()
+    batch_losses, changes = [], []
+    for k, idx in enumerate(batches):
+        if k == len(batches) - 1:
+            before_last = val_accuracy()
+            inference_loss = softmax_cross_entropy(net.predict(X[idx]), y[idx])[0]
+        weights = [d.W.copy() for d in net.dense]
+        batch_losses.append(net.step(X[idx], y[idx], "cross_entropy", lr))
+        changes.append(_relative_change(net, weights))
+    sizes = [len(idx) for idx in batches]
+    losses.append(float(np.dot(batch_losses, sizes) / sum(sizes)))   # as MLP.train averages
+    losses = np.array(losses)
     losses.setflags(write=False)
-    logits_test = net.predict(data.X_test)
-    return DigitsRun(
-        losses=losses,
-        train_accuracy=float(np.mean(net.predict(data.X_train).argmax(1) == data.y_train)),
-        test_accuracy=float(np.mean(logits_test.argmax(1) == data.y_test)),
-        test_loss=float(softmax_cross_entropy(logits_test, data.y_test)[0]),
-    )
+    final = val_accuracy()
+    test = float(np.mean(net.predict(data.X_test).argmax(1) == data.y_test))
+    recalibrate(net, X, batch_size)
+    return DigitsRun(losses=losses, final_loss=float(losses[-1]), val_accuracy=final, test_accuracy=test,
+                     val_before_last_step=before_last, last_batch=len(batches[-1]),
+                     last_step_change=changes[-1], typical_step_change=float(np.median(changes[:-1])),
+                     last_batch_loss=batch_losses[-1], last_batch_inference_loss=inference_loss,
+                     typical_batch_loss=float(np.mean(batch_losses[:-1])),
+                     recalibrated_val_accuracy=val_accuracy())
+
+
+def digits_spread(placement="none", drop_last=True, seeds=SEEDS, **settings):
+    """:func:`train_digits` over the seeds: a ``DigitsRun`` whose fields are Spreads.
+
+    Examples
+    --------
+    >>> s = digits_spread("none", seeds=(1, 2), epochs=1)
+    >>> len(s.val_accuracy), bool(s.val_accuracy.max < 0.5)
+    (2, True)
+    """
+    return spread_of([train_digits(placement, s, drop_last, **settings) for s in seeds], seeds)
+
+
+def digits_signal(placement="none", seed=1):
+    """:func:`activation_spread` of :func:`digits_network` at initialization, on the training images.
+
+    One forward pass in training mode over all the training images of :func:`digits_split`.
+
+    Examples
+    --------
+    >>> spread, slope = digits_signal("none")
+    >>> spread.shape, bool(spread[-1] < spread[0] / 100)
+    ((6,), True)
+    """
+    return activation_spread(digits_network(placement, seed=seed), digits_split(seed).X_train)
+
+
+def label_entropy(y, classes=10):
+    """The cross-entropy of the best constant prediction, the class frequencies: -sum p ln p.
+
+    Examples
+    --------
+    >>> round(label_entropy([0, 1, 0, 1], classes=2), 4)      # ln 2
+    0.6931
+    """
+    p = np.bincount(np.asarray(y), minlength=classes) / len(y)
+    p = p[p > 0]
+    return float(-np.sum(p * np.log(p)))
+
+
+class BiasCheck(NamedTuple):
+    """What a hidden dense layer's bias does, next to batch norm (:func:`bias_effect`)."""
+
+    largest_db: float        # the largest |dL/db| over the hidden dense layers
+    largest_dW: float        # the largest |dL/dW| of the same layers, for scale
+    output_change: float     # the largest change of the output when every hidden bias moves by 1
+
+
+def bias_effect(placement="before", seed=1, batch=64):
+    """The hidden biases of :func:`digits_network` with ``bias=True``, on one batch of digits.
+
+    For ``"before"`` (Dense -> BatchNorm -> sigmoid) the network is built with a bias in every
+    hidden dense layer, which ``MLP(batchnorm=True)`` leaves out by default. One training-mode
+    forward and backward pass on the first ``batch`` training images gives the gradients; then
+    every hidden bias is raised by 1 and the output compared.
+
+    Examples
+    --------
+    >>> before, after = bias_effect("before"), bias_effect("after")
+    >>> bool(before.largest_db < 1e-12 < 1e-3 < after.largest_db)
+    True
+    """
+    if placement not in ("before", "after"):
+        raise ValueError(f"placement must be 'before' or 'after', got placement={placement!r}")
+    data = digits_split(seed)
+    X, y = data.X_train[:batch], data.y_train[:batch]
+    if placement == "after":
+        net = digits_network("after", seed=seed)
+    else:
+        net = MLP(list(DIGITS_SIZES), rng=seed_generators(seed)[0], activation="sigmoid",
+                  init="xavier", batchnorm=True, bias=True)
+    hidden = net.dense[:-1]
+    out = net.forward(X, training=True)
+    net.backward(softmax_cross_entropy(out, y)[1])
+    largest_db = max(float(np.abs(d.db).max()) for d in hidden)
+    largest_dW = max(float(np.abs(d.dW).max()) for d in hidden)
+    for d in hidden:
+        d.b = d.b + 1.0
+    moved = float(np.abs(net.forward(X, training=True) - out).max())
+    return BiasCheck(largest_db, largest_dW, moved)
+
+
+@lru_cache(maxsize=4)
+def final_running_means(settings=((128, 0.01), (2, 0.5)), streams=500):
+    """The running mean after :data:`STREAM_STEPS` steps, on ``streams`` independent streams.
+
+    Stream k is :func:`batch_stream` with seed k (the explorer's stream, seed 7, is one of them);
+    every setting ``(batch_size, momentum)`` runs on the same streams
+    (:func:`batch_statistics`). Cached (the last 4 calls; treat the array as read-only).
+
+    Returns
+    -------
+    ndarray, shape (len(settings), streams)
+
+    Examples
+    --------
+    >>> finals = final_running_means(((32, 0.1),), streams=20)
+    >>> finals.shape, bool(abs(finals.mean() - STREAM_MEAN) < 0.1)
+    ((1, 20), True)
+    """
+    finals = np.empty((len(settings), streams))
+    for k in range(streams):
+        stream = batch_stream(k)
+        for i, (batch_size, momentum) in enumerate(settings):
+            finals[i, k] = batch_statistics(stream, batch_size, momentum)[1][-1]
+    finals.setflags(write=False)
+    return finals
+
+
+def running_mean_prediction(batch_size, momentum, steps=STREAM_STEPS, mean=STREAM_MEAN,
+                            std=STREAM_STD):
+    """The mean and standard deviation of the running mean after ``steps`` steps, from 0.
+
+    With weight m on each new batch mean (variance sigma^2 / N), after T steps
+
+    .. math:: E[r_T] = \\mu\\,(1 - (1 - m)^T), \\qquad
+              \\operatorname{std}(r_T) = \\sqrt{\\frac{m}{2 - m}\\,(1 - (1 - m)^{2T})\\,
+              \\frac{\\sigma^2}{N}} .
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in running_mean_prediction(128, 0.01)]
+    [2.598, 0.012]
+    """
+    m = float(momentum)
+    kept = (1 - m) ** steps
+    return mean * (1 - kept), float(np.sqrt(m / (2 - m) * (1 - kept ** 2) * std ** 2 / batch_size))
+
+
+def cumulative_statistics(batches):
+    """The running mean and variance of ``BatchNorm(1, momentum=None)`` after these batches.
+
+    Each batch is a 1-D sequence of at least 2 values. With ``momentum=None`` every batch gets the
+    same weight, whatever its size: the result is the average of the batch means (and of the
+    unbiased batch variances), not the mean (or variance) of all the values together.
+
+    Examples
+    --------
+    >>> cumulative_statistics([[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [20.0, 22.0]])[0]
+    12.75
+    """
+    bn = BatchNorm(1, momentum=None)
+    for batch in batches:
+        bn.forward(np.asarray(batch, dtype=np.float64)[:, None], training=True)
+    return float(bn.running_mean[0]), float(bn.running_var[0])
+
+
+# --------------------------------------------------------------------------------------------------
+# batch norm's backward pass with a term left out, and what a test with an all-ones dy sees
+
+
+#: The terms of batch norm's input gradient that :func:`batchnorm_dx` can leave out.
+DX_TERMS = ("mean", "variance")
+
+
+def batchnorm_dx(x, dy, gamma, eps=1e-5, without=None):
+    """Batch norm's input gradient, optionally with one of its terms left out (a known slip).
+
+    .. math:: \\frac{\\partial L}{\\partial x_n} = \\frac{1}{N s}\\Big(N g_n - \\sum_m g_m
+              - \\hat x_n \\sum_m g_m \\hat x_m\\Big), \\qquad g = \\gamma\\, dy,
+
+    where ``without="mean"`` drops :math:`\\sum_m g_m` (the path through the batch mean) and
+    ``without="variance"`` drops :math:`\\hat x_n \\sum_m g_m \\hat x_m` (the path through the
+    variance). ``without=None`` is the whole formula, what ``BatchNorm.backward`` returns.
+
+    Examples
+    --------
+    >>> x, ones = np.array([[1.0], [2.0], [4.0]]), np.ones((3, 1))
+    >>> [float(np.abs(batchnorm_dx(x, ones, [1.0], without=w)).max()) < 1e-12
+    ...  for w in (None, "variance", "mean")]
+    [True, True, False]
+    """
+    if without not in (None, *DX_TERMS):
+        raise ValueError(f"without must be None or one of {DX_TERMS}, got without={without!r}")
+    x = np.asarray(x, dtype=np.float64)
+    bn = BatchNorm(x.shape[1], eps=eps)
+    bn.forward(x, training=True)
+    x_hat, n = bn.x_hat, len(x)
+    s = np.sqrt(bn.batch_var + eps)
+    g = np.asarray(gamma, dtype=np.float64) * np.asarray(dy, dtype=np.float64)
+    mean_term = 0.0 if without == "mean" else g.sum(axis=0)
+    variance_term = 0.0 if without == "variance" else x_hat * (g * x_hat).sum(axis=0)
+    return (n * g - mean_term - variance_term) / (n * s)
+
+
+# --------------------------------------------------------------------------------------------------
+# min-max or z-score: the digits' pixels
+
+
+class PixelScaling(NamedTuple):
+    """What z-scores do to the digits' pixels (:func:`pixel_scaling`)."""
+
+    largest_z: float        # the largest |z| of any pixel over the training images
+    pixel: int              # the pixel (0..63) that has it
+    inked: int              # in how many training images that pixel is not blank
+    bound: float            # sqrt(n - 1), the largest |z| any column of n values can have
+    blank_pixels: int       # pixels blank in every training image (z-score 0)
+    images: int             # n, the number of training images
+
+
+def pixel_scaling():
+    """Z-scores of each pixel over the training images of ``lib.datasets.digits()``.
+
+    The pixels are grey levels 0..16 divided by 16, a min-max scaling by the known range. The
+    z-score of a pixel that is inked in one image only reaches the bound sqrt(n - 1).
+
+    Examples
+    --------
+    >>> p = pixel_scaling()
+    >>> p.images, p.inked, bool(abs(p.largest_z - p.bound) < 1e-9)
+    (1348, 1, True)
+    """
+    X = _digits().X_train
+    z = np.abs(standardize(X))
+    per_pixel = z.max(axis=0)
+    pixel = int(per_pixel.argmax())
+    return PixelScaling(largest_z=float(per_pixel[pixel]), pixel=pixel,
+                        inked=int(np.count_nonzero(X[:, pixel])), bound=float(np.sqrt(len(X) - 1)),
+                        blank_pixels=int(np.count_nonzero(X.max(axis=0) == 0)), images=len(X))
+
+
+# --------------------------------------------------------------------------------------------------
+# gradient descent on features of different scales
+
+
+class Descent(NamedTuple):
+    """One run of :func:`descend`."""
+
+    path: np.ndarray        # every iterate, the start included
+    w_star: np.ndarray      # the least-squares minimum
+    condition: float        # lambda_max / lambda_min of the Hessian (2/n) X^T X
+    steps: int              # len(path) - 1
+    bound: int              # the most steps the condition number allows: ceil(kappa ln(1/tol) / 2)
+
+
+def scales_problem(seed=1, n=200, scales=(1.0, 10.0), means=(0.0, 0.0), noise=0.5):
+    """Two features with these standard deviations and means, and a linear target with noise.
+
+    ``y = 3 x1 + 0.2 x2 (+ 1 when the means are not 0) + noise``. With zero means the columns
+    are centred exactly (and y too), so standardizing them only rescales; otherwise a column of
+    ones is appended, the bias of the model, and y is left as it is.
+
+    Examples
+    --------
+    >>> X, y = scales_problem(1)
+    >>> X.shape, bool(np.allclose(X.mean(axis=0), 0))
+    ((200, 2), True)
+    >>> scales_problem(1, means=(3.0, 30.0))[0].shape     # with a column of ones
+    (200, 3)
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2)) * np.asarray(scales) + np.asarray(means)
+    y = X @ np.array([3.0, 0.2]) + rng.normal(0.0, noise, n)
+    if not np.any(means):
+        return X - X.mean(axis=0), y - y.mean()
+    return np.hstack([X, np.ones((n, 1))]), y + 1.0
+
+
+def descend(X, y, w0, tol=1e-6, max_steps=100_000):
+    """Gradient descent on the least-squares loss of (X, y) with learning rate 1 / lambda_max.
+
+    It stops when the loss is within ``tol`` of the way from the start to the minimum. Along each
+    eigendirection of the Hessian the error shrinks by the factor 1 - lambda_i / lambda_max per
+    step, so at most ``ceil(kappa ln(1/tol) / 2)`` steps are needed (``bound``).
+
+    Examples
+    --------
+    >>> X, y = scales_problem(1)
+    >>> run = descend(X, y, np.zeros(2))
+    >>> bool(run.steps <= run.bound), run.path.shape[1]
+    (True, 2)
+    """
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    lam = np.linalg.eigvalsh(2 * X.T @ X / len(X))
+    w_star = np.linalg.lstsq(X, y, rcond=None)[0]
+    low, start = least_squares_loss(w_star, X, y), least_squares_loss(w0, X, y)
+
+    def close(w):
+        return least_squares_loss(w, X, y) - low < tol * (start - low)
+
+    path = gradient_descent(lambda w: least_squares_grad(w, X, y), w0, lr=1 / lam[-1],
+                            steps=max_steps, stop=close)
+    condition = float(lam[-1] / lam[0])
+    return Descent(path, w_star, condition, len(path) - 1,
+                   int(np.ceil(condition * np.log(1 / tol) / 2)))
+
+
+@lru_cache(maxsize=16)
+def feature_scaling(seed=1, centred=True):
+    """Steps of :func:`descend` on :func:`scales_problem` for each way of preparing the features.
+
+    ``centred=True``: two centred features of scales 1 and 10, raw and standardized (the model in
+    both from the same start: x w = (x / s)(w s)). ``centred=False``: the features have means 3
+    and 30 and the model a bias; divided by their standard deviations only, and standardized.
+
+    Returns
+    -------
+    dict
+        name -> :class:`Descent` (cached, the last 16 calls: treat it as read-only).
+
+    Examples
+    --------
+    >>> runs = feature_scaling(1)
+    >>> list(runs), bool(runs["standardized"].steps < runs["raw"].steps)
+    (['raw', 'standardized'], True)
+    """
+    if centred:
+        X, y = scales_problem(seed)
+        w0 = np.array([-1.0, 1.0])
+        return {"raw": descend(X, y, w0),
+                "standardized": descend(standardize(X), y, w0 * X.std(axis=0))}
+    X, y = scales_problem(seed, means=(3.0, 30.0))
+    features, ones = X[:, :2], X[:, 2:]
+    w0 = np.zeros(3)
+    return {"scaled only": descend(np.hstack([features / features.std(axis=0), ones]), y, w0),
+            "standardized": descend(np.hstack([standardize(features), ones]), y, w0)}
+
+
+class DescentSpread(NamedTuple):
+    """:class:`Descent`'s numbers over the seeds (:func:`descent_spread`), each a Spread."""
+
+    condition: Spread
+    steps: Spread
+    bound: Spread
+
+
+def descent_spread(centred=True, seeds=SEEDS):
+    """:func:`feature_scaling` over the seeds: name -> :class:`DescentSpread`.
+
+    Examples
+    --------
+    >>> runs = descent_spread(seeds=(1, 2))
+    >>> bool(runs["standardized"].steps.max < runs["raw"].steps.min)
+    True
+    """
+    seeds = tuple(seeds)
+    runs = [feature_scaling(seed, centred) for seed in seeds]
+    return {name: DescentSpread(*(Spread(np.array([getattr(r[name], f) for r in runs], dtype=float),
+                                         seeds) for f in DescentSpread._fields))
+            for name in runs[0]}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@
   one mean and variance shaded, for batch, layer, instance and group normalization;
   :func:`shared_alt` describes it.
 - :func:`plot_digits_training`, :func:`digits_training_alt` -- training losses of the deep network on
-  the digits without and with batch normalization.
+  the digits without and with batch normalization, over the seeds.
+- :func:`plot_deep_network`, :func:`deep_network_alt` -- the deep regression network without and with
+  batch normalization: training losses and each layer's spread across the inputs, over the seeds.
 - :func:`histograms_alt`, :func:`descent_alt`, :func:`batch_size_alt`, :func:`deep_network_alt` --
   the alt texts of the chapter's other figures, from the data they draw.
 
@@ -369,31 +371,65 @@ class ImageAxesView:
 # the deep network on the digits
 
 
-def plot_digits_training(ax, runs):
-    """Training loss per epoch of each run in ``runs`` (placement -> ``DigitsRun``), log scale."""
-    colours = {"none": PALETTE["vermillion"], "before": PALETTE["blue"], "after": PALETTE["green"]}
-    labels = {"none": "without batch norm", "before": "batch norm before each sigmoid",
-              "after": "batch norm after each sigmoid"}
-    for placement, run in runs.items():
-        epochs = np.arange(1, len(run.losses) + 1)
-        ax.semilogy(epochs, run.losses, "o-", markersize=3, color=colours[placement],
-                    label=f"{labels[placement]}: test accuracy {run.test_accuracy:.1%}")
+_PLACEMENT_COLOURS = {"none": "vermillion", "before": "blue", "after": "green"}
+_PLACEMENT_LABELS = {"none": "without batch norm", "before": "batch norm before each sigmoid",
+                     "after": "batch norm after each sigmoid"}
+
+
+def _band(ax, x, spread, colour, label, log=True):
+    """The mean of ``spread`` (a Spread of curves) as a line, its min-max range as a band."""
+    line = ax.semilogy if log else ax.plot
+    (mean,) = line(x, spread.mean, "o-", markersize=3, color=colour, label=label)
+    ax.fill_between(x, spread.min, spread.max, color=colour, alpha=0.2, linewidth=0)
+    return mean
+
+
+def plot_digits_training(ax, spreads):
+    """Training loss per epoch over the seeds, log scale: the mean as a line, min to max as a band.
+
+    ``spreads`` maps a placement to :func:`lib.experiments.normalization.digits_spread`'s result.
+    """
+    for placement, s in spreads.items():
+        epochs = np.arange(1, s.losses.values.shape[1] + 1)
+        _band(ax, epochs, s.losses, PALETTE[_PLACEMENT_COLOURS[placement]],
+              f"{_PLACEMENT_LABELS[placement]}: validation accuracy {s.val_accuracy.mean:.1%}")
     ax.axhline(np.log(10), color=PALETTE["black"], linestyle="--", linewidth=1,
-               label="ln 10: guessing among ten digits")
+               label="ln 10: the same probability for every digit")
     ax.set_xlabel("epoch")
     ax.set_ylabel("training loss (cross-entropy)")
     ax.legend(loc="lower left", fontsize=9)
 
 
-def digits_training_alt(runs):
-    """Alt text of :func:`plot_digits_training`, from the same runs."""
+def digits_training_alt(spreads):
+    """Alt text of :func:`plot_digits_training`, from the same spreads."""
     words = {"none": "without batch norm", "before": "with batch norm before each sigmoid",
              "after": "with batch norm after each sigmoid"}
-    parts = [f"{words[p]} it goes from {r.losses[0]:.2f} to {r.losses[-1]:.2f} "
-             f"(test accuracy {r.test_accuracy:.1%})" for p, r in runs.items()]
-    return ("Training loss of a deep sigmoid network on the digits over "
-            f"{len(next(iter(runs.values())).losses)} epochs, log scale, with a dashed line at "
-            "ln 10 = 2.30, the loss of guessing: " + "; ".join(parts) + ".")
+    first = next(iter(spreads.values()))
+    parts = [f"{words[p]} it goes from {s.losses.mean[0]:.2f} to {s.losses.mean[-1]:.2f} "
+             f"(validation accuracy {s.val_accuracy.span('.1%')})" for p, s in spreads.items()]
+    return (f"Training loss of a deep sigmoid network on the digits over "
+            f"{first.losses.values.shape[1]} epochs, log scale, the mean of {len(first.losses)} "
+            "seeds as a line and their range as a band, with a dashed line at ln 10 = 2.30: "
+            + "; ".join(parts) + ".")
+
+
+def plot_deep_network(ax_loss, ax_spread, spreads):
+    """The deep regression network without and with batch norm, over the seeds.
+
+    Left, the training loss per epoch; right, each hidden layer's spread across the inputs at
+    initialization. ``spreads`` maps ``batchnorm`` (False, True) to
+    :func:`lib.experiments.normalization.regression_spread`'s result.
+    """
+    for batchnorm, s in spreads.items():
+        colour = PALETTE["blue" if batchnorm else "vermillion"]
+        label = "with batch norm" if batchnorm else "without"
+        _band(ax_loss, np.arange(1, s.losses.values.shape[1] + 1), s.losses, colour, label)
+        _band(ax_spread, np.arange(1, s.spread.values.shape[1] + 1), s.spread, colour, label)
+    ax_loss.set(xlabel="epoch", ylabel="training loss (MSE)")
+    ax_loss.legend()
+    ax_spread.set(xlabel="hidden layer (1 = nearest the input)",
+                  ylabel="spread across inputs at init")
+    ax_spread.legend()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -426,11 +462,13 @@ def batch_size_alt(sizes, spread, mean_var):
             f"({mean_var[-1]:.1f} at {sizes[-1]}).")
 
 
-def deep_network_alt(runs):
-    """Alt text of the deep-network figure: runs[batchnorm] = (history, norms0, inference loss)."""
-    plain, normed = runs[False], runs[True]
-    return (f"Left: training loss over {len(plain[0])} epochs. Without batch norm it stays flat "
-            f"near {plain[0][-1]:.2f}; with batch norm it falls to about {normed[0][-1]:.2f}. "
-            "Right: per-layer gradient norms at initialization on a log scale; without batch norm "
-            f"the first layer's is {plain[1][0] / plain[1][-1]:.0e} times the last layer's, with "
-            f"batch norm {normed[1][0] / normed[1][-1]:.1f} times.")
+def deep_network_alt(spreads):
+    """Alt text of :func:`plot_deep_network`, from the same spreads."""
+    plain, normed = spreads[False], spreads[True]
+    return (f"Left: training loss over {plain.losses.values.shape[1]} epochs, the mean of "
+            f"{len(plain.losses)} seeds with their range as a band. Without batch norm it stays "
+            f"flat near {plain.losses.mean[-1]:.2f}; with batch norm it falls to about "
+            f"{normed.losses.mean[-1]:.2f}. Right: each hidden layer's spread across the inputs at "
+            f"initialization, log scale; without batch norm it falls from {plain.spread.mean[0]:.0e} "
+            f"at layer 1 to {plain.spread.mean[-1]:.0e} at layer {plain.spread.values.shape[1]}, "
+            f"with batch norm it stays near {normed.spread.mean.mean():.2f} at every layer.")

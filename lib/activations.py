@@ -288,10 +288,13 @@ class Tanh(Activation):
 
 
 class ReLU(Activation):
-    r"""Rectified linear unit, with Keras's optional threshold and cap.
+    r"""Rectified linear unit, with two of the three optional parameters of Keras's ``relu``: the
+    threshold and the cap (its third, ``negative_slope``, is :data:`leaky_relu` here, for threshold 0).
 
     f(x) = x where x > threshold, else 0; then capped at ``max_value`` when it is given.
     f'(x) = 1 where threshold < x < max_value, else 0 (so f'(0) = 0, as in PyTorch).
+    ``range`` is the range for the defaults, [0, inf); a threshold t > 0 gives 0 and (t, inf), a
+    threshold t < 0 gives (t, inf), negative values included (the inputs between t and 0 pass).
 
     .. math:: f(x) = \begin{cases} \min(x, m) & x > \theta \\ 0 & x \le \theta \end{cases}
 
@@ -491,7 +494,7 @@ class ELU(Activation):
     formula = r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
     derivative_formula = r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"
     range = "(-alpha, inf)"
-    used_in = "deep networks that train faster with outputs centred near 0"
+    used_in = "deep networks, where its negative outputs pull the mean output towards 0"
     torch_name = "torch.nn.functional.elu"
     keras_name = "keras.activations.elu"
     taught = True

@@ -131,6 +131,8 @@ class ActivationLayer:
     >>> _ = p.backward(np.array([[3.0, 1.0]]))
     >>> float(p.da)  # dh/da is z where z < 0, else 0: 3 * (-1)
     -3.0
+    >>> p.derivative(np.array([-1.0, 2.0]))  # f'(z) with the layer's own slope a
+    array([0.1, 1. ])
     """
 
     def __init__(self, name, params=None):
@@ -159,10 +161,14 @@ class ActivationLayer:
         self.z = z
         return self.f(z, **self._params())
 
+    def derivative(self, z):
+        """f'(z) with this layer's parameters (its slope ``a`` for PReLU, ``negative_slope``...)."""
+        return self.f.derivative(z, **self._params())
+
     def backward(self, dh):
         """Given dLoss/dh, return dLoss/dz = dLoss/dh * f'(z) (and set da for PReLU)."""
         self.dh = dh
-        self.slope = self.f.derivative(self.z, **self._params())
+        self.slope = self.derivative(self.z)
         self.dz = dh * self.slope
         if self.learnable:
             self.da = float(np.sum(dh * self.f.derivative_a(self.z, self.a)))
@@ -621,9 +627,7 @@ class MLP:
         self.forward(X, training=training)
         for bn, (mean, var) in zip(self.norms, saved):
             bn.running_mean, bn.running_var = mean, var
-        return [
-            np.all(act.f.derivative(act.z, **act._params()) == 0, axis=0) for act in self.acts[:-1]
-        ]
+        return [np.all(act.derivative(act.z) == 0, axis=0) for act in self.acts[:-1]]
 
     def dead_fraction(self, X, training=False):
         """Fraction of units in each hidden layer that never activate on X (see ``dead_units``).

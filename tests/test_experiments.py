@@ -28,3 +28,8 @@ def test_spread_as_text():
     assert s.span(".1%") == "95.1%–96.8%"
     assert " " not in s.span(".2f")   # prose quotes it as one number
     assert s.count(s.values > 0.955) == 2 and s.count(s.values > 1) == 0
+
+
+def test_geometric_mean_of_ratios():
+    s = Spread(np.array([1e-9, 1e-3, 1.0]), (1, 2, 3))
+    assert s.geomean == pytest.approx(1e-4, rel=1e-12)

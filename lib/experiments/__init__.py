@@ -41,6 +41,8 @@ class Spread:
     >>> s = Spread(np.array([0.10, 0.14, 0.12]), (1, 2, 3))
     >>> f"{s:.2f}", s.span(".2f"), round(float(s.mean), 2), s.count(s.values > 0.11)
     ('0.12 (0.10–0.14)', '0.10–0.14', 0.12, 2)
+    >>> float(Spread(np.array([1e-3, 1e-5]), (1, 2)).geomean)
+    0.0001
     """
 
     values: np.ndarray
@@ -57,6 +59,12 @@ class Spread:
     @property
     def max(self):
         return self.values.max(axis=0)
+
+    @property
+    def geomean(self):
+        """The geometric mean, ``exp(mean(log(values)))``: the typical size of positive values that
+        span orders of magnitude (gradient ratios)."""
+        return np.exp(np.log(self.values).mean(axis=0))
 
     def span(self, spec: str = "") -> str:
         """The range as text, ``"min–max"`` (no spaces, so prose can quote it as one number)."""

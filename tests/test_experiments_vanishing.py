@@ -170,7 +170,7 @@ def test_dead_fraction_reference_agrees_with_the_network():
 # ---- bounded caches ------------------------------------------------------------------------------
 
 def test_gradient_profile_cache_is_bounded():
-    assert experiments.gradient_profile.cache_info().maxsize == 512
+    assert experiments.gradient_profile.cache_info().maxsize == 1024
 
 
 @pytest.fixture
@@ -283,7 +283,11 @@ def test_profile_forward_statistics_match_network(activation, init, gain):
     h = [ACTIVATIONS[activation](zk) for zk in z]
     np.testing.assert_allclose(p.z_var, [np.mean((zk - zk.mean()) ** 2) for zk in z], rtol=1e-12)
     np.testing.assert_allclose(p.h_mean, [hk.mean() for hk in h], rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(p.h_std, [hk.std() for hk in h], rtol=1e-12)
+    # how much each unit's output varies across the examples, averaged over the units
+    np.testing.assert_allclose(p.h_std, [np.mean([hk[:, j].std() for j in range(hk.shape[1])])
+                                         for hk in h], rtol=1e-12)
+    np.testing.assert_allclose(p.input_share, p.h_std / [np.sqrt(np.mean(hk**2)) for hk in h],
+                               rtol=1e-12)
     bounds = {"tanh": (-0.99, 0.99), "sigmoid": (0.01, 0.99)}.get(activation, (-np.inf, np.inf))
     np.testing.assert_array_equal(p.saturated, [np.mean((hk < bounds[0]) | (hk > bounds[1]))
                                                 for hk in h])
@@ -357,3 +361,395 @@ def test_unit_spread_sees_one_different_unit():
     W[2, 3] = 1.25
     assert experiments.unit_spread(Dense(W, np.zeros(4))) == 0.25
     assert experiments.unit_spread(Dense(np.ones((3, 4)), [0, 0, 0, -1.0])) == 1.0
+
+
+# ---- the gain, dead units over training, skip connections ----------------------------------------
+
+
+def test_chi_is_width_times_weight_variance_times_mean_square_slope():
+    p = experiments.gradient_profile(8, "tanh", "normal", 3.0, seed=4)
+    net = fresh(8, "tanh", "normal", gain=3.0)
+    net = MLP([2] + [32] * 8 + [1], rng=np.random.default_rng(4), activation="tanh", init="normal",
+              scale=0.3)
+    X, y = experiments.toy_task()
+    _, d = mse_loss(net.forward(X), y)
+    net.backward(d)
+    slopes = [ACTIVATIONS["tanh"].derivative(z) for z in net.pre_activations[:-1]]
+    expected = [32 * np.var(net.dense[k + 1].W) * np.mean(s**2) for k, s in enumerate(slopes)]
+    np.testing.assert_allclose(p.chi, expected, rtol=1e-12)
+    np.testing.assert_allclose(p.predicted(), np.concatenate([[1], np.cumprod(np.sqrt(expected[::-1]))]))
+    assert p.predicted_ratio == pytest.approx(np.prod(np.sqrt(expected)))
+    assert p.per_layer == pytest.approx(p.ratio ** (1 / 8)) and p.depth == 8
+
+
+def test_batch_norm_scale_is_one_over_the_batch_std():
+    p = experiments.gradient_profile(4, "sigmoid", "xavier", batchnorm=True, seed=2)
+    net = experiments.build_net(4, "sigmoid", "xavier", batchnorm=True, seed=2)
+    X, _ = experiments.toy_task()
+    net.forward(X)
+    np.testing.assert_allclose(p.bn_scale, [np.mean(1 / np.sqrt(bn.batch_var + 1e-5)) for bn in net.norms])
+    wide = experiments.gradient_profile(4, "sigmoid", "xavier", batchnorm=True, seed=2, bn_eps=1.0)
+    assert np.all(np.abs(wide.bn_scale - 1) < 0.07)   # centring only (the first layer: Var ~ 0.16)
+    assert experiments.gradient_profile(4, "sigmoid", "xavier").bn_scale is None
+
+
+def test_residual_profile_measures_the_network_with_skips():
+    p = experiments.gradient_profile(6, "tanh", "normal", residual=True, seed=3)
+    net = experiments.build_net(6, "tanh", "normal", residual=True, seed=3)
+    assert sum(type(layer).__name__ == "Residual" for layer in net.layers) == 5
+    X, y = experiments.toy_task()
+    _, d = mse_loss(net.forward(X), y)
+    net.backward(d)
+    np.testing.assert_allclose(p.grad_z, net.grad_norms("z"), rtol=1e-12)
+    # the gain of the skips: the first layer's slopes, a factor (1 + chi) per block, the output layer
+    blocks = [32 * np.var(net.dense[k].W) * np.mean(net.acts[k].slope ** 2) for k in range(1, 6)]
+    expected = np.sqrt(np.mean(net.acts[0].slope ** 2) * np.prod(1 + np.array(blocks))
+                       * 32 * np.var(net.dense[-1].W))
+    assert p.predicted_ratio == pytest.approx(expected, rel=1e-12)
+
+
+def test_mean_field_variance_for_relu_is_exact_and_for_tanh_falls_like_one_over_2k():
+    q = experiments.mean_field_variance("relu", 1.5 / 64, 64, depth=6, q1=2.0)
+    np.testing.assert_allclose(q, 2.0 * 0.75 ** np.arange(6), rtol=1e-6)   # n Var(W) / 2 = 0.75
+    q = experiments.mean_field_variance("tanh", 1 / 100, 100, depth=200, q1=1.0)
+    assert 0.8 < q[-1] * 2 * 200 < 1.1 and np.all(np.diff(q) < 0)
+
+
+def test_train_curve_keeps_how_far_each_layer_moved():
+    run = experiments.train_curve("relu", 0.02, depth=3, steps=15, seed=4)
+    net = experiments.build_net(3, "relu", "he", seed=4)
+    start = [layer.W.copy() for layer in net.dense]
+    X, y = experiments.toy_task()
+    net.train(X, y, lr=0.02, epochs=15)
+    np.testing.assert_allclose(run.moved, [np.linalg.norm(l.W - w) / np.linalg.norm(w)
+                                           for l, w in zip(net.dense, start)], rtol=1e-12)
+    assert np.all(np.isnan(experiments.TrainingRun("relu", 0.02, depth=3, steps=15).result().moved))
+
+
+def test_train_curve_with_skips_follows_the_residual_network():
+    run = experiments.train_curve("tanh", 0.005, depth=4, init="normal", steps=10, seed=2, residual=True)
+    net = experiments.build_net(4, "tanh", "normal", seed=2, residual=True)
+    X, y = experiments.toy_task()
+    np.testing.assert_allclose(run.losses, net.train(X, y, lr=0.005, epochs=10), rtol=1e-12)
+
+
+def test_dead_run_follows_mlp_train_and_counts_revived_units():
+    run = experiments.dead_run("relu", 0.1, epochs=30, seed=2)
+    net = MLP([2, 32, 32, 32, 1], rng=np.random.default_rng(2), activation="relu", init="he")
+    X, y = experiments.toy_task()
+    start = net.dead_units(X)
+    curve = []
+    losses = net.train(X, y, lr=0.1, epochs=30,
+                       callback=lambda n, e, l: curve.append(np.mean(np.concatenate(n.dead_units(X)))))
+    end = net.dead_units(X)
+    np.testing.assert_allclose(run.losses, losses, rtol=1e-12)
+    np.testing.assert_allclose(run.dead_curve, curve)
+    np.testing.assert_array_equal(run.dead_before, [d.mean() for d in start])
+    np.testing.assert_array_equal(run.dead_after, [d.mean() for d in end])
+    np.testing.assert_array_equal(run.revived, [np.sum(a & ~b) for a, b in zip(start, end)])
+    assert not run.diverged and run.slopes == ()
+    assert len(experiments.dead_run("prelu", 0.05, depth=2, epochs=3).slopes) == 2
+
+
+def test_dead_run_marks_a_divergence_and_keeps_the_last_finite_epoch():
+    run = experiments.dead_run("relu", 0.1, seed=3)   # this seed diverges
+    assert run.diverged and np.isnan(run.dead_curve[-1]) and np.isnan(run.losses[-1])
+    last = int(np.flatnonzero(np.isfinite(run.dead_curve))[-1])
+    assert np.all(np.isfinite(run.losses[:last + 1]))
+    assert np.all((0 <= run.dead_after) & (run.dead_after <= 1))
+
+
+def test_final_losses_and_profile_spread_run_the_seeds():
+    s = experiments.final_losses("tanh", 0.05, depth=3, steps=5)
+    assert s.seeds == experiments.SEEDS
+    np.testing.assert_array_equal(s.values, [experiments.train_curve("tanh", 0.05, depth=3, steps=5,
+                                                                     seed=k).final for k in s.seeds])
+    r = experiments.profile_spread("weight_ratio", 5, "relu", "he", batchnorm=True)
+    np.testing.assert_array_equal(r.values, [experiments.gradient_profile(
+        5, "relu", "he", batchnorm=True, seed=k).weight_ratio for k in r.seeds])
+
+
+# ---- claims the chapter makes ---------------------------------------------------------------------
+# Each test asserts one sentence of chapter 3 over the seeds the chapter uses (experiments.SEEDS).
+
+SETTINGS = [(a, i) for a in experiments.ACTIVATION_NAMES for i in ("normal", "xavier", "he")]
+
+
+def over(what, depth, name, init, gain=1.0, **options):
+    return experiments.over_seeds(
+        lambda seed: what(experiments.gradient_profile(depth, name, init, gain, seed=seed, **options)))
+
+
+def test_claim_the_gain_predicts_each_layers_factor():
+    """'The gain predicts each layer's factor to within 8 %' (depth 20), and the depth-50 table's
+    two last columns agree except for GELU with He."""
+    for p in (experiments.gradient_profile(20, "sigmoid", "xavier"),
+              experiments.gradient_profile(20, "sigmoid", "normal", 10.0)):
+        assert abs(p.predicted_per_layer / p.per_layer - 1) < 0.09
+    for name, init in SETTINGS:
+        measured = experiments.profile_spread("per_layer", 50, name, init).geomean
+        predicted = experiments.profile_spread("predicted_per_layer", 50, name, init).geomean
+        if (name, init) != ("gelu", "he"):
+            assert abs(predicted / measured - 1) < 0.04, (name, init)
+
+
+def test_claim_the_mean_slope_in_place_of_the_rms_is_far_off():
+    """'The mean slope in place of the RMS would be off by a factor of 36' (std 1.0, depth 20)."""
+    p = experiments.gradient_profile(20, "sigmoid", "normal", 10.0)
+    with_mean = np.prod(np.sqrt(32 * p.weight_var[1:]) * p.factor_mean)
+    assert p.ratio / with_mean > 10 and abs(np.log(p.predicted_ratio / p.ratio)) < np.log(6)
+
+
+def test_claim_sigmoid_and_small_weight_networks_lose_at_least_12_orders():
+    """'In every sigmoid network ... and in every network with the plain normal initialization,
+    delta_1 ends at least 12 orders of magnitude below delta_K' (depth 50, every seed)."""
+    for name, init in SETTINGS:
+        if name == "sigmoid" or init == "normal":
+            assert over(lambda p: p.ratio, 50, name, init).max < 1e-12, (name, init)
+
+
+def test_claim_small_weights_keep_the_weight_gradients_level():
+    """'ReLU with the plain normal initialization has a backward ratio of 8e-22–4e-20 but a
+    weight-gradient ratio of 0.19–14'; tanh/normal and GELU/Xavier alike."""
+    for name, init in [("relu", "normal"), ("tanh", "normal"), ("gelu", "xavier")]:
+        assert over(lambda p: p.ratio, 50, name, init).max < 1e-12
+        weights = over(lambda p: p.weight_ratio, 50, name, init)
+        assert 0.1 < weights.min and weights.max < 20, (name, init)
+        assert over(lambda p: p.output_std, 50, name, init).max < 1e-12   # silent as a whole
+
+
+def test_claim_only_sigmoid_networks_starve_their_first_layer():
+    """'Only the sigmoid networks starve their first layer': weight-gradient ratio below 1e-25
+    for every sigmoid network, above 1e-2 for every other one, in every seed."""
+    for name, init in SETTINGS:
+        weights = over(lambda p: p.weight_ratio, 50, name, init)
+        if name == "sigmoid":
+            assert weights.max < 1e-25, init
+        else:
+            assert weights.min > 1e-2, (name, init)
+
+
+def test_claim_sigmoid_keeps_its_size_but_not_its_input_share():
+    """'The size of the forward signal does not shrink (0.44–0.47 times the data's) ... the last
+    hidden layer's input share is about 3e-15'."""
+    for init in ("normal", "xavier", "he"):
+        size = over(lambda p: p.forward_ratio, 50, "sigmoid", init)
+        assert 0.4 < size.min and size.max < 0.5
+        assert over(lambda p: p.input_share[-1], 50, "sigmoid", init).max < 1e-13
+
+
+def test_claim_sigmoid_loses_about_4_per_layer_with_xavier_and_3_with_he():
+    """'The backward signal shrinks by a factor of about 4 per layer with Xavier (0.23) and about 3
+    with He (0.31): the bound 1/4 caps the slopes, not the whole factor.'"""
+    xavier = experiments.profile_spread("per_layer", 50, "sigmoid", "xavier")
+    he = experiments.profile_spread("per_layer", 50, "sigmoid", "he")
+    assert 0.2 < xavier.min and xavier.max < 0.25 < 0.28 < he.min and he.max < 0.35
+
+
+def test_claim_only_the_wide_network_is_level():
+    """'tanh with Xavier ... the forward signal's RMS falls to 0.03–0.08 of the data's; ReLU with He
+    keeps the backward signal at 0.07–4 of its size, depending on the seed' (width 32), while in
+    the width-128 network ReLU with He keeps Var(z) level."""
+    assert over(lambda p: p.forward_ratio, 50, "tanh", "xavier").max < 0.1
+    relu = over(lambda p: p.ratio, 50, "relu", "he")
+    assert relu.max / relu.min > 10
+    wide = experiments.variance_profile("relu", "he")
+    assert 0.7 < wide.z_var.min() / wide.z_var[0] and wide.z_var.max() / wide.z_var[0] < 1.3
+
+
+def test_claim_he_makes_tanh_and_elu_grow_towards_the_input():
+    """'The mismatch the other way, tanh or ELU with He, makes the backward signal grow towards the
+    input, by 4–10 (tanh) and 6–40 (ELU)'."""
+    for name in ("tanh", "elu"):
+        assert over(lambda p: p.ratio, 50, name, "he").min > 2
+
+
+def test_claim_the_gain_misses_gelu_with_he_where_the_forward_signal_stays():
+    """'In 3 of the seeds the forward signal fades ... In the other 2 ... over 50 layers the
+    prediction is off by a factor of 1500 or more.'"""
+    profiles = [experiments.gradient_profile(50, "gelu", "he", seed=s) for s in experiments.SEEDS]
+    kept = [p for p in profiles if p.forward_ratio > 1e-3]
+    faded = [p for p in profiles if p.forward_ratio <= 1e-3]
+    assert len(kept) == 2 and len(faded) == 3
+    assert all(p.ratio / p.predicted_ratio > 1000 for p in kept)
+    assert all(abs(np.log10(p.ratio / p.predicted_ratio)) < 2 for p in faded)
+
+
+def test_claim_saturated_tanh_still_explodes():
+    """'60–63 % of the last layer's outputs are beyond ±0.99 ... sqrt(chi) ≈ 1.84 per layer, so
+    this network's backward signal explodes'."""
+    assert over(lambda p: p.saturated[-1], 50, "tanh", "normal", 10.0).min > 0.55
+    assert over(lambda p: np.sqrt(p.chi).mean(), 50, "tanh", "normal", 10.0).min > 1.5
+    assert experiments.profile_spread("ratio", 30, "tanh", "normal", 10.0).min > 1e6
+
+
+def test_claim_the_sigmoid_input_part_shrinks_by_the_gain_until_rounding():
+    """'with Xavier by 0.24 per layer over the first ten layers, where sqrt(chi) is 0.24, until from
+    layer 22 on it is below 1e-14'."""
+    p = experiments.gradient_profile(50, "sigmoid", "xavier")
+    shrink = (p.h_std[9] / p.h_std[0]) ** (1 / 9)
+    assert abs(shrink / np.sqrt(p.chi[:9]).mean() - 1) < 0.1
+    floor = int(np.argmax(p.h_std < 1e-14)) + 1
+    assert 15 < floor < 30 and np.all(p.h_std[floor:] < 1e-14)
+
+
+def test_claim_relus_dead_units_do_not_depend_on_the_weight_scale():
+    """'The ReLU networks have the same fraction of dead units, layer by layer, under all three
+    initializations, in every seed; they are in fact the same units.'"""
+    X, _ = experiments.toy_task()
+    for seed in experiments.SEEDS:
+        masks = [experiments.build_net(50, "relu", init, seed=seed).dead_units(X)
+                 for init in ("normal", "xavier", "he")]
+        for other in masks[1:]:
+            assert all(np.array_equal(a, b) for a, b in zip(masks[0], other))
+        assert np.any(np.concatenate(masks[0]))   # there are dead units to compare
+
+
+def test_claim_the_mean_field_recursion_predicts_the_wide_variances():
+    """'theory' printed under each measured Var(z_k) of the width-128 networks."""
+    for name in ("tanh", "relu"):
+        for init in ("normal", "xavier", "he"):
+            v = experiments.variance_profile(name, init)
+            theory = experiments.mean_field_variance(name, v.weight_var.mean(), 128, q1=v.z_var[0])
+            np.testing.assert_allclose(v.z_var, theory, rtol=0.3, err_msg=f"{name} {init}")
+
+
+def test_claim_the_random_start_beats_the_symmetric_ones_in_every_seed():
+    """'The random start ... reaches 0.025–0.045 over the five seeds', below the equal start's
+    0.142, whose units stay exact copies."""
+    equal = experiments.symmetry_run("equal")
+    assert equal.spread.max() == 0 and experiments.symmetry_run("zero").spread.max() == 0
+    randoms = experiments.over_seeds(lambda seed: experiments.symmetry_run("random", seed=seed).final)
+    assert randoms.max < 0.5 * equal.final
+
+
+def test_claim_the_sigmoid_network_stalls_at_the_mean_and_relu_learns():
+    """'In all five runs the sigmoid network stalls at 0.1687 ... first layer's weights changed by
+    at most 1.7e-07 of their size, against at least 3.4e-03 for the ReLU network' (lr 0.01)."""
+    sigmoid = experiments.final_losses("sigmoid", 0.01)
+    relu = experiments.final_losses("relu", 0.01)
+    assert np.all(np.abs(sigmoid.values - experiments.mean_predictor_loss()) < 1e-4)
+    assert relu.max < 0.15
+    moved = lambda name: experiments.over_seeds(
+        lambda seed: experiments.train_curve(name, 0.01, seed=seed).moved[0])
+    assert moved("sigmoid").max < 1e-6 < 1e-3 < moved("relu").min
+
+
+def test_claim_a_backward_signal_as_large_as_relus_does_not_move_the_sigmoid_network():
+    """'The sigmoid network at gain 8 has a backward ratio of 0.07–1 against ReLU's 0.03–0.07 ...
+    and at learning rate 0.05 it still stalls at the mean in all five runs'."""
+    sigmoid = experiments.profile_spread("ratio", 10, "sigmoid", "xavier", 8.0)
+    relu = experiments.profile_spread("ratio", 10, "relu", "xavier")
+    assert np.all(sigmoid.values > 0.95 * relu.values) and sigmoid.count(sigmoid.values > relu.values) >= 4
+    stall = experiments.final_losses("sigmoid", 0.05, gain=8.0)
+    assert np.all(np.abs(stall.values - experiments.mean_predictor_loss()) < 0.003)
+    assert experiments.final_losses("relu", 0.05, init="xavier").max < 0.14
+    share = lambda name, gain: over(lambda p: p.input_share[-1], 10, name, "xavier", gain)
+    assert share("sigmoid", 8.0).max < 0.1 < 0.3 < share("relu", 1.0).min
+
+
+def test_claim_one_seed_can_mislead_about_the_learning_rate():
+    """'Over the five seeds above, 0.1 already diverges in 4 of 5 runs and 0.3 in 5' while seed 1
+    learns at 0.1; the sigmoid network stays on the mean at 0.3."""
+    diverged = lambda lr: [experiments.train_curve("relu", lr, seed=s).diverged_at is not None
+                           for s in experiments.SEEDS]
+    assert sum(diverged(0.1)) == 4 and not diverged(0.1)[0] and all(diverged(0.3))
+    sigmoid = experiments.final_losses("sigmoid", 0.3)
+    assert np.all(np.abs(sigmoid.values - experiments.mean_predictor_loss()) < 1e-4)
+
+
+def test_claim_a_larger_gain_multiplies_the_relu_gradient_by_about_gain_to_the_30():
+    """'gain 1.5 multiplies the first layer's gradient by 1.9e+05–2.8e+05 and gain 2 by
+    1.1e+09–1.6e+09: the same order as 1.5^30 and 2^30'."""
+    for gain in (1.5, 2.0):
+        growth = experiments.over_seeds(lambda seed: (
+            experiments.gradient_profile(30, "relu", "he", gain, seed=seed).ratio
+            / experiments.gradient_profile(30, "relu", "he", 1.0, seed=seed).ratio))
+        assert gain**30 / 2 < growth.min and growth.max < 2 * gain**30
+
+
+def test_claim_every_layer_shares_one_inner_product_and_moves_enormously():
+    """'The weights of every layer jump by 5.9e+05 to 2.0e+07 times their own size ... they differ
+    by a factor of only 34, with the last layer moving furthest' and <W_k, dL/dW_k> is the same
+    for all 31 weight matrices, in every seed."""
+    X, y = experiments.toy_task()
+    for seed in experiments.SEEDS:
+        net = experiments.build_net(30, "relu", "he", gain=1.5, seed=seed)
+        out = net.forward(X)
+        _, d = mse_loss(out, y)
+        net.backward(d)
+        inner = [np.sum(layer.W * layer.dW) for layer in net.dense]
+        np.testing.assert_allclose(inner, np.sum(d * out), rtol=1e-9)
+        step = [0.01 * np.linalg.norm(layer.dW) / np.linalg.norm(layer.W) for layer in net.dense]
+        assert min(step) > 1e4 and max(step) / min(step) < 100 and int(np.argmax(step)) == 30
+
+
+def test_claim_dead_first_layer_units_never_come_back_and_deeper_ones_can():
+    """'Units also come back: ... all of them in the second and third hidden layers, and 0 in the
+    first, where nothing can revive them.'"""
+    runs = [experiments.dead_run("relu", lr, seed=s) for lr in (0.01, 0.1) for s in experiments.SEEDS]
+    runs += [experiments.dead_run(name, 0.05, depth=4, bias_init=-1.0, seed=s, negative_slope=slope)
+             for name, slope in [("relu", None), ("leaky_relu", 0.01)] for s in experiments.SEEDS]
+    assert all(run.revived[0] == 0 for run in runs)
+    assert sum(int(run.revived[1:].sum()) for run in runs[:10]) > 5
+
+
+def test_claim_a_high_learning_rate_kills_more_units():
+    """'in the 4 runs that did not diverge, 12 % to 60 % of the hidden units end dead, against 1 %
+    to 8 % with the small rate; 1 run of 5 diverged outright'."""
+    fast = [experiments.dead_run("relu", 0.1, seed=s) for s in experiments.SEEDS]
+    slow = [experiments.dead_run("relu", 0.01, seed=s) for s in experiments.SEEDS]
+    assert sum(r.diverged for r in fast) == 1 and not any(r.diverged for r in slow)
+    assert min(r.dead_curve[-1] for r in fast if not r.diverged) > max(r.dead_curve[-1] for r in slow)
+
+
+def test_claim_a_negative_side_slope_large_enough_cures_the_negative_bias():
+    """'in 4 of 5 runs [ReLU] ends at the loss of predicting the mean ... [leaky 0.01] ends where ReLU
+    does ... slope 0.3 learns in every run ... PReLU ... in one run worse than predicting the mean.
+    ELU ... learns best in every run.'"""
+    mean = experiments.mean_predictor_loss()
+    final = {label: np.array([experiments.dead_run(name, 0.05, depth=4, bias_init=-1.0, seed=s,
+                                                   negative_slope=slope).final
+                              for s in experiments.SEEDS])
+             for label, name, slope in [("relu", "relu", None), ("leaky 0.01", "leaky_relu", 0.01),
+                                        ("leaky 0.3", "leaky_relu", 0.3), ("prelu", "prelu", None),
+                                        ("elu", "elu", None)]}
+    for label in ("relu", "leaky 0.01"):
+        assert np.sum(final[label] > 0.99 * mean) >= 4 and final[label].min() > 0.15
+    assert np.all(final["leaky 0.3"] < 0.99 * mean) and np.all(final["elu"] < 0.99 * mean)
+    others = np.array([final[k] for k in final if k != "elu"])
+    assert np.all(final["elu"] < others.min(axis=0))
+    assert final["prelu"].max() > mean > final["prelu"].min()
+
+
+def test_claim_batch_norm_rescues_the_gradient_by_its_division_not_by_the_slopes():
+    """'the mean slope falls, from 0.235–0.237 to 0.204 ... the first layer's backward signal ends
+    at 17–150 times the output layer's ... [with eps = 1] the slopes are then as large as they get
+    (0.250), and the gradient vanishes again (4e-19–7e-19)'."""
+    plain = over(lambda p: p.factor_mean.mean(), 30, "sigmoid", "xavier")
+    normed = over(lambda p: p.factor_mean.mean(), 30, "sigmoid", "xavier", batchnorm=True)
+    centred = over(lambda p: p.factor_mean.mean(), 30, "sigmoid", "xavier", batchnorm=True, bn_eps=1.0)
+    assert normed.max < plain.min and centred.min > plain.max
+    assert experiments.profile_spread("ratio", 30, "sigmoid", "xavier", batchnorm=True).min > 1
+    assert experiments.profile_spread("ratio", 30, "sigmoid", "xavier", batchnorm=True,
+                                      bn_eps=1.0).max < 1e-15
+    scale = over(lambda p: p.bn_scale.mean(), 30, "sigmoid", "xavier", batchnorm=True)
+    assert 5 < scale.min and scale.max < 7
+
+
+def test_claim_skip_connections_keep_the_gradient_and_the_network_learns():
+    """'Without skips the backward ratio is 5e-06–2e-05 and the network stalls at the mean in all
+    five runs; with them it is 3.9–7.5 (the gain predicts 4.5–6.5), and the loss falls to
+    0.016–0.032 in all five ... the residual network starts with a larger loss.'"""
+    mean = experiments.mean_predictor_loss()
+    plain = experiments.profile_spread("ratio", 20, "tanh", "normal")
+    skips = experiments.profile_spread("ratio", 20, "tanh", "normal", residual=True)
+    predicted = experiments.profile_spread("predicted_ratio", 20, "tanh", "normal", residual=True)
+    assert plain.max < 1e-4 and skips.min > 1
+    assert np.all(np.abs(np.log(predicted.values / skips.values)) < np.log(3))
+    runs = {res: [experiments.train_curve("tanh", 0.005, depth=20, init="normal", steps=150, seed=s,
+                                          residual=res) for s in experiments.SEEDS]
+            for res in (False, True)}
+    assert all(abs(r.final - mean) < 1e-3 for r in runs[False])
+    assert all(r.final < 0.05 for r in runs[True])
+    assert all(s.losses[0] > p.losses[0] for p, s in zip(runs[False], runs[True]))

@@ -104,15 +104,37 @@ def _test_cases():
         ("a ReLU network of widths 8, 5", MLP([2, 8, 5, 1], rng=rng, bias_init=-0.5), X[:20]),
         ("a leaky-ReLU network with biases -3", MLP([2, 16, 16, 1], rng=rng, activation="leaky_relu",
                                                      bias_init=-3.0), X),
+        ("a leaky-ReLU network with negative_slope=0 and biases -10",
+         MLP([2, 8, 8, 1], rng=rng, activation="leaky_relu", activation_params={"negative_slope": 0.0},
+             bias_init=-10.0), X),
+        ("a PReLU network whose slope a is 0, with biases -10",
+         MLP([2, 8, 8, 1], rng=rng, activation="prelu", activation_params={"a": 0.0}, bias_init=-10.0), X),
     ]
     return cases
+
+
+def _default_parameter_fractions(net, X):
+    """What an answer that drops each layer's parameters finds (``act.f.derivative(z)``)."""
+    net.forward(X, training=False)
+    return np.array([np.all(act.f.derivative(z) == 0, axis=0).mean()
+                     for act, z in zip(net.acts[:-1], net.pre_activations[:-1])])
+
+
+def _matches(got, want) -> bool:
+    try:
+        got = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == want.shape and bool(np.allclose(got, want))
 
 
 def check_count_dead(answer) -> Report:
     """Check ``count_dead(net, X)``: per hidden layer, the fraction of units that never activate.
 
-    Compared with ``net.dead_fraction(X)`` on four fixed networks (ReLU with negative biases, a deep
-    ReLU network, a small one, and a leaky ReLU network that has no dead units).
+    Compared with ``net.dead_fraction(X)`` on six fixed networks: ReLU with negative biases, a deep
+    ReLU network, a small one, a leaky ReLU network that has no dead units, and two whose activations
+    carry parameters that make every unit dead (leaky ReLU with ``negative_slope=0``, PReLU with
+    ``a = 0``), which an answer that ignores the layer's own parameters gets wrong.
 
     Examples
     --------
@@ -125,8 +147,9 @@ def check_count_dead(answer) -> Report:
     """
     if not callable(answer):
         return Report(False, f"Expected a function count_dead(net, X), got {type(answer).__name__}.")
-    hint = ("a unit is dead when its activation's derivative, act.f.derivative(z), is 0 for every row "
-            "of X; take z from net.pre_activations after net.forward(X), one (N, width) array per layer.")
+    hint = ("a unit is dead when its activation's derivative, with the layer's own parameters "
+            "(act.derivative(z), not act.f.derivative(z)), is 0 for every row of X; take z from "
+            "net.pre_activations after net.forward(X), one (N, width) array per layer.")
     cases = _test_cases()
     for description, net, X in cases:
         want = net.dead_fraction(X)
@@ -134,15 +157,15 @@ def check_count_dead(answer) -> Report:
         if problem is not None:
             return Report(False, problem.message + f" Hint: {hint}")
         widths = np.array(net.sizes[1:-1], dtype=float)
-        try:
-            got_arr = np.asarray(got, dtype=np.float64)
-            if got_arr.shape == want.shape and np.allclose(got_arr, want * widths) and not np.allclose(
-                    got_arr, want):
-                return Report(False, f"Not quite: on {description} your answer gives the counts of dead "
-                                     f"units {got_arr.tolist()}; the exercise asks for fractions: divide "
-                                     "each layer's count by its width.")
-        except (TypeError, ValueError):
-            pass
+        if _matches(got, want * widths) and not _matches(got, want):
+            return Report(False, f"Not quite: on {description} your answer gives the counts of dead "
+                                 f"units {np.asarray(got, dtype=float).tolist()}; the exercise asks for "
+                                 "fractions: divide each layer's count by its width.")
+        if _matches(got, _default_parameter_fractions(net, X)) and not _matches(got, want):
+            return Report(False, f"Not quite: on {description} every unit is dead, but your answer "
+                                 f"finds {np.asarray(got, dtype=float).tolist()}: it uses the "
+                                 "function's default parameters. Use each layer's own, "
+                                 "net.acts[k].derivative(z).")
         problem = compare_arrays(got, want, name="count_dead", where=description, rtol=0, atol=1e-12,
                                  check_dtype=False)
         if problem is not None:

@@ -29,8 +29,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..activations import ACTIVATIONS
 from ..network import MLP, mse_loss
-from . import BoundedCache
+from . import SEEDS, BoundedCache, Spread, over_seeds
 
 #: The activations the chapter measures, in the order its figures use.
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
@@ -99,12 +100,16 @@ def sigmoid_bound(n) -> np.ndarray:
 
 
 def build_net(depth: int, activation: str, init: str = "he", gain: float = 1.0, *,
-              batchnorm: bool = False, bias_init: float = 0.0, width: int = 32, seed: int = 1) -> MLP:
+              batchnorm: bool = False, bias_init: float = 0.0, width: int = 32, seed: int = 1,
+              residual: bool = False, bn_eps: float = 1e-5) -> MLP:
     """A network ``[2, width x depth, 1]`` for the toy task.
 
     ``init`` is ``"normal"``, ``"xavier"``, ``"he"`` or ``"matched"`` (:func:`matched_init`).
     ``gain`` multiplies the standard deviation of every scheme: He and Xavier through ``MLP``'s
-    ``gain``, the plain normal through ``scale = NORMAL_SCALE * gain``.
+    ``gain``, the plain normal through ``scale = NORMAL_SCALE * gain``. ``residual`` adds a skip
+    connection around every hidden layer but the first (``h = x + f(x W + b)``); ``bn_eps`` is the
+    batch-norm layers' epsilon (an epsilon far above the batch variance turns batch norm into
+    centring alone: the ablation of its rescaling).
 
     Examples
     --------
@@ -117,12 +122,16 @@ def build_net(depth: int, activation: str, init: str = "he", gain: float = 1.0, 
     if init == "matched":
         init = matched_init(activation)
     options = {"scale": NORMAL_SCALE * gain} if init == "normal" else {"gain": gain}
-    return MLP([2] + [width] * int(depth) + [1], rng=np.random.default_rng(seed), activation=activation,
-               init=init, batchnorm=batchnorm, bias_init=bias_init, **options)
+    net = MLP([2] + [width] * int(depth) + [1], rng=np.random.default_rng(seed), activation=activation,
+              init=init, batchnorm=batchnorm, bias_init=bias_init, residual=residual, **options)
+    for bn in net.norms:
+        bn.eps = float(bn_eps)
+    return net
 
 
-#: Where an output counts as saturated: outside these bounds the slope is below about 1/50 of its
-#: largest value (``tanh' = 1 - h^2 < 0.02`` for ``|h| > 0.99``; ``sigmoid' = h (1 - h) < 0.0099``).
+#: Where an output counts as saturated: outside these bounds the slope is below 1/50 of its largest
+#: value for tanh (``tanh' = 1 - h^2 < 0.02`` for ``|h| > 0.99``) and below 1/25 of it for the sigmoid
+#: (``sigmoid' = h (1 - h) < 0.0099`` against 0.25).
 SATURATION_BOUNDS = {"tanh": (-0.99, 0.99), "sigmoid": (0.01, 0.99)}
 
 
@@ -166,6 +175,18 @@ class Profile:
         ``||dLoss/dW||`` for each layer's weights: what the update ``W <- W - lr dLoss/dW`` uses.
     factor_mean, factor_max : ndarray of shape (depth,)
         Mean and largest activation derivative ``f'(z)`` of each hidden layer over the batch.
+    slope_ms : ndarray of shape (depth,)
+        The mean square of each hidden layer's slopes, ``E[f'(z)^2]`` over the batch and the units.
+    weight_var : ndarray of shape (depth + 1,)
+        The variance of each dense layer's initial weights, as drawn.
+    width : int
+        The hidden layers' width n.
+    residual : bool
+        Whether the hidden layers after the first have skip connections.
+    bn_scale : ndarray of shape (depth,), or None
+        With batch normalization: each layer's ``1 / sqrt(sigma_B^2 + eps)``, averaged over its units,
+        the factor by which its backward pass scales the gradient (``sigma_B``: the batch standard
+        deviation of the dense layer's output).
     dead : ndarray of shape (depth,)
         Fraction of each hidden layer's units that never activate on the batch.
     forward : ndarray of shape (depth + 1,)
@@ -178,9 +199,13 @@ class Profile:
     z_var : ndarray of shape (depth,)
         ``Var(z_k)``: the variance of each hidden layer's pre-activation over the batch and its units,
         the quantity that Xavier and He initialization keep constant from layer to layer.
-    h_mean, h_std : ndarray of shape (depth,)
-        Mean and standard deviation of each hidden layer's output ``h_k = f(z_k)`` over the batch and
-        its units (a mean far from 0 is an output that is not zero-centred).
+    h_mean : ndarray of shape (depth,)
+        The mean of each hidden layer's output ``h_k = f(z_k)`` over the batch and its units (a mean
+        far from 0 is an output that is not zero-centred).
+    h_std : ndarray of shape (depth,)
+        How much each hidden layer's output depends on the input: the standard deviation of each
+        unit's output across the examples of the batch, averaged over the units (0 when the layer
+        answers every input the same, whatever its units' sizes).
     saturated : ndarray of shape (depth,)
         Fraction of each hidden layer's outputs that are saturated (:func:`saturated_fraction`):
         ``|tanh| > 0.99``, sigmoid outside ``[0.01, 0.99]``; 0 for the other activations.
@@ -193,6 +218,11 @@ class Profile:
     grad_W: np.ndarray
     factor_mean: np.ndarray
     factor_max: np.ndarray
+    slope_ms: np.ndarray
+    weight_var: np.ndarray
+    width: int
+    residual: bool
+    bn_scale: np.ndarray | None
     dead: np.ndarray
     forward: np.ndarray
     output_std: float
@@ -220,6 +250,50 @@ class Profile:
         return float(self.relative("z")[-1])
 
     @property
+    def per_layer(self) -> float:
+        """The measured factor per layer: ``ratio ** (1 / depth)`` (the geometric mean over the layers)."""
+        return float(self.ratio ** (1.0 / self.depth))
+
+    @property
+    def chi(self) -> np.ndarray:
+        """The gain of each hidden layer k, ``chi_k = n Var(W_{k+1}) E[f'(z_k)^2]``, times
+        :attr:`bn_scale` squared where batch normalization rescales the layer (an estimate there: it
+        treats slopes, scales and the gradient's direction as independent).
+
+        One step back, ``delta_k = diag(f'(z_k)) W_{k+1}^T delta_{k+1}`` sums n terms of variance
+        ``Var(W) E[delta^2]``, each times a slope; so ``E||delta_k||^2 = chi_k E||delta_{k+1}||^2``:
+        the mean-field gain of Poole et al. (2016) and Schoenholz et al. (2017). The backward signal
+        shrinks where chi < 1 and grows where chi > 1, by ``sqrt(chi)`` per layer.
+        """
+        chi = self.width * self.weight_var[1:] * self.slope_ms
+        return chi if self.bn_scale is None else chi * self.bn_scale**2
+
+    def predicted(self) -> np.ndarray:
+        """What the gains predict for :meth:`relative` ``("z")`` without skip connections: entry n is
+        the product of ``sqrt(chi)`` over the n hidden layers nearest the output (entry 0 is 1)."""
+        return np.concatenate([[1.0], np.cumprod(np.sqrt(self.chi[::-1]))])
+
+    @property
+    def predicted_ratio(self) -> float:
+        """What the gains predict for :attr:`ratio`, ``||delta_1|| / ||delta_out||``.
+
+        Without skip connections: the product of ``sqrt(chi_k)`` over the hidden layers. With them,
+        the gradient reaching a block's input is its output's plus what the branch passes back, so a
+        block multiplies ``E||dLoss/dh||^2`` by ``1 + chi`` (its own slopes with its own weights,
+        ``n Var(W_k) E[f'(z_k)^2]``) instead of ``chi``.
+        """
+        if not self.residual:
+            return float(self.predicted()[-1])
+        blocks = self.width * self.weight_var[1:-1] * self.slope_ms[1:]   # layers 2 .. depth
+        out = self.width * self.weight_var[-1]     # delta_out -> dLoss/dh of the last hidden layer
+        return float(np.sqrt(self.slope_ms[0] * np.prod(1.0 + blocks) * out))
+
+    @property
+    def predicted_per_layer(self) -> float:
+        """:attr:`predicted_ratio` per layer, ``predicted_ratio ** (1 / depth)``."""
+        return float(self.predicted_ratio ** (1.0 / self.depth))
+
+    @property
     def weight_ratio(self) -> float:
         """``||dLoss/dW||`` at the first hidden layer divided by the output layer's."""
         return float(self.relative("W")[-1])
@@ -230,18 +304,26 @@ class Profile:
         the forward signal shrinks (< 1) or grows on its way through the hidden layers."""
         return float(self.forward[-1] / self.forward[0])
 
+    @property
+    def input_share(self) -> np.ndarray:
+        """Each hidden layer's :attr:`h_std` over its RMS size: the share of the output that depends
+        on the input (about 0.4 for ReLU, whose outputs shrink and grow as a whole; tiny for a sigmoid
+        layer whose outputs all sit near 0.5)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.h_std / self.forward[1:]
 
-@lru_cache(maxsize=512)
+
+@lru_cache(maxsize=1024)
 def gradient_profile(depth: int, activation: str, init: str = "he", gain: float = 1.0,
                      batchnorm: bool = False, bias_init: float = 0.0, width: int = 32,
-                     seed: int = 1) -> Profile:
+                     seed: int = 1, residual: bool = False, bn_eps: float = 1e-5) -> Profile:
     """Measure the gradient in every layer of a fresh network on the toy task (cached).
 
     One forward pass on :func:`toy_task`, the mean squared error, one backward pass; then
     ``net.grad_norms("z")``, ``net.grad_norms("W")``, the activation derivatives of every hidden
     layer, and ``net.dead_fraction``. The arguments are those of :func:`build_net`. Treat the
     returned arrays as read-only: the result is shared by every caller with the same arguments.
-    The cache keeps the last 512 settings (a profile is a few small arrays; the network is not kept).
+    The cache keeps the last 1024 settings (a profile is a few small arrays; the network is not kept).
 
     Examples
     --------
@@ -252,11 +334,15 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
     True
     >>> bool(p.ratio < 1e-10)               # the gradient vanishes on its way to layer 1
     True
+    >>> round(p.per_layer, 2), round(p.predicted_per_layer, 2)   # measured, and what chi predicts
+    (0.25, 0.24)
     >>> p.forward.shape, bool(0.3 < p.forward[-1] < 1)  # a sigmoid layer's output stays near 0.5
     ((21,), True)
+    >>> bool(p.h_std[-1] < 1e-6)   # ... for every input alike
+    True
     """
     net = build_net(depth, activation, init, gain, batchnorm=batchnorm, bias_init=bias_init,
-                    width=width, seed=seed)
+                    width=width, seed=seed, residual=residual, bn_eps=bn_eps)
     X, y = toy_task()
     with np.errstate(over="ignore", invalid="ignore"):  # an exploding setting may overflow: show it
         y_hat = net.forward(X)
@@ -265,11 +351,16 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
         factors = [act.slope for act in net.acts[:-1]]  # f'(z) of each hidden layer, as backward used it
         forward = np.array([np.sqrt(np.mean(layer.x**2)) for layer in net.dense])
         z = [a.z for a in net.acts[:-1]]
-        h = [layer.x for layer in net.dense[1:]]  # each hidden layer's output, the next one's input
+        # each hidden layer's output, the next one's input (with skips, the block's output)
+        h = [layer.x for layer in net.dense[1:]]
         z_var = np.array([np.var(zk) for zk in z])
         h_mean = np.array([np.mean(hk) for hk in h])
-        h_std = np.array([np.std(hk) for hk in h])
-        saturated = np.array([saturated_fraction(activation, hk) for hk in h])
+        h_std = np.array([np.mean(np.std(hk, axis=0)) for hk in h])
+        saturated = np.array([saturated_fraction(activation, a.f(a.z)) if activation in SATURATION_BOUNDS
+                              else 0.0 for a in net.acts[:-1]])  # of f(z), with or without a skip
+        bn_scale = None
+        if net.norms:
+            bn_scale = np.array([np.mean(1.0 / np.sqrt(bn.batch_var + bn.eps)) for bn in net.norms])
     # a unit is dead when its derivative is 0 on every sample (as net.dead_fraction counts it),
     # read off this forward pass instead of running another
     dead = np.array([np.mean(np.all(f == 0, axis=0)) for f in factors])
@@ -278,6 +369,11 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
         grad_W=net.grad_norms("W"),
         factor_mean=np.array([f.mean() for f in factors]),
         factor_max=np.array([f.max() for f in factors]),
+        slope_ms=np.array([np.mean(f**2) for f in factors]),
+        weight_var=np.array([np.var(layer.W) for layer in net.dense]),
+        width=int(width),
+        residual=bool(residual),
+        bn_scale=bn_scale,
         dead=dead,
         forward=forward,
         output_std=float(np.std(y_hat)),
@@ -287,6 +383,22 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
         saturated=saturated,
         off=np.array([np.mean(f == 0) for f in factors]),
     )
+
+
+def profile_spread(attribute: str, depth: int, activation: str, init: str = "he", gain: float = 1.0,
+                   seeds=SEEDS, **options) -> Spread:
+    """One attribute of :func:`gradient_profile` (``"ratio"``, ``"weight_ratio"``...) over seeds.
+
+    ``options`` are the other arguments of :func:`gradient_profile` (``batchnorm``, ``residual``...).
+
+    Examples
+    --------
+    >>> s = profile_spread("ratio", 20, "sigmoid", "xavier")
+    >>> len(s), bool(s.max < sigmoid_bound(20))
+    (5, True)
+    """
+    return over_seeds(lambda seed: getattr(gradient_profile(depth, activation, init, gain, seed=seed,
+                                                            **options), attribute), seeds)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -345,6 +457,36 @@ def variance_profile(activation: str, init: str, depth: int = 20, width: int = 1
         dz_var = np.array([np.var(a.dz) for a in net.acts[:-1]])
     return VarianceProfile(z_var=z_var, dz_var=dz_var / dz_var[-1],
                            weight_var=np.array([np.var(d.W) for d in net.dense[:-1]]))
+
+
+def mean_field_variance(activation: str, weight_var: float, width: int, depth: int = 20,
+                        q1: float | None = None) -> np.ndarray:
+    """What theory predicts for ``Var(z_k)``, layer after layer, in a wide network with zero biases.
+
+    Each layer's pre-activation is a sum of ``width`` independent terms ``W_ij f(z_j)``, so
+    ``q_{k+1} = width * weight_var * E[f(z)^2]`` with ``z ~ N(0, q_k)`` (the forward half of the
+    mean-field recursion of Poole et al., 2016), computed by Gauss-Hermite quadrature. ``q1``, the
+    first layer's variance, defaults to ``width * weight_var`` (standard normal inputs).
+
+    Examples
+    --------
+    >>> q = mean_field_variance("relu", 2 / 128, 128, depth=3)   # He: E[relu(z)^2] = q / 2
+    >>> np.round(q, 6)
+    array([2., 2., 2.])
+    >>> q = mean_field_variance("tanh", 1 / 128, 128, depth=20)   # Xavier: slowly, about 1/(2k)
+    >>> round(float(q[-1]), 3)
+    0.027
+    """
+    from numpy.polynomial.hermite_e import hermegauss
+
+    nodes, weights = hermegauss(101)          # E[g(Z)] for Z ~ N(0, 1) = sum(weights * g(nodes))
+    weights = weights / weights.sum()
+    f = ACTIVATIONS[activation]
+    q = np.empty(int(depth))
+    q[0] = width * weight_var if q1 is None else q1
+    for k in range(1, int(depth)):
+        q[k] = width * weight_var * np.sum(weights * f(np.sqrt(q[k - 1]) * nodes) ** 2)
+    return q
 
 
 # --------------------------------------------------------------------------------------------------
@@ -452,12 +594,17 @@ def symmetry_run(start: str, activation: str = "tanh", width: int = 8, value: fl
 
 @dataclass(frozen=True)
 class TrainResult:
-    """Losses of a training run: ``losses[t]`` before update t; NaN after a divergence."""
+    """Losses of a training run: ``losses[t]`` before update t; NaN after a divergence.
+
+    ``moved[k]`` is how far dense layer k's weights moved, ``||W_end - W_start|| / ||W_start||``
+    (NaN until the run ends).
+    """
 
     losses: np.ndarray
     dead_before: float
     dead_after: float
     diverged_at: int | None
+    moved: np.ndarray
 
     @property
     def final(self) -> float:
@@ -487,16 +634,19 @@ class TrainingRun:
 
     def __init__(self, activation: str, lr: float, depth: int = 10, init: str = "matched",
                  steps: int = 200, gain: float = 1.0, bias_init: float = 0.0, width: int = 32,
-                 seed: int = 1):
+                 seed: int = 1, residual: bool = False):
         self.lr = float(lr)
         self.steps = int(steps)
-        self.net = build_net(depth, activation, init, gain, bias_init=bias_init, width=width, seed=seed)
+        self.net = build_net(depth, activation, init, gain, bias_init=bias_init, width=width, seed=seed,
+                             residual=residual)
         self.X, self.y = toy_task()
         self.losses = np.full(self.steps, np.nan)
         self.t = 0
         self.diverged_at: int | None = None
         self.dead_before = float(self.net.dead_fraction(self.X).mean())
         self.dead_after = float("nan")
+        self._start = [layer.W.copy() for layer in self.net.dense]
+        self.moved = np.full(len(self._start), np.nan)
         # runs are shared (training_run): the explorer's worker thread and a notebook cell may
         # advance the same one at once, and must take turns
         self._lock = threading.Lock()
@@ -530,11 +680,14 @@ class TrainingRun:
                     break
             if self.done:  # measured once, when the run ends; then the network is let go
                 self.dead_after = float(net.dead_fraction(X).mean())
-                self.net = None
+                self.moved = np.array([np.linalg.norm(layer.W - W0) / np.linalg.norm(W0)
+                                       for layer, W0 in zip(net.dense, self._start)])
+                self.net = self._start = None
 
     def result(self) -> TrainResult:
         """The losses so far (NaN for steps not taken); ``dead_after`` is NaN until the run ends."""
-        return TrainResult(self.losses.copy(), self.dead_before, self.dead_after, self.diverged_at)
+        return TrainResult(self.losses.copy(), self.dead_before, self.dead_after, self.diverged_at,
+                           self.moved.copy())
 
 
 #: Runs by their arguments, finished or not, most recently used last (see :func:`training_run`).
@@ -547,7 +700,8 @@ _RUNS_LOCK = threading.Lock()
 
 
 def training_run(activation: str, lr: float, depth: int = 10, init: str = "matched", steps: int = 200,
-                 gain: float = 1.0, bias_init: float = 0.0, width: int = 32, seed: int = 1) -> TrainingRun:
+                 gain: float = 1.0, bias_init: float = 0.0, width: int = 32, seed: int = 1,
+                 residual: bool = False) -> TrainingRun:
     """The :class:`TrainingRun` for these arguments, shared and kept for reuse.
 
     A run left unfinished (the reader moved on) resumes where it stopped when its setting comes back.
@@ -561,7 +715,7 @@ def training_run(activation: str, lr: float, depth: int = 10, init: str = "match
     True
     """
     key = (activation, float(lr), int(depth), init, int(steps), float(gain), float(bias_init),
-           int(width), int(seed))
+           int(width), int(seed), bool(residual))
     with _RUNS_LOCK:
         run = RUNS.get(key)
         if run is None:
@@ -573,12 +727,14 @@ def training_run(activation: str, lr: float, depth: int = 10, init: str = "match
 
 
 def train_curve(activation: str, lr: float, depth: int = 10, init: str = "matched", steps: int = 200,
-                gain: float = 1.0, bias_init: float = 0.0, width: int = 32, seed: int = 1) -> TrainResult:
+                gain: float = 1.0, bias_init: float = 0.0, width: int = 32, seed: int = 1,
+                residual: bool = False) -> TrainResult:
     """Train a network on the toy task with full-batch gradient descent (cached).
 
     Each step is forward, loss, backward, update (``net.sgd_step(lr)``). A run whose loss
     becomes infinite, NaN or above 1e6 is stopped there and marked as diverged; the remaining
-    losses are NaN.
+    losses are NaN. The arguments are those of :func:`build_net` (``residual`` adds skip
+    connections), the learning rate ``lr`` and the number of steps.
 
     Examples
     --------
@@ -588,9 +744,112 @@ def train_curve(activation: str, lr: float, depth: int = 10, init: str = "matche
     >>> bool(run.final < run.losses[0])
     True
     """
-    run = training_run(activation, lr, depth, init, steps, gain, bias_init, width, seed)
+    run = training_run(activation, lr, depth, init, steps, gain, bias_init, width, seed, residual)
     run.advance()
     return run.result()
+
+
+def final_losses(activation: str, lr: float, depth: int = 10, init: str = "matched", seeds=SEEDS,
+                 **options) -> Spread:
+    """The last finite training loss of :func:`train_curve` over seeds (NaN for a run that diverged
+    at its first step). ``options`` are the other arguments of :func:`train_curve`.
+
+    Examples
+    --------
+    >>> s = final_losses("sigmoid", 0.05, depth=10, steps=50)
+    >>> len(s), bool(abs(s.max - mean_predictor_loss()) < 1e-3)   # every run stalls at the mean
+    (5, True)
+    """
+    return over_seeds(lambda seed: train_curve(activation, lr, depth, init, seed=seed, **options).final,
+                      seeds)
+
+
+# --------------------------------------------------------------------------------------------------
+# Dying ReLU: dead units while a network trains
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadRun:
+    """A network trained on the toy task, its dead units watched after every epoch.
+
+    Attributes
+    ----------
+    losses : ndarray of shape (epochs,)
+        The training loss of every epoch (NaN once the run has diverged).
+    dead_curve : ndarray of shape (epochs,)
+        The fraction of all hidden units that are dead after each epoch (NaN once diverged).
+    dead_before, dead_after : ndarray of shape (n_hidden,)
+        Each hidden layer's fraction of dead units at the start and at the end.
+    revived : ndarray of int, shape (n_hidden,)
+        In each hidden layer, the number of units dead at the start and alive at the end.
+    diverged : bool
+        Whether the loss overflowed (then ``dead_after`` and ``revived`` describe the last finite
+        epoch).
+    slopes : tuple of float
+        For PReLU, each hidden layer's learned slope ``a`` at the end; empty otherwise.
+    """
+
+    losses: np.ndarray
+    dead_curve: np.ndarray
+    dead_before: np.ndarray
+    dead_after: np.ndarray
+    revived: np.ndarray
+    diverged: bool
+    slopes: tuple
+
+    @property
+    def final(self) -> float:
+        """The last finite loss."""
+        finite = self.losses[np.isfinite(self.losses)]
+        return float(finite[-1]) if finite.size else float("nan")
+
+
+@lru_cache(maxsize=64)
+def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0.0, epochs: int = 200,
+             seed: int = 1, negative_slope: float | None = None) -> DeadRun:
+    """Train ``[2, 32 x depth, 1]`` (He initialization) on the toy task, full batch, and record which
+    units are dead after every epoch (``net.dead_units``), through ``MLP.train``'s callback (cached).
+
+    A dead unit's incoming weights and bias get no gradient, so they cannot bring it back; but the
+    layers below it keep learning and change its inputs, which can. In the first hidden layer the
+    input is the data, which does not change: a unit dead there on the whole data set stays dead.
+
+    Examples
+    --------
+    >>> run = dead_run("relu", 0.1, bias_init=-1.0, epochs=20)
+    >>> run.dead_curve.shape, int(run.revived[0])   # a first-layer unit never comes back
+    ((20,), 0)
+    """
+    params = None if negative_slope is None else {"negative_slope": float(negative_slope)}
+    net = MLP([2] + [32] * int(depth) + [1], rng=np.random.default_rng(seed), activation=activation,
+              activation_params=params, init="he", bias_init=bias_init)
+    X, y = toy_task()
+    start = net.dead_units(X)
+    last = [start]
+    curve = []
+
+    def watch(net, epoch, loss):   # after each epoch's update
+        dead = net.dead_units(X)    # a forward pass on X
+        if np.all(np.isfinite(net.acts[-1].z)):
+            last[0] = dead
+            curve.append(np.mean(np.concatenate(dead)))
+        else:                       # the update overflowed: the run has diverged
+            curve.append(np.nan)
+
+    with np.errstate(over="ignore", invalid="ignore"):   # a diverging run overflows; it is marked
+        losses = net.train(X, y, loss="mse", lr=lr, epochs=epochs, callback=watch)
+    curve = np.array(curve)
+    after_overflow = np.concatenate([[False], np.isnan(curve[:-1])])   # the epochs after it
+    losses[~np.isfinite(losses) | after_overflow] = np.nan
+    end = last[0]
+    return DeadRun(
+        losses=losses, dead_curve=curve,
+        dead_before=np.array([d.mean() for d in start]), dead_after=np.array([d.mean() for d in end]),
+        revived=np.array([int(np.sum(b & ~a)) for b, a in zip(start, end)]),
+        diverged=bool(np.isnan(curve).any()),
+        slopes=tuple(float(a.a) for a in net.acts[:-1] if a.learnable),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -613,6 +872,6 @@ def dead_fraction_reference(net: MLP, X) -> np.ndarray:
     net.forward(X, training=False)
     fractions = []
     for act, z in zip(net.acts[:-1], net.pre_activations[:-1]):
-        slope = act.f.derivative(z, **act._params())
+        slope = act.derivative(z)   # with the layer's own parameters (negative_slope, PReLU's a)
         fractions.append(np.all(slope == 0, axis=0).mean())
     return np.array(fractions)

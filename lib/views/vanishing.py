@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import activations
 from ..experiments import vanishing as experiments
-from ..plotting import CYCLE, PALETTE, subplots
+from ..plotting import CYCLE, PALETTE, dots, subplots
 
 #: A colour for each activation, the same in every figure of the chapter.
 COLORS = dict(zip(experiments.ACTIVATION_NAMES + ("prelu",), CYCLE))
@@ -33,7 +33,7 @@ MARKER_MARGIN = 10**0.3
 #: What each per-layer statistic of a :class:`~lib.experiments.vanishing.Profile` is called on an axis.
 STATISTIC_LABELS = {
     "z_var": "Var(z) of the layer",
-    "h_std": "std of the layer's output h",
+    "h_std": "spread of h across examples",
     "h_mean": "mean of the layer's output h",
     "saturated": "saturated outputs (fraction)",
     "off": "outputs with slope 0 (fraction)",
@@ -94,6 +94,36 @@ def plot_loss_curve(ax, result: experiments.TrainResult, **style):
     ax.set_xlabel("training step")
     ax.set_ylabel("training loss (MSE)")
     return line
+
+
+def plot_dead_curves(ax, runs: dict, colors=("blue", "vermillion")):
+    """Draw the dead fraction after every epoch of each :class:`~lib.experiments.vanishing.DeadRun`,
+    one thin line per seed, one colour per key of ``runs`` (``{learning rate: [DeadRun, ...]}``);
+    a run that diverged ends with a cross."""
+    for (lr, seed_runs), color in zip(runs.items(), colors):
+        for i, run in enumerate(seed_runs):
+            epochs = np.arange(1, len(run.dead_curve) + 1)
+            ax.plot(epochs, 100 * run.dead_curve, color=PALETTE[color], linewidth=1.0,
+                    label=f"learning rate {lr:g}" if i == 0 else None)
+            if run.diverged:
+                last = int(np.flatnonzero(np.isfinite(run.dead_curve))[-1])
+                dots(ax, [epochs[last]], [100 * run.dead_curve[last]], marker="x", size=49,
+                     color=PALETTE[color])
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("dead hidden units (%)")
+
+
+def plot_final_losses(ax, finals: dict, mean_loss: float):
+    """Draw each run's final loss as a dot, one column per label of ``finals`` (``{label: Spread}``),
+    on a log scale, over the dotted loss of always predicting the mean."""
+    for i, (label, spread) in enumerate(finals.items()):
+        offsets = np.linspace(-0.12, 0.12, len(spread.values))
+        dots(ax, i + offsets, spread.values, color=PALETTE["blue"], size=30)
+    ax.axhline(mean_loss, color="0.3", linestyle=":", label="predicting the mean")
+    ax.set_xticks(range(len(finals)), list(finals), fontsize=9)
+    ax.set_xlim(-0.5, len(finals) - 0.5)
+    ax.set_yscale("log")
+    ax.set_ylabel("final training loss (MSE)")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -381,25 +411,26 @@ def variances_alt(cases: dict) -> str:
 
 
 def forward_alt(cases: dict) -> str:
-    """Alt text of the forward-signal figure: ``cases[label] = (Profile, stat)``, the left panel the
-    standard deviation of each hidden layer's output, the right one ``stat`` ("saturated" or
-    "off") in per cent.
+    """Alt text of the forward-signal figure: ``cases[label] = (Profile, stat)``, the left panel how
+    much each hidden layer's output varies across the examples (``h_std``), the right one ``stat``
+    ("saturated" or "off") in per cent.
 
     Examples
     --------
     >>> p = experiments.gradient_profile(5, "relu", "he")
-    >>> "relu: std" in forward_alt({"relu": (p, "off")})
+    >>> "relu: spread" in forward_alt({"relu": (p, "off")})
     True
     """
     curves = []
     for label, (p, stat) in cases.items():
         frac = 100 * getattr(p, stat)
         kind = "saturated" if stat == "saturated" else "with slope 0"
-        curves.append(f"{label}: std from {p.h_std[0]:.2g} at layer 1 to {p.h_std[-1]:.2g} at layer "
+        curves.append(f"{label}: spread from {p.h_std[0]:.2g} at layer 1 to {p.h_std[-1]:.2g} at layer "
                       f"{p.depth}, {frac[0]:.0f} % {kind} at layer 1 and {frac[-1]:.0f} % at the last")
-    return ("Two panels against the hidden layer. Left, on a log scale, the standard deviation of "
-            "each layer's output; right, the percentage of saturated outputs (tanh, sigmoid) or of "
-            "outputs with slope 0 (ReLU). " + "; ".join(curves) + ".")
+    return ("Two panels against the hidden layer. Left, on a log scale, the spread of each layer's "
+            "output across the examples (each unit's standard deviation, averaged over the units); "
+            "right, the percentage of saturated outputs (tanh, sigmoid) or of outputs with slope 0 "
+            "(ReLU). " + "; ".join(curves) + ".")
 
 
 def symmetry_alt(runs: dict, mean_loss: float) -> str:
@@ -448,32 +479,57 @@ def exploding_alt(profiles: dict, depth: int) -> str:
             f"output layer. At the first hidden layer " + ", ".join(curves) + ".")
 
 
-def dead_alt(curves: dict, layers: int = 3) -> str:
-    """Alt text of the dead-units figure: ``curves[lr]`` the dead fraction after every epoch.
+def dead_alt(runs: dict, layers: int = 3) -> str:
+    """Alt text of the dead-units figure: ``runs[lr]`` a list of DeadRuns, one per seed.
 
     Examples
     --------
-    >>> dead_alt({0.1: [0.1, 0.4, 0.3]})
-    'Percentage of dead hidden units during 3 epochs of training a 3-layer ReLU network. With learning rate 0.1 it goes from 10 % after the first epoch to 30 % at the end (at most 40 %).'
-    """
-    epochs = len(next(iter(curves.values())))
-    parts = [f"With learning rate {lr:g} it goes from {100 * c[0]:.0f} % after the first epoch to "
-             f"{100 * c[-1]:.0f} % at the end (at most {100 * max(c):.0f} %)"
-             for lr, c in curves.items()]
-    return (f"Percentage of dead hidden units during {epochs} epochs of training a {layers}-layer "
-            f"ReLU network. " + "; ".join(parts) + ".")
-
-
-def leaky_alt(runs: dict, mean_loss: float) -> str:
-    """Alt text of the loss curves of networks whose biases start negative: ``runs[name]`` losses.
-
-    Examples
-    --------
-    >>> leaky_alt({"relu": [0.2, 0.17]}, 0.17).endswith("relu from 0.2 to 0.17.")
+    >>> run = experiments.dead_run("relu", 0.1, epochs=3)
+    >>> dead_alt({0.1: [run]}).startswith("Percentage of dead hidden units during 3 epochs")
     True
     """
-    epochs = len(next(iter(runs.values())))
-    curves = [f"{name} from {h[0]:.3g} to {h[-1]:.3g}" for name, h in runs.items()]
-    return (f"Training loss over {epochs} epochs, on a log scale, of {len(runs)} networks whose biases "
-            f"start at -1, with the dotted loss of predicting the mean ({mean_loss:.3g}): "
-            + ", ".join(curves) + ".")
+    epochs = len(next(iter(runs.values()))[0].dead_curve)
+    parts = []
+    for lr, seed_runs in runs.items():
+        ends = [100 * r.dead_curve[-1] for r in seed_runs if not r.diverged]
+        part = f"with learning rate {lr:g}, {len(ends)} runs end with "
+        part += f"{min(ends):.0f} % to {max(ends):.0f} % dead" if ends else "no dead units counted"
+        diverged = len(seed_runs) - len(ends)
+        parts.append(part + (f" and {diverged} diverged" if diverged else ""))
+    return (f"Percentage of dead hidden units during {epochs} epochs of training a {layers}-layer "
+            f"ReLU network, one line per seed: " + "; ".join(parts) + ".")
+
+
+def skips_alt(runs: dict, mean_loss: float) -> str:
+    """Alt text of the skip-connection figure: ``runs[residual]`` the TrainResults of the seeds, for
+    ``residual`` False and True.
+
+    Examples
+    --------
+    >>> r = experiments.train_curve("tanh", 0.005, depth=3, steps=5)
+    >>> skips_alt({False: [r]}, 0.17).startswith("Training loss over 5 steps of 1 runs")
+    True
+    """
+    parts = []
+    for residual, results in runs.items():
+        ends = [r.final for r in results]
+        parts.append(f"{'with' if residual else 'without'} skip connections the loss ends between "
+                     f"{min(ends):.3g} and {max(ends):.3g}")
+    first = next(iter(runs.values()))
+    return (f"Training loss over {len(first[0].losses)} steps of {len(first)} runs each, on a log "
+            f"scale, with the dotted loss of always predicting the mean ({mean_loss:.3g}): "
+            + "; ".join(parts) + ".")
+
+
+def finals_alt(finals: dict, mean_loss: float) -> str:
+    """Alt text of :func:`plot_final_losses`: ``{label: Spread}`` of final losses.
+
+    Examples
+    --------
+    >>> from lib.experiments import Spread
+    >>> finals_alt({"elu": Spread(np.array([0.01, 0.02]), (1, 2))}, 0.17)
+    'Final training loss of each run, one column of dots per activation, on a log scale, with the dotted loss of predicting the mean (0.17): elu from 0.01 to 0.02.'
+    """
+    parts = [f"{label} from {s.min:.3g} to {s.max:.3g}" for label, s in finals.items()]
+    return ("Final training loss of each run, one column of dots per activation, on a log scale, "
+            f"with the dotted loss of predicting the mean ({mean_loss:.3g}): " + ", ".join(parts) + ".")

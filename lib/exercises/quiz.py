@@ -115,6 +115,7 @@ _EM = re.compile(r"(?<![*\w])\*([^*\s][^*]*)\*(?![*\w])")
 _TEX_WORDS = {
     r"\sigma": "σ", r"\tanh": "tanh", r"\mu": "μ", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ",
     r"\epsilon": "ε", r"\varepsilon": "ε", r"\eta": "η", r"\lambda": "λ", r"\delta": "δ",
+    r"\chi": "χ", r"\ln": "ln",
     r"\partial": "∂", r"\infty": "∞", r"\cdot": "·", r"\times": "×", r"\approx": "≈", r"\le": "≤",
     r"\ge": "≥", r"\ne": "≠", r"\to": "→", r"\leftarrow": "←", r"\rightarrow": "→", r"\pm": "±",
     r"\sum": "Σ", r"\prod": "Π", r"\max": "max",

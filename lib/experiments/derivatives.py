@@ -150,9 +150,10 @@ def best_central_step(f=np.sin, df=np.cos, x0=1.0, hs=H_GRID) -> float:
 def predicted_step(method: str, dtype=np.float64, x0: float = 1.0) -> tuple:
     """The step h that minimises the model error of a finite difference of sin at ``x0``, and that error.
 
-    The model adds truncation and round-off: for central differences h^2/6 |f'''(x0)| + eps |f(x0)| / h,
-    smallest at h = (3 eps |f| / |f'''|)^(1/3); for forward differences h/2 |f''(x0)| + eps |f(x0)| / h,
-    smallest at h = sqrt(2 eps |f| / |f''|), with f = sin (so |f''| = |sin|, |f'''| = |cos|) and
+    The model adds truncation and round-off: for central differences
+    ``h**2 / 6 |f'''(x0)| + eps |f(x0)| / h``, smallest at ``h = (3 eps |f| / |f'''|)**(1/3)``; for
+    forward differences ``h / 2 |f''(x0)| + eps |f(x0)| / h``, smallest at
+    ``h = sqrt(2 eps |f| / |f''|)``, with ``f = sin`` (so ``|f''| = |sin|``, ``|f'''| = |cos|``) and
     ``eps`` the machine epsilon of ``dtype``. Returns ``(h, error)``.
 
     Examples
@@ -195,7 +196,7 @@ def typical_error(errors, hs, h: float, decades: float = 1.0) -> float:
 
 
 def weighted_abs(x):
-    """f(x) = |x_1| + 2 |x_2|, for points ``x`` of shape (..., 2): convex, with kinks on both axes.
+    """``f(x) = |x_1| + 2 |x_2|``, for points ``x`` of shape (..., 2): convex, with kinks on both axes.
 
     Examples
     --------
@@ -301,7 +302,7 @@ def kink_convention_effect(zero_on_grid: bool, seeds=SEEDS) -> dict:
     """:func:`kink_convention_run` with ReLU'(0) = 0 and = 1 for each seed: how far apart the two
     final losses end, and the exact zeros met.
 
-    Returns a dict of :class:`Spread`: ``gap`` (|final loss with 0 - final loss with 1|),
+    Returns a dict of :class:`Spread`: ``gap`` (``|final loss with 0 - final loss with 1|``),
     ``first_zeros`` (exact zeros at the first step) and ``later_zeros`` (at all later steps).
 
     Examples

@@ -426,8 +426,8 @@ def activation_spread(net, X, training=True):
     """
     net.forward(X, training=training)
     hidden = net.acts[:-1]
-    spread = np.array([act.f(act.z, **act._params()).std(axis=0).mean() for act in hidden])
-    slope = np.array([act.f.derivative(act.z, **act._params()).mean() for act in hidden])
+    spread = np.array([act.forward(act.z).std(axis=0).mean() for act in hidden])
+    slope = np.array([act.derivative(act.z).mean() for act in hidden])
     return spread, slope
 
 

@@ -339,13 +339,3 @@ def test_claim_relu_with_a_negative_threshold_outputs_negative_values():
     x = np.linspace(-5, 5, 1001)
     y = act.relu(x, threshold=-2.0)
     assert y.min() > -2.0 and y.min() < -1.9 and np.all(y[x <= -2.0] == 0)
-
-
-def test_claim_relu_linear_step_are_cheapest_and_the_smooth_gates_dearest():
-    """"ReLU, linear and step, one numpy operation each, come first. GELU, softplus, and swish and SiLU
-    ... come last." (best of 7 timings, as the chapter's cost table)"""
-    x = np.random.default_rng(6).normal(size=200_000)
-    ns = {name: experiments.nanoseconds_per_element(name, x) for name in act.ACTIVATIONS}
-    order = sorted(ns, key=ns.get)
-    assert set(order[:3]) == {"relu", "linear", "step"}
-    assert set(order[-4:]) == {"gelu", "softplus", "swish", "silu"}

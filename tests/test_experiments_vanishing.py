@@ -481,11 +481,14 @@ def over(what, depth, name, init, gain=1.0, **options):
 
 
 def test_claim_the_gain_predicts_each_layers_factor():
-    """'The gain predicts each layer's factor to within 8 %' (depth 20), and the depth-50 table's
-    two last columns agree except for GELU with He."""
-    for p in (experiments.gradient_profile(20, "sigmoid", "xavier"),
-              experiments.gradient_profile(20, "sigmoid", "normal", 10.0)):
-        assert abs(p.predicted_per_layer / p.per_layer - 1) < 0.09
+    """'Over the five seeds the gain predicts each layer's factor to within 18 %; over 20 layers ...
+    to a factor of up to 26' (depth 20), and the depth-50 table's two last columns agree except for
+    GELU with He."""
+    for init, gain in (("xavier", 1.0), ("normal", 10.0)):
+        for seed in experiments.SEEDS:
+            p = experiments.gradient_profile(20, "sigmoid", init, gain, seed=seed)
+            assert abs(p.predicted_per_layer / p.per_layer - 1) < 0.18
+            assert 1 / 27 < p.predicted_ratio / p.ratio < 27
     for name, init in SETTINGS:
         measured = experiments.profile_spread("per_layer", 50, name, init).geomean
         predicted = experiments.profile_spread("predicted_per_layer", 50, name, init).geomean
@@ -564,15 +567,17 @@ def test_claim_he_makes_tanh_and_elu_grow_towards_the_input():
         assert over(lambda p: p.ratio, 50, name, "he").min > 2
 
 
-def test_claim_the_gain_misses_gelu_with_he_where_the_forward_signal_stays():
-    """'In 3 of the seeds the forward signal fades ... In the other 2 ... over 50 layers the
-    prediction is off by a factor of 1500 or more.'"""
+def test_claim_the_gain_misses_gelu_with_he_and_a_gain_per_example_does_not():
+    """'In 3 of the seeds the forward signal fades ... in the other 2 the forward signal stays large
+    ... Over 50 layers the gain is off by a factor of up to 4.7e+04 ... Give each example its own gain
+    ... and the prediction comes within a factor of 4 in every seed.'"""
     profiles = [experiments.gradient_profile(50, "gelu", "he", seed=s) for s in experiments.SEEDS]
     kept = [p for p in profiles if p.forward_ratio > 1e-3]
-    faded = [p for p in profiles if p.forward_ratio <= 1e-3]
-    assert len(kept) == 2 and len(faded) == 3
+    assert len(kept) == 2
     assert all(p.ratio / p.predicted_ratio > 1000 for p in kept)
-    assert all(abs(np.log10(p.ratio / p.predicted_ratio)) < 2 for p in faded)
+    for seed, p in zip(experiments.SEEDS, profiles):
+        by_example = experiments.example_gain_ratio(50, "gelu", "he", seed=seed)
+        assert 1 / 5 < by_example / p.ratio < 5
 
 
 def test_claim_saturated_tanh_still_explodes():
@@ -623,6 +628,19 @@ def test_claim_the_random_start_beats_the_symmetric_ones_in_every_seed():
     assert randoms.max < 0.5 * equal.final
 
 
+def test_claim_with_xavier_only_the_slopes_keep_the_sigmoid_gradient_below_the_bound():
+    """ex-smaller-than-bound: 'the weights multiply the whole gradient by 0.70–2.29 of its activation
+    part over the five seeds, above 1 in 4 of them ... the slopes ... alone puts it at 0.3 of the
+    bound.'"""
+    weights = experiments.over_seeds(lambda seed: (lambda p: p.ratio / np.prod(p.factor_mean))(
+        experiments.gradient_profile(20, "sigmoid", "xavier", seed=seed)))
+    assert 0.5 < weights.min and weights.max < 3 and weights.count(weights.values > 1) == 4
+    slopes = experiments.profile_spread("factor_mean", 20, "sigmoid", "xavier").values
+    assert 0.2 < (slopes.mean() / 0.25) ** 20 < 0.5
+    assert all(experiments.gradient_profile(20, "sigmoid", "xavier", seed=s).ratio
+               < experiments.sigmoid_bound(20) for s in experiments.SEEDS)
+
+
 def test_claim_the_sigmoid_network_stalls_at_the_mean_and_relu_learns():
     """'In all five runs the sigmoid network stalls at 0.1687 ... first layer's weights changed by
     at most 1.7e-07 of their size, against at least 3.4e-03 for the ReLU network' (lr 0.01)."""
@@ -646,6 +664,8 @@ def test_claim_a_backward_signal_as_large_as_relus_does_not_move_the_sigmoid_net
     assert experiments.final_losses("relu", 0.05, init="xavier").max < 0.14
     share = lambda name, gain: over(lambda p: p.input_share[-1], 10, name, "xavier", gain)
     assert share("sigmoid", 8.0).max < 0.1 < 0.3 < share("relu", 1.0).min
+    update = lambda name, gain: over(lambda p: p.weight_ratio, 10, name, "xavier", gain)
+    assert update("sigmoid", 8.0).max < 0.2 < 0.8 < update("relu", 1.0).min
 
 
 def test_claim_one_seed_can_mislead_about_the_learning_rate():
@@ -682,6 +702,9 @@ def test_claim_every_layer_shares_one_inner_product_and_moves_enormously():
         np.testing.assert_allclose(inner, np.sum(d * out), rtol=1e-9)
         step = [0.01 * np.linalg.norm(layer.dW) / np.linalg.norm(layer.W) for layer in net.dense]
         assert min(step) > 1e4 and max(step) / min(step) < 100 and int(np.argmax(step)) == 30
+        sizes = [np.linalg.norm(layer.W) for layer in net.dense]
+        squared = (np.median(sizes[:-1]) / sizes[-1]) ** 2   # 'about 34, the factor between steps'
+        assert 0.3 < squared / (max(step) / min(step)) < 3
 
 
 def test_claim_dead_first_layer_units_never_come_back_and_deeper_ones_can():
@@ -692,6 +715,7 @@ def test_claim_dead_first_layer_units_never_come_back_and_deeper_ones_can():
              for name, slope in [("relu", None), ("leaky_relu", 0.01)] for s in experiments.SEEDS]
     assert all(run.revived[0] == 0 for run in runs)
     assert sum(int(run.revived[1:].sum()) for run in runs[:10]) > 5
+    assert all(run.dead_before[0] > 0 for run in runs[10:15])   # first-layer units do start dead
 
 
 def test_claim_a_high_learning_rate_kills_more_units():
@@ -735,6 +759,25 @@ def test_claim_batch_norm_rescues_the_gradient_by_its_division_not_by_the_slopes
                                       bn_eps=1.0).max < 1e-15
     scale = over(lambda p: p.bn_scale.mean(), 30, "sigmoid", "xavier", batchnorm=True)
     assert 5 < scale.min and scale.max < 7
+    X, _ = experiments.toy_task()
+    for seed in experiments.SEEDS:   # 'with eps = 1, larger than every batch variance'
+        net = experiments.build_net(30, "sigmoid", "xavier", batchnorm=True, seed=seed)
+        net.forward(X)
+        assert max(bn.batch_var.max() for bn in net.norms) < 1.0
+
+
+def test_claim_the_gain_overestimates_batch_norm_because_the_weights_pass_less():
+    """'The gain ... predicts the growth but overestimates it, by a factor of up to 15 ... The slopes
+    act about as counted ... the weight matrices pass the gradient on at 0.91–0.94 per layer instead
+    of about 1.01'."""
+    measured = experiments.profile_spread("ratio", 30, "sigmoid", "xavier", batchnorm=True)
+    predicted = experiments.profile_spread("predicted_ratio", 30, "sigmoid", "xavier", batchnorm=True)
+    assert np.all(predicted.values > measured.values) and (predicted.values / measured.values).max() < 20
+    for seed in experiments.SEEDS:
+        split = experiments.bn_step_factors(seed=seed)
+        (w, w_counted), (s, s_counted), (b, b_counted) = (split[k] for k in ("weights", "slopes",
+                                                                              "1/sigma_B"))
+        assert w < 0.95 < 1.0 < w_counted and abs(s / s_counted - 1) < 0.06 and b > b_counted
 
 
 def test_claim_skip_connections_keep_the_gradient_and_the_network_learns():
@@ -753,3 +796,33 @@ def test_claim_skip_connections_keep_the_gradient_and_the_network_learns():
     assert all(abs(r.final - mean) < 1e-3 for r in runs[False])
     assert all(r.final < 0.05 for r in runs[True])
     assert all(s.losses[0] > p.losses[0] for p, s in zip(runs[False], runs[True]))
+    # both signals: the forward one too is kept by the skips
+    assert experiments.profile_spread("forward_ratio", 20, "tanh", "normal").max < 1e-5
+    forward = experiments.profile_spread("forward_ratio", 20, "tanh", "normal", residual=True)
+    assert 0.5 < forward.min and forward.max < 2
+
+
+def test_example_gain_ratio_weights_each_example_by_its_output_gradient():
+    net = experiments.build_net(5, "gelu", "he", seed=2)
+    X, y = experiments.toy_task()
+    _, d = mse_loss(net.forward(X), y)
+    net.backward(d)
+    chi = np.array([[32 * np.var(net.dense[k + 1].W) * np.mean(net.acts[k].slope[n] ** 2)
+                     for n in range(len(X))] for k in range(5)])
+    w = net.acts[-1].dz[:, 0] ** 2
+    expected = np.sqrt(np.sum(w * np.prod(chi, axis=0)) / np.sum(w))
+    assert experiments.example_gain_ratio(5, "gelu", "he", seed=2) == pytest.approx(expected, rel=1e-12)
+
+
+def test_bn_step_factors_multiply_to_the_layer_by_layer_ratio():
+    f = experiments.bn_step_factors(6, seed=3)
+    net = experiments.build_net(6, "sigmoid", "xavier", batchnorm=True, seed=3)
+    X, y = experiments.toy_task()
+    _, d = mse_loss(net.forward(X), y)
+    net.backward(d)
+    into = [bn.backward(act.dz) for act, bn in zip(net.acts[:-1], net.norms)] + [net.acts[-1].dz]
+    steps = [np.linalg.norm(into[k]) / np.linalg.norm(into[k + 1]) for k in range(6)]
+    measured = np.prod([f[name][0] for name in ("weights", "slopes", "1/sigma_B")])
+    assert measured == pytest.approx(np.exp(np.mean(np.log(steps))), rel=1e-9)
+    assert f["weights"][1] == pytest.approx(np.exp(np.mean(np.log(
+        [np.sqrt(32 * np.var(layer.W)) for layer in net.dense[1:]]))))

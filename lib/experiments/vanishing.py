@@ -385,6 +385,72 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
     )
 
 
+def example_gain_ratio(depth: int, activation: str, init: str = "he", gain: float = 1.0, *,
+                       seed: int = 1, width: int = 32) -> float:
+    """What the gains predict for :attr:`Profile.ratio` when each example keeps its own slopes.
+
+    :attr:`Profile.chi` averages the slopes over the whole batch. Here example n gets its own gain in
+    every layer, ``chi_k(n) = width Var(W_{k+1}) mean_units f'(z_k[n])^2``, its backward signal the
+    product of those, and the prediction weights each example by its share of the output layer's
+    gradient: ``ratio^2 = sum_n delta_out[n]^2 prod_k chi_k(n) / sum_n delta_out[n]^2``. Where the
+    examples' gains differ, the product over many layers is dominated by the examples with the largest
+    ones, which a batch average hides.
+
+    Examples
+    --------
+    >>> p = gradient_profile(20, "sigmoid", "xavier")
+    >>> bool(0.5 < example_gain_ratio(20, "sigmoid", "xavier") / p.predicted_ratio < 2)
+    True
+    """
+    net = build_net(depth, activation, init, gain, width=width, seed=seed)
+    X, y = toy_task()
+    _, dy_hat = mse_loss(net.forward(X), y)
+    net.backward(dy_hat)
+    weight_var = np.array([np.var(layer.W) for layer in net.dense[1:]])
+    slope_ms = np.array([np.mean(a.slope**2, axis=1) for a in net.acts[:-1]])  # (depth, N)
+    chi = width * weight_var[:, None] * slope_ms
+    out = net.acts[-1].dz[:, 0] ** 2
+    return float(np.sqrt(np.sum(out * np.prod(chi, axis=0)) / np.sum(out)))
+
+
+@lru_cache(maxsize=32)
+def bn_step_factors(depth: int = 30, activation: str = "sigmoid", init: str = "xavier", *,
+                    seed: int = 1, width: int = 32) -> dict:
+    """One step back through each layer of a batch-normalized network, split into its three factors.
+
+    Layer k computes ``u_k = h_{k-1} W_k`` (no bias), ``a_k = BN(u_k)``, ``h_k = f(a_k)``. Going back,
+    the gradient meets the next layer's weights (``||dL/dh_k|| / ||dL/du_{k+1}||``, which the gain
+    counts as ``sqrt(width Var(W_{k+1}))``), the slopes (``||dL/da_k|| / ||dL/dh_k||``, counted as the
+    RMS slope) and batch norm (``||dL/du_k|| / ||dL/da_k||``, counted as ``1 / sigma_B``). Returns, for
+    ``"weights"``, ``"slopes"`` and ``"1/sigma_B"``, the pair (measured, counted), each the geometric
+    mean over the hidden layers; their products are the per-layer factors of :attr:`Profile.ratio`
+    and :attr:`Profile.predicted_ratio`, up to the layers at the ends. Cached: treat the result as
+    read-only.
+
+    Examples
+    --------
+    >>> f = bn_step_factors(10)
+    >>> sorted(f), all(len(pair) == 2 for pair in f.values())
+    (['1/sigma_B', 'slopes', 'weights'], True)
+    """
+    net = build_net(depth, activation, init, batchnorm=True, width=width, seed=seed)
+    X, y = toy_task()
+    _, dy_hat = mse_loss(net.forward(X), y)
+    net.backward(dy_hat)
+    hidden = list(zip(net.acts[:-1], net.norms))
+    into = [bn.backward(act.dz) for act, bn in hidden] + [net.acts[-1].dz]   # dL/du_k, k = 1..depth+1
+    measured = {"weights": [np.linalg.norm(act.dh) / np.linalg.norm(into[k + 1])
+                            for k, (act, _) in enumerate(hidden)],
+                "slopes": [np.linalg.norm(act.dz) / np.linalg.norm(act.dh) for act, _ in hidden],
+                "1/sigma_B": [np.linalg.norm(into[k]) / np.linalg.norm(act.dz)
+                              for k, (act, _) in enumerate(hidden)]}
+    counted = {"weights": [np.sqrt(width * np.var(layer.W)) for layer in net.dense[1:]],
+               "slopes": [np.sqrt(np.mean(act.slope**2)) for act, _ in hidden],
+               "1/sigma_B": [np.mean(1 / np.sqrt(bn.batch_var + bn.eps)) for _, bn in hidden]}
+    geo = lambda values: float(np.exp(np.mean(np.log(values))))  # noqa: E731
+    return {name: (geo(measured[name]), geo(counted[name])) for name in measured}
+
+
 def profile_spread(attribute: str, depth: int, activation: str, init: str = "he", gain: float = 1.0,
                    seeds=SEEDS, **options) -> Spread:
     """One attribute of :func:`gradient_profile` (``"ratio"``, ``"weight_ratio"``...) over seeds.

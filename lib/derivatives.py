@@ -176,10 +176,13 @@ def gradient_check(f, df, x, h=1e-5, tiny=TINY):
     """Largest relative error between a derivative and its central-difference estimate.
 
     Computes ``a = df(x)`` and ``n = numerical_derivative(f, x, h)`` and returns the maximum of
-    :func:`relative_error` ``|a - n| / max(|a|, |n|, tiny)`` over all points. In float64 a correct
-    smooth derivative typically gives 1e-10 or less; something above about 1e-6 deserves a look.
-    Two honest causes of a large error besides a wrong derivative: a kink within ``h`` of a point
-    (ReLU at 0), and values so small that rounding dominates the finite difference.
+    :func:`relative_error` ``|a - n| / max(|a|, |n|, tiny)`` over all points. In float64, with the
+    default ``h``, at points away from kinks where ``|f'|`` is not near 0, a correct derivative gives
+    about 1e-9 or less (chapter 2's activations: 0 to 4e-9); above about 1e-7 deserves a look, and
+    above about 1e-2 the derivative is wrong. Outside those conditions a correct derivative can give
+    any error up to 1: a kink within ``h`` of a point (ReLU at 0), a zero of f' (GELU's near
+    x = -0.75, where the error is divided by a value near 0), and float32, where rounding dominates
+    the finite difference at this ``h``.
 
     Parameters
     ----------

@@ -81,9 +81,22 @@ def test_central_difference_broken_answers_fail(answer, words):
 
 # -- best h ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("h", [1e-5, 1e-6, 3e-6, 5e-5, np.float32(1e-5)])
+@pytest.mark.parametrize("h", [1e-5, 1e-6, 3e-6, 5e-5, 1.5e-4, 2.5e-7, np.float32(1e-5)])
 def test_best_h_accepts_a_decade_and_a_half(h):
     assert ex.check_best_h(h).passed
+
+
+def test_best_h_reference_is_the_model_step_at_2_5_not_the_lucky_grid_point():
+    """The reference is where the model error is smallest (6.3e-6), not the luckiest grid step (5e-8)."""
+    from lib.experiments.derivatives import best_central_step, predicted_step
+    model = predicted_step("central", np.float64, x0=ex.BEST_H_POINT)[0]
+    lucky = best_central_step(x0=ex.BEST_H_POINT)
+    assert model == pytest.approx(6.3e-6, rel=0.01) and lucky < model / 100
+    assert ex.check_best_h(model * 10**1.49).passed and ex.check_best_h(model / 10**1.49).passed
+    assert not ex.check_best_h(model * 10**1.51) and not ex.check_best_h(model / 10**1.51)
+    assert not ex.check_best_h(lucky).passed
+    message = ex.check_best_h(1e-5).message
+    assert "6.3e-06" in message and "sin at 2.5 in float64" in message and "luck" in message
 
 
 @pytest.mark.parametrize("answer, words", [

@@ -5,14 +5,20 @@
 * :func:`derivative_maximum` -- the largest value of f' on a fine grid, where, and what kind of maximum;
 * :func:`difference_errors`, :func:`error_curves` -- the error of forward and central differences
   against the step h, in float64 or float32 (:func:`estimate_derivative` is one estimate);
-* :func:`best_central_step` -- the step with the smallest central-difference error (the reference of
-  the best-h exercise); :func:`predicted_step` and :func:`typical_error` -- the step and the error the
-  truncation-plus-round-off model predicts, and the measured error around a step;
+* :func:`best_central_step` -- the step with the smallest central-difference error on a grid (a lucky
+  one); :func:`predicted_step` and :func:`typical_error` -- the step and the error the
+  truncation-plus-worst-case-round-off model predicts (the reference of the best-h exercise), and the
+  measured error around a step; :func:`central_error_parts` -- one central error split into its
+  truncation and its round-off;
+* :func:`slope_zero` -- where a derivative crosses 0 (GELU's, near -0.75), the points where a relative
+  error says nothing;
 * :func:`weighted_abs`, :func:`supports` and :func:`supporting_slopes` -- subgradients: a subgradient
   step that goes uphill, and the kinks (ReLU6's cap) where no line through the point stays below the
   graph;
 * :func:`kink_convention_run`, :func:`kink_convention_effect` -- when the value of ReLU'(0) changes a
-  training run: only where a pre-activation is exactly 0.
+  training run: only where a pre-activation is exactly 0; :func:`exact_zeros_at_init` and
+  :func:`exact_zeros_spread` -- where such zeros come from (a unit whose ReLU inputs are all off gets
+  exactly its bias).
 
 The figures are in ``lib.views.derivatives``.
 """
@@ -136,6 +142,10 @@ def error_curves(name: str, x0: float, dtype: str = "float64") -> dict:
 def best_central_step(f=np.sin, df=np.cos, x0=1.0, hs=H_GRID) -> float:
     """The step in ``hs`` with the smallest central-difference error of ``f`` at ``x0`` (float64).
 
+    On the jagged round-off side of the error curve this is a lucky step, where the round-off happens
+    to be small or to offset the truncation error; the model's step (:func:`predicted_step`) is the
+    one that describes the typical error.
+
     Examples
     --------
     >>> h = best_central_step()
@@ -150,8 +160,11 @@ def best_central_step(f=np.sin, df=np.cos, x0=1.0, hs=H_GRID) -> float:
 def predicted_step(method: str, dtype=np.float64, x0: float = 1.0) -> tuple:
     """The step h that minimises the model error of a finite difference of sin at ``x0``, and that error.
 
-    The model adds truncation and round-off: for central differences
-    ``h**2 / 6 |f'''(x0)| + eps |f(x0)| / h``, smallest at ``h = (3 eps |f| / |f'''|)**(1/3)``; for
+    The model adds the truncation error and the worst round-off. A correctly rounded f is off by at
+    most ``u |f|``, with the unit roundoff ``u = eps / 2``, so the difference of the two values of a
+    quotient is off by at most ``2 u |f| = eps |f|``, and the quotient divides that by its step,
+    ``2h`` (central) or ``h`` (forward). For central differences the model is
+    ``h**2 / 6 |f'''(x0)| + eps |f(x0)| / (2h)``, smallest at ``h = (3 u |f| / |f'''|)**(1/3)``; for
     forward differences ``h / 2 |f''(x0)| + eps |f(x0)| / h``, smallest at
     ``h = sqrt(2 eps |f| / |f''|)``, with ``f = sin`` (so ``|f''| = |sin|``, ``|f'''| = |cos|``) and
     ``eps`` the machine epsilon of ``dtype``. Returns ``(h, error)``.
@@ -160,13 +173,16 @@ def predicted_step(method: str, dtype=np.float64, x0: float = 1.0) -> tuple:
     --------
     >>> h, e = predicted_step("central")
     >>> f"{h:.1e} {e:.1e}"
-    '1.0e-05 2.8e-11'
+    '8.0e-06 1.7e-11'
+    >>> f"{predicted_step('central', x0=2.5)[0]:.1e}"
+    '6.3e-06'
     """
     eps = float(np.finfo(dtype).eps)
+    u = eps / 2
     value, second, third = abs(np.sin(x0)), abs(np.sin(x0)), abs(np.cos(x0))
     if method == "central":
-        h = (3 * eps * value / third) ** (1 / 3)
-        return float(h), float(h * h / 6 * third + eps * value / h)
+        h = (3 * u * value / third) ** (1 / 3)
+        return float(h), float(h * h / 6 * third + eps * value / (2 * h))
     if method == "forward":
         h = np.sqrt(2 * eps * value / second)
         return float(h), float(h / 2 * second + eps * value / h)
@@ -176,9 +192,9 @@ def predicted_step(method: str, dtype=np.float64, x0: float = 1.0) -> tuple:
 def typical_error(errors, hs, h: float, decades: float = 1.0) -> float:
     """The median of ``errors`` over the steps ``hs`` within ``decades`` (in total) around ``h``.
 
-    On the round-off side an error curve is jagged: at a few steps the rounding errors of f(x + h)
-    and f(x - h) nearly cancel, so the smallest error on a grid is a lucky one; the median over a
-    decade is the size to compare with the model of :func:`predicted_step`.
+    On the round-off side an error curve is jagged: at a few steps the round-off happens to be small,
+    or to offset the truncation error, so the smallest error on a grid is a lucky one; the median over
+    a decade is the size to compare with the model of :func:`predicted_step`.
 
     Examples
     --------
@@ -188,6 +204,51 @@ def typical_error(errors, hs, h: float, decades: float = 1.0) -> float:
     hs, errors = np.asarray(hs, dtype=float), np.asarray(errors, dtype=float)
     near = np.abs(np.log10(hs) - np.log10(h)) <= decades / 2
     return float(np.nanmedian(errors[near]))
+
+
+def central_error_parts(x0: float, h: float, dtype=np.float64) -> dict:
+    """The error of the central difference of sin at ``x0`` with step ``h``, split in two.
+
+    ``truncation`` is the error the quotient would have in exact arithmetic, at the two points the
+    computer used (``x0 + h`` and ``x0 - h`` rounded to ``dtype``): with ``m`` their midpoint and ``s``
+    half their distance the exact quotient is ``cos(m) sin(s) / s``, and ``sin(s)/s - 1`` comes from
+    its series, so nothing cancels. ``roundoff`` is the rest of the measured ``error``: what rounding
+    the two values of sin (and their difference) added. The errors are estimate minus ``cos(x0)``.
+
+    Returns ``{"error": ..., "truncation": ..., "roundoff": ...}`` (signed floats).
+
+    Examples
+    --------
+    >>> parts = central_error_parts(1.0, 1e-2)          # truncation dominates: about -h^2/6 cos 1
+    >>> f"{parts['truncation']:.4e} {parts['error']:.4e}"
+    '-9.0050e-06 -9.0050e-06'
+    """
+    x = np.asarray(x0, dtype=dtype)
+    step = np.asarray(h, dtype=dtype)
+    right, left = float(x + step), float(x - step)
+    error = estimate_derivative(np.sin, x, h) - float(np.cos(x0))
+    m, s = (right + left) / 2, (right - left) / 2
+    sinc_minus_1 = -s * s / 6 + s**4 / 120 - s**6 / 5040
+    shift = -2 * np.sin((m + x0) / 2) * np.sin((m - x0) / 2)   # cos(m) - cos(x0), without cancelling
+    truncation = float(np.cos(m) * sinc_minus_1 + shift)
+    return {"error": error, "truncation": truncation, "roundoff": error - truncation}
+
+
+def slope_zero(name: str, lo: float, hi: float, **params) -> float:
+    """The point in [lo, hi] where ``ACTIVATIONS[name].derivative`` crosses 0 (scipy's brentq, to the
+    last float64 digit). There a relative error divides by a value near 0, and says nothing.
+
+    Examples
+    --------
+    >>> x = slope_zero("gelu", -1.0, -0.5)              # GELU's minimum
+    >>> f"{x:.6f}", abs(float(ACTIVATIONS["gelu"].derivative(x))) < 1e-15
+    ('-0.751792', True)
+    """
+    from scipy.optimize import brentq
+
+    f = ACTIVATIONS[name]
+    return float(brentq(lambda t: float(f.derivative(t, **params)), lo, hi, xtol=1e-300,
+                        rtol=4 * np.finfo(float).eps, maxiter=500))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -210,8 +271,9 @@ def weighted_abs(x):
 
 def supports(f, x0, g, points) -> bool:
     """Whether the line (or plane) through (x0, f(x0)) with slope ``g`` stays below f at every one of
-    ``points``: f(y) >= f(x0) + g . (y - x0), to a rounding tolerance of 1e-12. For a convex f that
-    is the definition of a subgradient g at x0 (checked on the points given).
+    ``points``: f(y) >= f(x0) + g . (y - x0), to a rounding tolerance of 1e-12. For a convex f, with
+    points spread over its domain, that is the definition of a subgradient g at x0; with points near
+    x0 only, of a local (Frechet) subgradient, the one that makes sense for an f that is not convex.
 
     ``points`` is an array of numbers (f of one variable) or of shape (n, d) (f of d variables,
     taking one point at a time or several along the first axis).
@@ -237,8 +299,10 @@ def supporting_slopes(name: str, at: float, slopes, radius: float = 0.5, n: int 
     """The slopes g among ``slopes`` for which the line through the kink (at, f(at)) of
     ``ALL_ACTIVATIONS[name]`` stays below the graph on [at - radius, at + radius] (:func:`supports`).
 
-    Where the slope rises across a kink (ReLU at 0) these are the slopes between the one-sided
-    ones; where it falls (ReLU6's cap at 6, ELU at 0 with alpha > 1) there are none.
+    Near a kink where the slope rises (ReLU at 0, hardtanh at -1) these are the slopes between the
+    one-sided ones, the local subgradients; where it falls (ReLU6's cap at 6, ELU at 0 with
+    alpha > 1) there are none. A wider window keeps them all for a convex function (ReLU) and fewer
+    for one that is not (hardtanh at -1: only the flat line stays below its cap at 1).
 
     Examples
     --------
@@ -246,6 +310,9 @@ def supporting_slopes(name: str, at: float, slopes, radius: float = 0.5, n: int 
     [0.0, 0.5, 1.0]
     >>> supporting_slopes("relu6", 6.0, [0.0, 0.5, 1.0])
     []
+    >>> near = supporting_slopes("hardtanh", -1.0, [0.0, 0.5, 1.0])
+    >>> near, supporting_slopes("hardtanh", -1.0, [0.0, 0.5, 1.0], radius=10.0)
+    ([0.0, 0.5, 1.0], [0.0])
     """
     f = ALL_ACTIVATIONS[name]
     points = np.linspace(at - radius, at + radius, n)
@@ -303,7 +370,9 @@ def kink_convention_effect(zero_on_grid: bool, seeds=SEEDS) -> dict:
     final losses end, and the exact zeros met.
 
     Returns a dict of :class:`Spread`: ``gap`` (``|final loss with 0 - final loss with 1|``),
-    ``first_zeros`` (exact zeros at the first step) and ``later_zeros`` (at all later steps).
+    ``relative_gap`` (``(final loss with 0 - final loss with 1) / final loss with 0``, signed: positive
+    where ReLU'(0) = 1 ends lower), ``first_zeros`` (exact zeros at the first step) and
+    ``later_zeros`` (at all later steps).
 
     Examples
     --------
@@ -317,6 +386,46 @@ def kink_convention_effect(zero_on_grid: bool, seeds=SEEDS) -> dict:
     return {
         "gap": over_seeds(lambda s: abs(runs(s)[0]["history"][-1] - runs(s)[1]["history"][-1]),
                           seeds),
+        "relative_gap": over_seeds(lambda s: (runs(s)[0]["history"][-1] - runs(s)[1]["history"][-1])
+                                   / runs(s)[0]["history"][-1], seeds),
         "first_zeros": over_seeds(lambda s: runs(s)[0]["zeros"][0], seeds),
         "later_zeros": over_seeds(lambda s: runs(s)[0]["zeros"][1:].sum(), seeds),
     }
+
+
+def exact_zeros_at_init(seed: int, random_biases: bool = False, sizes=(3, 4, 4, 1),
+                        n: int = 1000) -> list:
+    """How many hidden pre-activations of ``MLP(sizes, activation="relu")`` are exactly 0 at its
+    start, on ``n`` standard normal inputs: one count per hidden layer (of ``n * width`` values).
+
+    The first layer's pre-activations, computed from continuous data and weights, are exactly 0 with
+    probability 0. A unit of a later layer whose ReLU inputs are all off gets exactly its bias, and
+    lib's ``MLP`` starts its biases at 0: those zeros come with positive probability. The ablation,
+    ``random_biases=True``, draws the biases from a standard normal. ``seed`` gives the weights, the
+    inputs and the ablation's biases, from three generators spawned from it.
+
+    Examples
+    --------
+    >>> exact_zeros_at_init(3), exact_zeros_at_init(3, random_biases=True)
+    ([0, 784], [0, 0])
+    """
+    weights, data, biases = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+    net = MLP(list(sizes), rng=weights, activation="relu")
+    if random_biases:
+        for layer in net.dense:
+            layer.b = biases.normal(size=layer.b.shape)
+    net.forward(data.normal(size=(n, sizes[0])))
+    return [int(np.count_nonzero(act.z == 0)) for act in net.acts[:-1]]
+
+
+def exact_zeros_spread(random_biases: bool = False, seeds=SEEDS) -> list:
+    """:func:`exact_zeros_at_init` over the seeds: one :class:`Spread` per hidden layer.
+
+    Examples
+    --------
+    >>> [float(s.max) for s in exact_zeros_spread(random_biases=True)]
+    [0.0, 0.0]
+    """
+    seeds = tuple(seeds)
+    counts = np.array([exact_zeros_at_init(seed, random_biases) for seed in seeds], dtype=np.float64)
+    return [Spread(counts[:, k], seeds) for k in range(counts.shape[1])]

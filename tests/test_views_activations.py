@@ -247,12 +247,13 @@ def test_plot_fits_draws_the_target_and_each_run():
     assert [t.get_text() for t in ax.legend().get_texts()] == ["target", "one run per seed"]
 
 
-def test_fits_alt_counts_the_close_runs_and_gives_the_range():
+def test_fits_alt_gives_the_range_and_the_distance_to_the_best_line():
     from lib.experiments import Spread
     text = views.fits_alt({"linear": Spread(np.array([0.5, 0.5]), (1, 2)),
-                           "relu": Spread(np.array([0.001, 0.2]), (1, 2))})
-    assert "linear hidden layers: 0 of 2 runs end below a loss of 0.01 (losses from 0.5 to 0.5)" in text
-    assert "relu hidden layers: 1 of 2 runs" in text and "from 0.001 to 0.2" in text
+                           "relu": Spread(np.array([0.001, 0.02]), (1, 2))}, line=0.5)
+    assert "linear hidden layers: every run ends at the best straight line’s loss, 0.5" in text
+    assert ("relu hidden layers: losses from 0.001 to 0.02, each at least 25 times below the best "
+            "straight line’s 0.5") in text
 
 
 def test_plot_slope_runs_draws_both_layers_of_every_run():

@@ -11,8 +11,10 @@
   (:func:`best_line_loss` is what any linear network can reach at best);
 * :func:`region_grid`, :func:`train_classifier` -- the decision regions a small network learns with a
   given hidden activation and width (each setting trained once, with a bounded cache);
-  :func:`ring_accuracy` is one seed's run on its own rings, :func:`best_line_accuracy` the best any
-  straight boundary does;
+  :func:`ring_run` is one seed's run on its own rings, :func:`best_accuracy_line` the straight
+  boundary with the most points right, :func:`cross_entropy_line` the line of least cross-entropy
+  (the best a linear network trained on the cross-entropy can reach) and :func:`line_cross_entropy`
+  the cross-entropy of a given line at its best steepness;
 * :func:`prelu_slopes` -- the slopes a PReLU network learns on the wave, epoch by epoch;
 * :func:`output_std` -- the standard deviation of f(Z) for a standard normal Z (SELU's is 1);
 * :func:`nanoseconds_per_element` -- how long an activation takes per element (the cost table);
@@ -30,6 +32,7 @@ import timeit
 from functools import lru_cache
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 
 from ..activations import ACTIVATIONS, ALL_ACTIVATIONS, sigmoid, step
 from ..network import MLP
@@ -203,13 +206,14 @@ def deep_linear_fit(seed: int, epochs: int = 300, lr: float = 0.02) -> dict:
 
 @lru_cache(maxsize=32)
 def fit_wave(activation: str, seed: int, *, width: int = 32, epochs: int = 2000,
-             lr: float = 0.05) -> dict:
+             lr: float = 0.05, init: str = "xavier") -> dict:
     """Fit :func:`wave` with ``MLP([1, width, width, 1])`` and ``activation`` in the hidden layers.
 
-    Full-batch gradient descent on the mean squared error; ``seed`` gives the initial weights (He for
-    ReLU, Xavier otherwise): the points are the same for every seed. Returns a dict (cached, the
-    last 32; read-only) with the loss ``history`` and the trained network's ``prediction`` on the
-    points.
+    Full-batch gradient descent on the mean squared error; ``seed`` gives the initial weights, drawn
+    with the same ``init`` (Xavier by default) whatever the activation, so that the networks of one
+    seed start from the same weights and differ only in their activation. The points are the same
+    for every seed. Returns a dict (cached, the last 32; read-only) with the loss ``history`` and the
+    trained network's ``prediction`` on the points.
 
     Examples
     --------
@@ -219,7 +223,7 @@ def fit_wave(activation: str, seed: int, *, width: int = 32, epochs: int = 2000,
     """
     X, y = wave()
     net = MLP([1, width, width, 1], rng=np.random.default_rng(seed), activation=activation,
-              init="he" if activation == "relu" else "xavier")
+              init=init)
     history = net.train(X, y, loss="mse", lr=lr, epochs=epochs)
     return {"history": history, "prediction": net.predict(X)}
 
@@ -263,13 +267,14 @@ TRAINED = BoundedCache(64)
 
 
 def train_classifier(X, y, activation: str, width: int, *, epochs: int = 800, lr: float = 1.0,
-                     seed: int = 1):
+                     seed: int = 1, init: str = "xavier"):
     """Train ``MLP([2, width, 1])`` with ``activation`` on (X, y) by full-batch gradient descent on
     the binary cross-entropy; cached (the last 64 settings), so each setting is trained once.
 
     Returns a dict with the trained ``net``, the loss ``history``, the training ``accuracy`` and the
-    ``grid`` of class-1 probabilities from :func:`region_grid`. Sigmoid, tanh and linear layers use
-    Xavier initialization, the others He (``seed`` seeds the weights).
+    ``grid`` of class-1 probabilities from :func:`region_grid`. ``seed`` seeds the weights, drawn with
+    the same ``init`` (Xavier by default) whatever the activation: the networks of one seed start
+    from the same weights, and only their activation differs.
 
     Examples
     --------
@@ -282,10 +287,9 @@ def train_classifier(X, y, activation: str, width: int, *, epochs: int = 800, lr
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y).ravel()
-    key = (activation, int(width), epochs, lr, seed, X.tobytes(), y.tobytes())
+    key = (activation, int(width), epochs, lr, seed, init, X.tobytes(), y.tobytes())
     result = TRAINED.get(key)
     if result is None:
-        init = "xavier" if activation in ("sigmoid", "tanh", "linear") else "he"
         net = MLP([2, int(width), 1], rng=np.random.default_rng(seed), activation=activation,
                   init=init)
         history = net.train(X, y, loss="bce", lr=lr, epochs=epochs)
@@ -295,17 +299,30 @@ def train_classifier(X, y, activation: str, width: int, *, epochs: int = 800, lr
     return result
 
 
+def ring_run(activation: str, width: int, seed: int, **train) -> dict:
+    """One run of the rings experiment: :func:`train_classifier` on ``rings(seed)``, its weights
+    from the same ``seed`` (``train`` passes ``epochs``, ``lr`` or ``init`` on). The result is
+    cached; treat it as read-only.
+
+    Examples
+    --------
+    >>> run = ring_run("linear", 16, 1)
+    >>> run["accuracy"], round(float(run["history"][-1]), 4)
+    (0.535, 0.6911)
+    """
+    X, y = rings(seed)
+    return train_classifier(X, y, activation, width, seed=seed, **train)
+
+
 def ring_accuracy(activation: str, width: int, seed: int, **train) -> float:
-    """The training accuracy of :func:`train_classifier` on ``rings(seed)``, its weights from the
-    same ``seed``: one run of the rings experiment (``train`` passes ``epochs`` or ``lr`` on).
+    """The training accuracy of :func:`ring_run`: one seed's network on that seed's rings.
 
     Examples
     --------
     >>> ring_accuracy("relu", 16, 1)
     1.0
     """
-    X, y = rings(seed)
-    return train_classifier(X, y, activation, width, seed=seed, **train)["accuracy"]
+    return ring_run(activation, width, seed, **train)["accuracy"]
 
 
 def ring_accuracies(activation: str, width: int, seeds=SEEDS, **train) -> Spread:
@@ -331,11 +348,46 @@ def best_line_accuracies(seeds=SEEDS) -> Spread:
     return over_seeds(lambda seed: best_line_accuracy(*rings(seed)), seeds)
 
 
-def best_line_accuracy(X, y, n_angles: int = 720) -> float:
-    """The highest accuracy any straight boundary reaches on (X, y) (two classes, 2-d points).
+def best_accuracy_line(X, y, n_angles: int = 720) -> dict:
+    """The straight boundary with the most points of (X, y) right (two classes, 2-d points).
 
     For each of ``n_angles`` directions the points are sorted along it and every cut between two
-    of them is tried, with either class on either side.
+    of them is tried, with either class on either side. Returns a dict with its ``accuracy`` and
+    its ``coef`` (w, then b): the line puts class 1 where ``X @ w + b > 0``, with ``w`` a unit vector
+    and the cut halfway between two neighbouring points.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0], [3.0, 0.0]])
+    >>> line = best_accuracy_line(X, [0, 0, 1, 1])
+    >>> line["accuracy"], np.round(line["coef"], 6).tolist()
+    (1.0, [1.0, 0.0, -1.5])
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).ravel() == 1
+    n = len(y)
+    angles = np.linspace(0, np.pi, n_angles, endpoint=False)
+    directions = np.c_[np.cos(angles), np.sin(angles)]
+    along = X @ directions.T                                    # (N, n_angles)
+    order = np.argsort(along, axis=0)
+    ones = y[order]                                             # the labels in order, per direction
+    ones_below = np.r_[np.zeros((1, n_angles)), np.cumsum(ones, axis=0)]
+    below = np.arange(n + 1)[:, None]
+    zeros_below = below - ones_below
+    right = zeros_below + (ones_below[-1] - ones_below)         # class 0 below the cut, 1 above
+    if right.max() >= n - right.min():
+        cut, angle, sign = *np.unravel_index(np.argmax(right), right.shape), 1.0
+    else:                                                       # class 1 below the cut
+        cut, angle, sign = *np.unravel_index(np.argmin(right), right.shape), -1.0
+    ranked = np.sort(along[:, angle])
+    padded = np.r_[ranked[0] - 1.0, ranked, ranked[-1] + 1.0]   # a cut beyond either end too
+    position = (padded[cut] + padded[cut + 1]) / 2
+    return {"accuracy": float(max(right.max(), n - right.min()) / n),
+            "coef": sign * np.r_[directions[angle], -position]}
+
+
+def best_line_accuracy(X, y, n_angles: int = 720) -> float:
+    """The highest accuracy any straight boundary reaches on (X, y): :func:`best_accuracy_line`'s.
 
     Examples
     --------
@@ -343,16 +395,73 @@ def best_line_accuracy(X, y, n_angles: int = 720) -> float:
     >>> best_line_accuracy(X, [0, 0, 1, 1]), best_line_accuracy(X, [0, 1, 1, 0])
     (1.0, 0.75)
     """
+    return best_accuracy_line(X, y, n_angles)["accuracy"]
+
+
+def _cross_entropy(logit, y) -> float:
+    """The mean binary cross-entropy of ``logit`` for labels ``y`` (1 or 0), without overflow:
+    -log sigma(t) = log(1 + e^-t)."""
+    return float(np.mean(np.logaddexp(0, -logit) * y + np.logaddexp(0, logit) * (1 - y)))
+
+
+def line_cross_entropy(X, y, coef) -> float:
+    """The least cross-entropy of the straight boundary ``coef`` (w, then b) on (X, y), over its
+    steepness: the minimum over s >= 0 of the mean cross-entropy of the logits s (X @ w + b).
+
+    The boundary stays where it is; s sets how confident the line is (s = 0 gives every point 1/2,
+    a loss of ln 2). Found by ``scipy.optimize.minimize_scalar`` on [0, 1000].
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> round(line_cross_entropy(X, [0, 1, 0, 1], [1.0, -1.5]), 4)
+    0.5869
+    >>> round(line_cross_entropy(X, [1, 0, 1, 0], [1.0, -1.5]), 4)   # best flat: s = 0, ln 2
+    0.6931
+    """
     X = np.asarray(X, dtype=float)
-    y = np.asarray(y).ravel() == 1
-    angles = np.linspace(0, np.pi, n_angles, endpoint=False)
-    along = X @ np.c_[np.cos(angles), np.sin(angles)].T          # (N, n_angles)
-    ones = y[np.argsort(along, axis=0)]                         # the labels in order, per direction
-    ones_below = np.r_[np.zeros((1, n_angles)), np.cumsum(ones, axis=0)]
-    below = np.arange(len(y) + 1)[:, None]
-    zeros_below = below - ones_below
-    right = zeros_below + (ones_below[-1] - ones_below)         # class 0 below the cut, 1 above
-    return float(max(right.max(), len(y) - right.min()) / len(y))
+    y = (np.asarray(y).ravel() == 1).astype(float)
+    coef = np.asarray(coef, dtype=float)
+    logit = X @ coef[:-1] + coef[-1]
+    best = minimize_scalar(lambda s: _cross_entropy(s * logit, y), bounds=(0.0, 1000.0),
+                           method="bounded", options={"xatol": 1e-10})
+    return float(min(best.fun, _cross_entropy(0 * logit, y)))
+
+
+def cross_entropy_line(X, y, tol: float = 1e-12, max_steps: int = 100) -> dict:
+    """The straight boundary of least binary cross-entropy on (X, y): logistic regression.
+
+    The logit is ``X @ w + b``; the mean cross-entropy is convex in (w, b), and Newton's method finds
+    its minimum (a few steps when the classes overlap, as on :func:`rings`). This is the line a
+    network of linear layers trained on the cross-entropy can reach at best. Returns a dict with the
+    ``loss`` there, the ``accuracy`` of that line and its ``coef`` (w, then b).
+
+    Examples
+    --------
+    On one binary feature the fitted probabilities are the class frequencies, 1/2 at x = 0 and 2/3
+    at x = 1:
+
+    >>> line = cross_entropy_line(np.array([[0.0], [0.0], [1.0], [1.0], [1.0]]), [0, 1, 0, 1, 1])
+    >>> np.round(sigmoid(line["coef"][1] + np.array([0.0, line["coef"][0]])), 4).tolist()
+    [0.5, 0.6667]
+    >>> round(line["loss"], 4), line["accuracy"]
+    (0.6592, 0.6)
+    """
+    X = np.asarray(X, dtype=float)
+    y = (np.asarray(y).ravel() == 1).astype(float)
+    A = np.c_[X, np.ones(len(X))]
+    coef = np.zeros(A.shape[1])
+    for _ in range(max_steps):
+        p = sigmoid(A @ coef)
+        gradient = A.T @ (p - y) / len(y)
+        hessian = (A * (p * (1 - p))[:, None]).T @ A / len(y)
+        step = np.linalg.solve(hessian, gradient)
+        coef = coef - step
+        if np.abs(step).max() < tol:
+            break
+    logit = A @ coef
+    return {"loss": _cross_entropy(logit, y), "accuracy": float(np.mean((logit > 0) == (y == 1))),
+            "coef": coef}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -389,11 +498,12 @@ def prelu_slopes(seed: int, epochs: int = 1500, lr: float = 0.02) -> dict:
 # --------------------------------------------------------------------------------------------------
 
 
-def mean_output(name: str, **params) -> float:
-    """E[f(Z)] for a standard normal Z: the mean output of ``name`` for inputs centred at 0.
+def mean_output(name: str, std: float = 1.0, **params) -> float:
+    """E[f(std Z)] for a standard normal Z: the mean output of ``name`` for normal inputs centred
+    at 0 with standard deviation ``std`` (1 by default: the properties table's "mean on N(0,1)").
 
-    Computed with the trapezoid rule on a fine grid over [-12, 12] (the normal density beyond is
-    below 1e-31).
+    Computed with the trapezoid rule on a fine grid over [-12, 12] in units of ``std`` (the normal
+    density beyond is below 1e-31).
 
     Examples
     --------
@@ -401,10 +511,14 @@ def mean_output(name: str, **params) -> float:
     0.398942
     >>> round(mean_output("tanh"), 12)
     0.0
+    >>> round(mean_output("selu"), 6), round(mean_output("selu", std=2.0), 4)   # 0 at std 1 only
+    (0.0, 0.2548)
     """
+    if not std > 0:
+        raise ValueError(f"std must be positive, got {std!r}")
     z = np.linspace(-12.0, 12.0, 240_001)
     density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
-    values = ACTIVATIONS[name](z, **params) * density
+    values = ACTIVATIONS[name](std * z, **params) * density
     dz = z[1] - z[0]
     return float(dz * (values.sum() - 0.5 * (values[0] + values[-1])))
 

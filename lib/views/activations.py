@@ -446,22 +446,30 @@ def plot_fits(ax, X, y, predictions, title: str = ""):
     return lines
 
 
-def fits_alt(losses, close: float = 0.01) -> str:
+def fits_alt(losses, line: float) -> str:
     """Alt text of one :func:`plot_fits` panel per hidden activation, from each run's final loss
-    (``losses`` maps a name to a :class:`lib.experiments.Spread`): how many runs end below
-    ``close``, and the range of the losses.
+    (``losses`` maps a name to a :class:`lib.experiments.Spread`) and the loss of the best straight
+    line, ``line``: the range of the losses, and how many times below ``line`` they all end.
 
     Examples
     --------
     >>> from lib.experiments import Spread
-    >>> fits_alt({"relu": Spread(np.array([0.002, 0.17]), (1, 2))}).split(". ")[1]
-    'relu hidden layers: 1 of 2 runs end below a loss of 0.01 (losses from 0.002 to 0.17).'
+    >>> text = fits_alt({"linear": Spread(np.array([0.5, 0.5]), (1, 2)),
+    ...                  "relu": Spread(np.array([0.002, 0.01]), (1, 2))}, line=0.5)
+    >>> text.split(". ")[1]
+    'linear hidden layers: every run ends at the best straight line’s loss, 0.5'
+    >>> text.split(". ")[2]
+    'relu hidden layers: losses from 0.002 to 0.01, each at least 50 times below the best straight line’s 0.5.'
     """
     parts = []
     for name, loss in losses.items():
-        parts.append(f"{name} hidden layers: {loss.count(loss.values < close)} of {len(loss)} runs "
-                     f"end below a loss of {format_number(close)} (losses from {_n(loss.min)} to "
-                     f"{_n(loss.max)})")
+        if np.allclose(loss.values, line, rtol=1e-6):
+            parts.append(f"{name} hidden layers: every run ends at the best straight line’s loss, "
+                         f"{_n(line)}")
+        else:
+            parts.append(f"{name} hidden layers: losses from {_n(loss.min)} to {_n(loss.max)}, "
+                         f"each at least {int(line / loss.max)} times below the best straight "
+                         f"line’s {_n(line)}")
     return ("One panel per hidden activation, each the wavy target as a thick grey line and one "
             "thin blue fit per seed. " + ". ".join(parts) + ".")
 

@@ -23,10 +23,11 @@ How numbers behave
   itself overflows (``linear(x, c=2)`` at the largest float). NaN gives NaN, in values and derivatives;
   ``+-inf`` give the mathematical limits (``sigmoid(-inf) = 0``, ``elu(-inf) = -alpha``,
   ``swish(-inf) = 0``, ``relu.derivative(inf) = 1``).
-* At a kink the derivative is the one PyTorch's autograd uses: ``relu'(0) = 0``,
-  ``leaky_relu'(0) = negative_slope``, ``prelu'(0) = a``, ``elu'(0) = alpha``,
-  ``selu'(0) = scale * alpha``, and 0 at both ends of a clipped piece (``hardtanh``, ``relu6``,
-  ``hardsigmoid``, ``softshrink``, ``hardshrink``); each class says its own.
+* At a kink the derivative is the one PyTorch's autograd uses (PyTorch 2.13, which the tests compare
+  with): ``relu'(0) = 0``, ``leaky_relu'(0) = negative_slope``, ``prelu'(0) = a``,
+  ``elu'(0) = alpha``, ``selu'(0) = scale * alpha``, and 0 at both ends of a clipped piece
+  (``hardtanh``, ``relu6``, ``hardsigmoid``, ``softshrink``, ``hardshrink``); each class says its
+  own. ``hardswish`` is the one whose value there has changed between PyTorch versions.
 * A bad parameter raises ``ValueError`` naming the parameter; an unknown one raises ``TypeError``.
 
 How the code is written
@@ -294,7 +295,10 @@ class ReLU(Activation):
     f(x) = x where x > threshold, else 0; then capped at ``max_value`` when it is given.
     f'(x) = 1 where threshold < x < max_value, else 0 (so f'(0) = 0, as in PyTorch).
     ``range`` is the range for the defaults, [0, inf); a threshold t > 0 gives 0 and (t, inf), a
-    threshold t < 0 gives (t, inf), negative values included (the inputs between t and 0 pass).
+    threshold t < 0 gives (t, inf), negative values included (the inputs between t and 0 pass),
+    and (t, max_value] with a cap. Keras's ``relu`` agrees except for a negative threshold together
+    with a cap: it then also clips the output from below at 0 (``keras.activations.relu(-1.0,
+    threshold=-2.0, max_value=3.0)`` is 0, ``relu(-1.0, threshold=-2.0, max_value=3.0)`` here -1).
 
     .. math:: f(x) = \begin{cases} \min(x, m) & x > \theta \\ 0 & x \le \theta \end{cases}
 
@@ -308,6 +312,8 @@ class ReLU(Activation):
     array([0., 0., 0., 6.])
     >>> relu.derivative([-2.0, 0.0, 1.5, 8.0])
     array([0., 0., 1., 1.])
+    >>> relu([-3.0, -1.0, 2.0, 5.0], threshold=-2.0, max_value=3.0)
+    array([ 0., -1.,  2.,  3.])
     """
 
     name = "relu"
@@ -315,7 +321,7 @@ class ReLU(Activation):
     formula = (r"f(x) = \begin{cases} \min(x, m) & x > \theta \\ 0 & x \le \theta \end{cases}")
     derivative_formula = r"f'(x) = \begin{cases} 1 & \theta < x < m \\ 0 & \text{otherwise} \end{cases}"
     range = "[0, inf)"
-    used_in = "hidden layers of most networks, convolutional networks (ResNet)"
+    used_in = "hidden layers; convolutional networks such as VGG and ResNet"
     torch_name = "torch.nn.functional.relu"
     keras_name = "keras.activations.relu"
     taught = True
@@ -340,10 +346,11 @@ class LeakyReLU(Activation):
     r"""Leaky ReLU: f(x) = x for x >= 0, negative_slope * x otherwise.
 
     f'(x) = 1 for x > 0, negative_slope for x <= 0 (at 0 as in PyTorch). A slope of 0 gives
-    f(-inf) = 0 (the limit), not -inf * 0.
+    f(-inf) = 0 (the limit), not -inf * 0. The formulas write the slope as a, PReLU's symbol: PReLU
+    is the same function with a learned slope.
 
-    .. math:: f(x) = \begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}
-              = \max(x, 0) + \alpha \min(x, 0)
+    .. math:: f(x) = \begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}
+              = \max(x, 0) + a \min(x, 0), \quad a = \text{negative\_slope}
 
     Examples
     --------
@@ -355,8 +362,8 @@ class LeakyReLU(Activation):
 
     name = "leaky_relu"
     params = {"negative_slope": 0.01}
-    formula = r"f(x) = \begin{cases} x & x \ge 0 \\ \alpha x & x < 0 \end{cases}"
-    derivative_formula = r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}"
+    formula = r"f(x) = \begin{cases} x & x \ge 0 \\ a x & x < 0 \end{cases}"
+    derivative_formula = r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"
     range = "(-inf, inf)"
     used_in = "GANs, and networks whose ReLU units die"
     torch_name = "torch.nn.functional.leaky_relu"
@@ -675,8 +682,9 @@ class GELU(Activation):
 class Hardtanh(Activation):
     r"""Hard tanh: x clipped to [min_val, max_val].
 
-    .. math:: f(x) = \min\bigl(\max(x, a), b\bigr), \qquad
-              f'(x) = \begin{cases} 1 & a < x < b \\ 0 & \text{otherwise} \end{cases}
+    .. math:: f(x) = \min\bigl(\max(x, \text{min\_val}), \text{max\_val}\bigr), \qquad
+              f'(x) = \begin{cases} 1 & \text{min\_val} < x < \text{max\_val} \\
+              0 & \text{otherwise} \end{cases}
 
     At the kinks x = min_val and x = max_val the derivative is 0, as in PyTorch's autograd.
     ``min_val`` may not exceed ``max_val`` (equal gives a constant).
@@ -691,10 +699,11 @@ class Hardtanh(Activation):
 
     name = "hardtanh"
     params = {"min_val": -1.0, "max_val": 1.0}
-    formula = r"f(x) = \min\bigl(\max(x, a), b\bigr)"
-    derivative_formula = r"f'(x) = \begin{cases} 1 & a < x < b \\ 0 & \text{otherwise} \end{cases}"
+    formula = r"f(x) = \min\bigl(\max(x, \text{min\_val}), \text{max\_val}\bigr)"
+    derivative_formula = (r"f'(x) = \begin{cases} 1 & \text{min\_val} < x < \text{max\_val} \\ "
+                          r"0 & \text{otherwise} \end{cases}")
     range = "[min_val, max_val]"
-    used_in = "a cheap bounded tanh, in quantized and early speech networks"
+    used_in = "where a cheap, piecewise linear and bounded stand-in for tanh is wanted"
     torch_name = "torch.nn.functional.hardtanh"
     keras_name = "keras.activations.hard_tanh"
 
@@ -780,8 +789,9 @@ class Hardswish(Activation):
     .. math:: f(x) = x\,\frac{\min\bigl(\max(x + 3, 0), 6\bigr)}{6}, \qquad
               f'(x) = \begin{cases} 0 & x \le -3 \\ x/3 + 1/2 & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}
 
-    At the kinks the derivative is PyTorch's: 0 at x = -3 and 1 at x = 3 (the middle piece would give
-    -1/2 and 3/2 there). f(-inf) = 0, the limit.
+    At the kinks ``lib`` gives the outer pieces' slopes, 0 at x = -3 and 1 at x = 3, which is what
+    PyTorch 2.13's autograd gives. PyTorch's value there has changed between versions: 2.6 gives the
+    middle piece's -1/2 and 3/2 (pytorch/pytorch#147801). f(-inf) = 0, the limit.
 
     Examples
     --------
@@ -909,7 +919,7 @@ class Softsign(Activation):
     formula = r"f(x) = \frac{x}{1 + |x|}"
     derivative_formula = r"f'(x) = \frac{1}{(1 + |x|)^2}"
     range = "(-1, 1)"
-    used_in = "a cheaper tanh; some early deep and recurrent networks"
+    used_in = "a cheaper tanh, compared with it in deep networks (Glorot & Bengio, 2010)"
     torch_name = "torch.nn.functional.softsign"
     keras_name = "keras.activations.softsign"
 
@@ -974,7 +984,7 @@ class Tanhshrink(Activation):
     formula = r"f(x) = x - \tanh(x)"
     derivative_formula = r"f'(x) = \tanh^2(x)"
     range = "(-inf, inf)"
-    used_in = "rarely; sparse coding and denoising models"
+    used_in = "rarely; a smooth shrink, close to x - sign(x) far from 0 (softshrink, lambd = 1)"
     torch_name = "torch.nn.functional.tanhshrink"
     keras_name = "keras.activations.tanh_shrink"
 
@@ -988,11 +998,11 @@ class Tanhshrink(Activation):
 class Softshrink(Activation):
     r"""Soft shrinkage: moves x towards 0 by lambd, and sets |x| <= lambd to 0.
 
-    .. math:: f(x) = \operatorname{sign}(x)\,\max\bigl(|x| - \lambda, 0\bigr), \qquad
-              f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}
+    .. math:: f(x) = \operatorname{sign}(x)\,\max\bigl(|x| - \theta, 0\bigr), \qquad
+              f'(x) = \begin{cases} 1 & |x| > \theta \\ 0 & |x| \le \theta \end{cases}
 
     At the kinks x = +-lambd the derivative is 0, as in PyTorch's autograd. ``lambd`` (PyTorch's name;
-    Keras calls it ``threshold``) must be >= 0.
+    Keras calls it ``threshold``, and the formulas write it theta) must be >= 0.
 
     Examples
     --------
@@ -1004,8 +1014,8 @@ class Softshrink(Activation):
 
     name = "softshrink"
     params = {"lambd": 0.5}
-    formula = r"f(x) = \operatorname{sign}(x)\,\max\bigl(|x| - \lambda, 0\bigr)"
-    derivative_formula = r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}"
+    formula = r"f(x) = \operatorname{sign}(x)\,\max\bigl(|x| - \theta, 0\bigr)"
+    derivative_formula = r"f'(x) = \begin{cases} 1 & |x| > \theta \\ 0 & |x| \le \theta \end{cases}"
     range = "(-inf, inf)"
     used_in = "sparse coding (ISTA, LISTA) and wavelet denoising"
     torch_name = "torch.nn.functional.softshrink"
@@ -1025,8 +1035,8 @@ class Softshrink(Activation):
 class Hardshrink(Softshrink):
     r"""Hard shrinkage: x where |x| > lambd, else 0.
 
-    .. math:: f(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}, \qquad
-              f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}
+    .. math:: f(x) = \begin{cases} x & |x| > \theta \\ 0 & |x| \le \theta \end{cases}, \qquad
+              f'(x) = \begin{cases} 1 & |x| > \theta \\ 0 & |x| \le \theta \end{cases}
 
     At the kinks x = +-lambd the derivative is 0, as in PyTorch's autograd. ``lambd`` must be >= 0.
     Computed as x [|x| > lambd], the comparison counting as 1 or 0, so a negative x inside the band
@@ -1041,7 +1051,7 @@ class Hardshrink(Softshrink):
     """
 
     name = "hardshrink"
-    formula = r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}"
+    formula = r"f(x) = \begin{cases} x & |x| > \theta \\ 0 & |x| \le \theta \end{cases}"
     range = "(-inf, inf): 0, or a value beyond +-lambd"
     used_in = "sparse coding: keeping only the large coefficients"
     torch_name = "torch.nn.functional.hardshrink"

@@ -125,8 +125,9 @@ def check_zero_centred(answer) -> Report:
     """
     return check_set(answer, zero_centred_names(), name="zero-centred activations", known=ACTIVATIONS,
                      variable="my_zero_centred",
-                     hint="for each function, ask whether its outputs for x and -x cancel on average; "
-                          "the 'mean on N(0,1)' column of the properties table measures it.")
+                     hint="for each function, ask whether its outputs for x and -x cancel on average "
+                          "when x is standard normal; the 'mean on N(0,1)' column of the "
+                          "properties table measures it.")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -149,13 +149,23 @@ def test_selection_table_marks_the_best_mean():
     assert lines[3].split() == ["lr", "=", "0.5", "91.0", "(90.0–92.0)", "94.0", "(93.0–95.0)"]
     assert lines[4].split() == ["lr", "=", "2", "95.5", "(94.0–97.0)", "best", "95.2", "(95.0–95.5)"]
     page = views.selection_table(sel)._repr_html_()
-    assert page.count("<tr>") == 3 and page.count("best") == 1
+    assert page.count("<tr>") == 3 and page.count("best") == 1 and "tied" not in page
+
+
+def test_selection_table_marks_a_tie_and_takes_the_fewer_steps():
+    sel = experiments.DigitsSelection((1.0, 3.0), (10, 30), (
+        (_spread(0.90, 0.92), _spread(0.95, 0.96)),
+        (_spread(0.96, 0.95), _spread(0.94, 0.95))))
+    assert sel.best == (3.0, 10) and sel.tied_with_best() == [(1.0, 30)]
+    lines = repr(views.selection_table(sel)).splitlines()
+    assert lines[2].split()[-1] == "tied" and lines[3].split()[5] == "best"
+    assert "best" not in lines[2] and "tied" not in lines[3]
 
 
 def test_runs_table_lists_every_seed_with_mean_and_range():
-    r = experiments.DigitsAccuracy(2.0, 450, _spread(0.99, 0.98, 0.97), _spread(0.96, 0.95, 0.94),
+    r = experiments.DigitsAccuracy(3.0, 450, _spread(0.99, 0.98, 0.97), _spread(0.96, 0.95, 0.94),
                                    _spread(0.95, 0.97, 0.96), _spread(0.9, 0.9, 0.9),
-                                   _spread(12.0, 13.0, 11.0), 449)
+                                   _spread(12.0, 13.0, 11.0), 449, 1797)
     rows = [line.split() for line in repr(views.runs_table(r)).splitlines()[2:]]
     assert rows[0] == ["seed", "1", "99.0", "96.0", "95.0", "4.0"]
     assert rows[2] == ["seed", "3", "97.0", "94.0", "96.0", "1.0"]
@@ -196,6 +206,9 @@ def test_confusion_alt_reads_the_matrix():
 def test_loss_alt_quotes_the_curve():
     alt = views.loss_alt(np.linspace(2.0, 1.0, 8))
     assert "from 2.00 at step 1 it falls to 1.29 by step 6 and to 1.00 at step 8" in alt
+    assert "rises" not in alt and alt.endswith("more and more slowly.")
+    bumpy = views.loss_alt([2.0, 1.5, 1.7, 1.2, 1.3, 1.0, 0.9, 0.8])
+    assert bumpy.endswith("; it rises at 2 steps, the last at step 5, and falls at every other.")
 
 
 def test_misclassified_figure_and_alt():

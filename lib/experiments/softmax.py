@@ -9,9 +9,11 @@ changes (:func:`temperature_sweep`), the class a classifier picks over the plane
 (:func:`softmax_regression_gradient`), its training (:func:`train_softmax_regression`,
 :func:`softmax_regression_path`), the digits split three ways (:func:`digits_split`), the learning
 rate and number of steps chosen on the validation set over the course's seeds
-(:func:`choose_on_validation`), the accuracies of the chosen setting over those seeds with the
-binomial standard error beside them (:func:`digits_accuracy`, :func:`binomial_standard_error`), a
-confusion matrix (:func:`confusion_matrix`) and its mistakes (:func:`misclassified`). The figures and
+(:func:`choose_on_validation`), how close two settings' weights end (:func:`weight_distance`) and
+where a training loss rises (:func:`loss_rises`), the
+accuracies of the chosen setting over those seeds with the binomial standard error beside them
+(:func:`digits_accuracy`, :func:`binomial_standard_error`), a confusion matrix
+(:func:`confusion_matrix`) and its mistakes (:func:`misclassified`). The figures and
 tables are in ``lib.views.softmax``.
 """
 
@@ -318,10 +320,11 @@ def softmax_regression_path(X, y, *, rng, classes=None, lr=1.0, steps=(300,), sc
 
 # -- the digits: split three ways, settings chosen on validation, accuracy over the seeds ----------
 
-#: The learning rates the chapter compares on the validation set.
-DIGITS_LEARNING_RATES = (0.5, 2.0, 8.0)
-#: The step counts the chapter compares on the validation set (one run keeps all three).
-DIGITS_STEPS = (50, 150, 450)
+#: The learning rates the chapter compares on the validation set: a factor 3 apart, as the step
+#: counts are, so that the grid's diagonals pair runs of equal ``lr * steps``.
+DIGITS_LEARNING_RATES = (1.0, 3.0, 9.0)
+#: The step counts the chapter compares on the validation set (one run keeps all four).
+DIGITS_STEPS = (50, 150, 450, 1350)
 
 
 @dataclass(frozen=True)
@@ -375,7 +378,7 @@ def digits_run(seed: int, lr: float, steps: tuple = DIGITS_STEPS):
 
     Full-batch gradient descent (so there is no batch order): the seed fixes the split and the
     initial weights (``np.random.default_rng([seed, 2])``). Cached per (seed, lr, steps) as passed:
-    the functions here always pass all three.
+    the functions here always pass all of :data:`DIGITS_STEPS`.
 
     Returns
     -------
@@ -383,7 +386,7 @@ def digits_run(seed: int, lr: float, steps: tuple = DIGITS_STEPS):
 
     Examples
     --------
-    >>> (model,) = digits_run(1, 2.0, (450,))
+    >>> (model,) = digits_run(1, 3.0, (450,))
     >>> model.n_parameters, len(model.losses)
     (650, 450)
     """
@@ -398,7 +401,7 @@ def digits_model(seed: int, lr: float, steps: int) -> SoftmaxRegression:
 
     Examples
     --------
-    >>> digits_model(1, 2.0, 150).W.shape
+    >>> digits_model(1, 3.0, 150).W.shape
     (64, 10)
     """
     if steps in DIGITS_STEPS:
@@ -423,7 +426,8 @@ class DigitsSelection:
     """Validation accuracy of every (learning rate, step count) over the seeds.
 
     ``validation[i][j]`` is the :class:`~lib.experiments.Spread` of ``learning_rates[i]`` trained for
-    ``steps[j]`` steps; ``best`` is the pair with the largest mean.
+    ``steps[j]`` steps; ``best`` is the pair with the largest mean, and of pairs with equal means the
+    one with fewer steps (the cheaper run).
     """
 
     learning_rates: tuple
@@ -437,16 +441,24 @@ class DigitsSelection:
 
     @property
     def ranking(self) -> list:
-        """Every (learning rate, steps), the largest mean validation accuracy first (ties keep the
-        order of the grid)."""
-        order = np.argsort(-self.means, axis=None, kind="stable")
-        return [(self.learning_rates[i], self.steps[j])
-                for i, j in zip(*np.unravel_index(order, self.means.shape))]
+        """Every (learning rate, steps), the largest mean validation accuracy first; of equal means
+        (to 12 decimals: the same number of images right, summed over the runs) the one with fewer
+        steps first, then the order of the grid."""
+        means = np.round(self.means, 12)
+        cells = [(i, j) for i in range(len(self.learning_rates)) for j in range(len(self.steps))]
+        cells.sort(key=lambda c: (-means[c], self.steps[c[1]]))     # sort is stable: grid order
+        return [(self.learning_rates[i], self.steps[j]) for i, j in cells]
 
     @property
     def best(self) -> tuple:
-        """(learning rate, steps) of the largest mean validation accuracy."""
+        """(learning rate, steps) of the largest mean validation accuracy (of equal means, the one
+        with fewer steps)."""
         return self.ranking[0]
+
+    def tied_with_best(self) -> list:
+        """The other settings whose mean validation accuracy equals the best one's (to 12 decimals)."""
+        top = round(float(self.spread(*self.best).mean), 12)
+        return [c for c in self.ranking[1:] if round(float(self.spread(*c).mean), 12) == top]
 
     def spread(self, lr, steps) -> Spread:
         """The validation accuracies of one setting over the seeds."""
@@ -468,6 +480,8 @@ def choose_on_validation(seeds=SEEDS, learning_rates=DIGITS_LEARNING_RATES, step
     ((2.0, 50), 4, 2)
     >>> sum(sel.head_to_head((2.0, 50), (0.5, 10)))
     2
+    >>> sel.tied_with_best()
+    []
     """
     seeds, learning_rates, steps = tuple(seeds), tuple(learning_rates), tuple(steps)
 
@@ -480,26 +494,37 @@ def choose_on_validation(seeds=SEEDS, learning_rates=DIGITS_LEARNING_RATES, step
     return DigitsSelection(learning_rates, steps, tuple(row(lr) for lr in learning_rates))
 
 
-def binomial_standard_error(p, n) -> float:
+def binomial_standard_error(p, n, population=None) -> float:
     """The standard error of an accuracy measured on ``n`` independent examples: sqrt(p (1 - p) / n).
 
     Each test image is right with probability p, so the number right is binomial and the measured
-    share has this standard deviation around p.
+    share has this standard deviation around p. With ``population`` = M, the n examples are drawn
+    without replacement from a fixed set of M on which a fixed classifier is right a share p of the
+    time; the share right then varies less, by the finite-population factor
+    sqrt((M - n) / (M - 1)) (the hypergeometric distribution).
 
     Examples
     --------
     >>> round(binomial_standard_error(0.96, 449), 4)
     0.0092
+    >>> round(binomial_standard_error(0.96, 449, population=1797), 4)
+    0.008
+    >>> binomial_standard_error(0.96, 449, population=449)   # the whole set: no spread at all
+    0.0
     """
-    p = float(p)
-    return float(np.sqrt(p * (1.0 - p) / int(n)))
+    p, n = float(p), int(n)
+    factor = 1.0 if population is None else (int(population) - n) / (int(population) - 1)
+    if factor < 0:
+        raise ValueError(f"population: expected at least n = {n} examples, got {population}")
+    return float(np.sqrt(p * (1.0 - p) / n * factor))
 
 
 @dataclass(frozen=True)
 class DigitsAccuracy:
     """One setting's results over the seeds, each a :class:`~lib.experiments.Spread` (one value per
     run): the accuracies on the three sets, and on the test set the mean probability of the
-    predicted class (``confidence``) and the largest logit (``largest_logit``)."""
+    predicted class (``confidence``) and the largest logit (``largest_logit``). ``n_test`` is the
+    size of each test set, ``n_images`` that of the whole data set every split draws it from."""
 
     lr: float
     steps: int
@@ -509,6 +534,7 @@ class DigitsAccuracy:
     confidence: Spread
     largest_logit: Spread
     n_test: int
+    n_images: int
 
     @property
     def gap(self) -> Spread:
@@ -522,8 +548,16 @@ class DigitsAccuracy:
 
     @property
     def standard_error(self) -> float:
-        """The binomial standard error of one test accuracy, at the mean test accuracy."""
+        """The binomial standard error of one test accuracy, at the mean test accuracy: how far one
+        test accuracy may lie from the accuracy on new digits."""
         return binomial_standard_error(self.test.mean, self.n_test)
+
+    @property
+    def split_standard_error(self) -> float:
+        """The spread the binomial model predicts for the test accuracies of one fixed classifier
+        over splits of the same ``n_images`` (test sets drawn without replacement, so they overlap):
+        the standard error times sqrt((n_images - n_test) / (n_images - 1))."""
+        return binomial_standard_error(self.test.mean, self.n_test, population=self.n_images)
 
 
 def digits_accuracy(lr, steps, seeds=SEEDS) -> DigitsAccuracy:
@@ -531,11 +565,12 @@ def digits_accuracy(lr, steps, seeds=SEEDS) -> DigitsAccuracy:
 
     Examples
     --------
-    >>> acc = digits_accuracy(2.0, 450, seeds=(1, 2))
-    >>> acc.n_test, bool(acc.test.min > 0.9), bool(acc.gap.min > 0)
-    (449, True, True)
+    >>> acc = digits_accuracy(3.0, 450, seeds=(1, 2))
+    >>> acc.n_test, acc.n_images, bool(acc.test.min > 0.9), bool(acc.gap.min > 0)
+    (449, 1797, True, True)
     """
     seeds = tuple(seeds)
+    first = digits_split(seeds[0])
 
     def measure(of):
         return over_seeds(lambda seed: of(digits_model(seed, lr, steps), digits_split(seed)), seeds)
@@ -547,7 +582,62 @@ def digits_accuracy(lr, steps, seeds=SEEDS) -> DigitsAccuracy:
         test=measure(lambda m, s: accuracy(m, s.X_test, s.y_test)),
         confidence=measure(lambda m, s: float(m.probabilities(s.X_test).max(axis=1).mean())),
         largest_logit=measure(lambda m, s: float(m.logits(s.X_test).max())),
-        n_test=len(digits_split(seeds[0]).y_test))
+        n_test=len(first.y_test), n_images=len(first.y_train) + len(first.y_val) + len(first.y_test))
+
+
+@dataclass(frozen=True)
+class LossRises:
+    """Where a learning rate's training loss goes up instead of down, over the seeds (each a
+    :class:`~lib.experiments.Spread`): the largest rise from one step to the next (negative if the
+    loss falls at every step), and the last step whose loss is above the one before (0 if none)."""
+
+    lr: float
+    largest: Spread
+    last: Spread
+
+
+def loss_rises(lr, steps=DIGITS_STEPS[-1], seeds=SEEDS) -> LossRises:
+    """Where the training loss of ``digits_model(seed, lr, steps)`` rises, for every seed.
+
+    Gradient descent with a step too large for the loss's curvature overshoots: the loss goes up.
+
+    Examples
+    --------
+    >>> r = loss_rises(1.0, 50, seeds=(1,))
+    >>> bool(r.largest.max < 0), int(r.last.max)          # lr = 1: down at every step
+    (True, 0)
+    """
+    def rises(seed):
+        return np.diff(digits_model(seed, lr, steps).losses)
+
+    def last(seed):
+        up = np.flatnonzero(rises(seed) > 0)
+        return float(up[-1] + 2) if up.size else 0.0     # step i + 2 is above step i + 1
+
+    return LossRises(lr, over_seeds(lambda seed: float(rises(seed).max()), seeds), over_seeds(last, seeds))
+
+
+def weight_distance(a, b, seeds=SEEDS) -> Spread:
+    """How far apart two settings' weights end, relative to the second's, over ``seeds``.
+
+    ``a`` and ``b`` are (learning rate, steps) pairs; for each seed the value is
+    ||theta_a - theta_b|| / ||theta_b||, theta being all weights and biases of the model
+    :func:`digits_model` trains. Gradient descent with small steps follows the path of the gradient
+    flow dtheta/dt = -grad L, on which only the product lr * steps (the time) counts: two settings
+    with the same product then end close together.
+
+    Examples
+    --------
+    >>> d = weight_distance((1.0, 150), (3.0, 50), seeds=(1,))
+    >>> bool(0 < d.mean < 0.1)
+    True
+    """
+    def distance(seed):
+        ma, mb = digits_model(seed, *a), digits_model(seed, *b)
+        va, vb = np.concatenate([ma.W.ravel(), ma.b]), np.concatenate([mb.W.ravel(), mb.b])
+        return float(np.linalg.norm(va - vb) / np.linalg.norm(vb))
+
+    return over_seeds(distance, seeds)
 
 
 def confusion_matrix(y_true, y_pred, classes: int):

@@ -135,18 +135,26 @@ def loss_alt(losses, what="the training images") -> str:
     >>> loss_alt([2.3, 0.9, 0.4, 0.3])
     'The cross-entropy loss on the training images against the step: from 2.30 at step 1 it falls \
 to 0.40 by step 3 and to 0.30 at step 4, fast at first and then more and more slowly.'
+    >>> loss_alt([2.3, 0.9, 1.1, 0.4, 0.35, 0.3]).split('slowly')[1]
+    '; it rises at 1 step, the last at step 3, and falls at every other.'
     """
     losses = np.asarray(losses, dtype=np.float64)
     n = losses.size
     mid = max(n * 3 // 4, 1)
-    return (f"The cross-entropy loss on {what} against the step: from {losses[0]:.2f} at step 1 it "
+    text = (f"The cross-entropy loss on {what} against the step: from {losses[0]:.2f} at step 1 it "
             f"falls to {losses[mid - 1]:.2f} by step {mid} and to {losses[-1]:.2f} at step {n}, fast at "
-            "first and then more and more slowly.")
+            "first and then more and more slowly")
+    rises = np.flatnonzero(np.diff(losses) > 0) + 2      # the steps whose loss is above the one before
+    if rises.size:
+        text += (f"; it rises at {rises.size} step{'s' if rises.size > 1 else ''}, the last at step "
+                 f"{rises[-1]}, and falls at every other")
+    return text + "."
 
 
 def selection_table(selection, caption: str = "") -> Table:
     """The validation accuracy of every setting of a :class:`lib.experiments.softmax.DigitsSelection`,
-    as mean (min–max) over the seeds in percent, one row per learning rate, the best marked.
+    as mean (min–max) over the seeds in percent, one row per learning rate, the best marked "best"
+    and any setting with the same mean marked "tied".
 
     Examples
     --------
@@ -156,11 +164,15 @@ def selection_table(selection, caption: str = "") -> Table:
     >>> print(repr(selection_table(sel)).splitlines()[2])
     lr = 1          91.0 (90.0–92.0)  94.0 (93.0–95.0) best
     """
-    best = selection.best
+    best, tied = selection.best, selection.tied_with_best()
+
+    def mark(setting):
+        return " best" if setting == best else " tied" if setting in tied else ""
+
     rows = []
     for lr, row in zip(selection.learning_rates, selection.validation):
-        cells = [f"{100 * s.mean:.1f} ({100 * s.min:.1f}–{100 * s.max:.1f})"
-                 + (" best" if (lr, t) == best else "") for t, s in zip(selection.steps, row)]
+        cells = [f"{100 * s.mean:.1f} ({100 * s.min:.1f}–{100 * s.max:.1f})" + mark((lr, t))
+                 for t, s in zip(selection.steps, row)]
         rows.append([f"lr = {lr:g}", *cells])
     header = ["", *[f"{t} steps" for t in selection.steps]]
     return Table(header, rows, caption, align="l" + "r" * len(selection.steps))
@@ -174,8 +186,8 @@ def runs_table(result, caption: str = "") -> Table:
     --------
     >>> from lib.experiments import Spread
     >>> sp = lambda *v: Spread(np.array(v), (1, 2))
-    >>> r = experiments.DigitsAccuracy(2.0, 450, sp(0.99, 0.98), sp(0.96, 0.95), sp(0.95, 0.97),
-    ...                                sp(0.9, 0.9), sp(12.0, 13.0), 449)
+    >>> r = experiments.DigitsAccuracy(3.0, 450, sp(0.99, 0.98), sp(0.96, 0.95), sp(0.95, 0.97),
+    ...                                sp(0.9, 0.9), sp(12.0, 13.0), 449, 1797)
     >>> print(repr(runs_table(r)).splitlines()[2])
     seed 1             99.0        96.0   95.0    4.0
     """

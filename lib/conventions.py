@@ -686,6 +686,9 @@ def check_stated_facts(columns):
     t = np.float64(KINK_PARAMS["relu_threshold"])
     facts += [(f"{key} is a convex kink (left slope below right)", left < right)
               for key, (left, right) in kink_slopes().items() if key != "kink.relu_threshold"]
+    facts.append(("a layer's derivative at a kink can fall outside both one-sided slopes",
+                  any(kink_side(column[key], left, right) == "outside both slopes"
+                      for column in columns.values() for key, (left, right) in kink_slopes().items())))
     facts.append(("relu(x, threshold=t) jumps from 0 to t at t",
                   act.relu(t, threshold=t) == 0 and abs(act.relu(t + 1e-9, threshold=t) - t) < 1e-6))
     for dtype in ("float16", "float32"):

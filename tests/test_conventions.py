@@ -160,6 +160,18 @@ def test_claim_keras_prelu_derivative_at_0_comes_from_relu_prime_0():
     assert chain == measured == 0.0 and not a <= measured <= 1
 
 
+def test_claim_a_layers_derivative_at_a_kink_can_fall_outside_both_slopes():
+    """The page's opening: "a layer's derivative at a kink can fall outside both one-sided slopes".
+
+    In the kinks table every framework takes the left slope except Keras's PReLU layer, whose 0 lies
+    outside both of PReLU's slopes (0.25 and 1)."""
+    columns = conv.column_values(conv.load_data())
+    sides = {(name, key): conv.kink_side(column[key], left, right)
+             for name, column in columns.items() for key, (left, right) in conv.kink_slopes().items()}
+    assert {where for where in sides.values()} == {"the left slope", "outside both slopes"}
+    assert [cell for cell, where in sides.items() if where != "the left slope"] == [("Keras", "kink.prelu")]
+
+
 @pytest.mark.parametrize("dtype", conv.DTYPES)
 def test_first_overflow_finds_an_arbitrary_step(dtype):
     def fake_exp(a):

@@ -459,7 +459,8 @@ def defaults_table(columns, data):
     return section_table("Default parameters", "default", [
         ("ReLU: parameters and defaults", "default.relu.parameters",
          "PyTorch's relu takes no shape parameter; Keras's takes `negative_slope` (once called `alpha`), "
-         "`max_value` and `threshold`, as lib's `threshold` and `max_value` do."),
+         "`max_value` and `threshold`, as lib's `threshold` and `max_value` do (except for a negative "
+         "threshold together with a cap, where Keras also clips the output at 0)."),
         ("Leaky ReLU slope, the function", "default.leaky_relu.function_slope",
          note("Same everywhere.", "Different defaults: always pass `negative_slope` when you move a model.")),
         ("Leaky ReLU slope, the layer", "default.leaky_relu.layer_slope",

@@ -5,7 +5,7 @@ import pytest
 
 from lib.experiments import SEEDS
 from lib.experiments import normalization as experiments
-from lib.network import MLP
+from lib.network import MLP, softmax_cross_entropy
 from lib.normalization import BatchNorm, layer_norm, min_max_scale, rms_norm, standardize
 
 
@@ -281,8 +281,75 @@ def test_train_digits_steps_the_last_epoch_as_mlp_train_would(drop_last):
     accuracy = float(np.mean(net.predict(data.X_val).argmax(1) == data.y_val))
     assert run.val_accuracy == accuracy
     assert run.last_batch == (64 if drop_last else 4)
+    out = net.predict(data.X_train)
+    assert run.train_loss == pytest.approx(softmax_cross_entropy(out, data.y_train)[0], rel=1e-12)
+    assert run.train_accuracy == float(np.mean(out.argmax(1) == data.y_train))
+    np.testing.assert_array_equal(run.val_predictions, net.predict(data.X_val).argmax(1))
+    assert run.val_loss == pytest.approx(
+        softmax_cross_entropy(net.predict(data.X_val), data.y_val)[0], rel=1e-12)
     experiments.recalibrate(net, data.X_train)
     assert run.recalibrated_val_accuracy == float(np.mean(net.predict(data.X_val).argmax(1) == data.y_val))
+
+
+def test_wide_step_with_no_fill_is_an_ordinary_step_that_keeps_the_running_statistics():
+    X = np.random.default_rng(1).normal(size=(8, 3))
+    y = np.array([0, 1, 2, 0, 1, 2, 0, 1])
+    plain, wide = (MLP([3, 4, 3], rng=np.random.default_rng(0), batchnorm=True) for _ in range(2))
+    idx = np.arange(5)
+    plain.step(X[idx], y[idx], "cross_entropy", 0.1)
+    experiments.wide_step(wide, X, y, idx, np.array([], dtype=int), 0.1)
+    for a, b in zip(plain.dense, wide.dense):
+        np.testing.assert_allclose(a.W, b.W, rtol=1e-13)
+    assert wide.norms[0].num_batches_tracked == 0
+    np.testing.assert_array_equal(wide.norms[0].running_mean, np.zeros(4))
+
+
+def test_wide_step_takes_the_gradient_of_the_small_batch_alone():
+    """With a fill, the step follows the central-difference gradient of the small batch's loss,
+    computed with the small batch normalized among the fill."""
+    X = np.random.default_rng(2).normal(size=(7, 2))
+    y = np.array([0, 1, 1, 0, 1, 0, 1])
+    idx, fill = np.array([0, 1]), np.array([2, 3, 4, 5, 6])
+    net = MLP([2, 3, 2], rng=np.random.default_rng(3), batchnorm=True)
+    W0 = net.dense[0].W.copy()
+
+    def loss(W):
+        check = MLP([2, 3, 2], rng=np.random.default_rng(3), batchnorm=True)
+        check.dense[0].W = W
+        out = check.forward(X[np.concatenate([idx, fill])], training=True)
+        return softmax_cross_entropy(out[:2], y[idx])[0]
+
+    from lib.derivatives import numerical_gradient
+    grad = numerical_gradient(loss, W0)
+    experiments.wide_step(net, X, y, idx, fill, lr=0.5)
+    np.testing.assert_allclose((W0 - net.dense[0].W) / 0.5, grad, rtol=1e-6, atol=1e-9)
+
+
+def test_paired_gap_is_the_mean_of_the_per_image_differences():
+    g = experiments.paired_gap("after", "before", seeds=(2,), epochs=2)
+    y = experiments.digits_split(2).y_val
+    a = experiments.train_digits("after", 2, epochs=2).val_predictions == y
+    b = experiments.train_digits("before", 2, epochs=2).val_predictions == y
+    assert g.gap.values[0] == pytest.approx(a.mean() - b.mean(), abs=1e-15)
+    assert g.a_only.values[0] == np.sum(a & ~b) and g.b_only.values[0] == np.sum(b & ~a)
+    d = a.astype(float) - b
+    assert g.standard_error.values[0] == pytest.approx(d.std(ddof=1) / np.sqrt(len(y)), rel=1e-12)
+
+
+def test_sign_test_is_the_two_sided_binomial_test():
+    from scipy.stats import binomtest
+    for k, n in ((19, 28), (3, 10), (0, 5), (7, 7), (10, 20)):
+        assert experiments.sign_test(k, n) == pytest.approx(binomtest(k, n, 0.5).pvalue, rel=1e-12)
+
+
+def test_last_step_ablation_is_made_of_the_runs_fields():
+    s = experiments.last_step_ablation("before", seeds=(1, 2), epochs=2)
+    kept = [experiments.train_digits("before", seed, False, epochs=2) for seed in (1, 2)]
+    np.testing.assert_array_equal(s.wide.values,
+                                  [r.val_wide_step - r.val_before_last_step for r in kept])
+    np.testing.assert_array_equal(
+        s.recalibrated.values,
+        [r.recalibrated_val_accuracy - r.recalibrated_before_last_step for r in kept])
 
 
 def test_label_entropy_is_the_loss_of_the_class_frequencies():
@@ -449,13 +516,25 @@ def test_claim_the_running_means_over_500_streams_agree_with_the_prediction():
         assert abs(final.std() / std - 1) < 3 / np.sqrt(2 * (final.size - 1))
 
 
-def test_claim_which_running_mean_ends_closer_is_one_streams_luck():
-    """"(a) is closer on only 61 % of the streams ... (a) ends near 2.60 every time"."""
+def test_claim_a_is_the_running_mean_to_use_it_ends_closer_with_a_smaller_squared_error():
+    """"(a), trained longer. It ends closer to 3 on 61 % of the streams, and its mean squared
+    distance from 3 is 0.162 against 0.576 for (b) ... it ends near 2.60 every time"."""
     finals = experiments.final_running_means(((128, 0.01), (2, 0.5), (32, 0.1)))
     closer = np.mean(np.abs(finals[0] - 3) < np.abs(finals[1] - 3))
-    assert 0.5 < closer < 0.7
+    assert 0.55 < closer < 0.7
+    squared = ((finals[:2] - 3) ** 2).mean(axis=1)
+    assert squared[0] < squared[1] / 3
     assert finals[0].std() < 0.02 < 0.5 < finals[1].std()
     assert finals[2].std() < 0.1 and abs(finals[2].mean() - 3) < 0.02
+
+
+def test_claim_more_steps_remove_as_bias_and_do_not_reduce_bs_noise():
+    """"More steps remove that bias (the prediction after 500 steps is 2.980) and do not reduce
+    (b)'s noise: ... its predicted standard deviation stays at 0.816"."""
+    a200, a500 = (experiments.running_mean_prediction(128, 0.01, steps=t) for t in (200, 500))
+    b200, b500 = (experiments.running_mean_prediction(2, 0.5, steps=t) for t in (200, 500))
+    assert 3 - a500[0] < (3 - a200[0]) / 10
+    assert b500[1] == pytest.approx(b200[1], rel=1e-12) == pytest.approx(np.sqrt(4 / 3 / 2))
 
 
 def test_claim_without_batch_norm_the_deep_regression_predicts_the_mean():
@@ -481,9 +560,12 @@ def test_claim_the_spread_shrinks_by_the_mean_slope_per_layer_without_batch_norm
 
 
 def test_claim_batch_norm_lowers_the_mean_slope():
-    """"batch norm *lowers* the mean slope, to 0.203 from 0.236"."""
+    """"batch norm *lowers* the mean slope, to 0.203 from 0.236, since the standardized
+    pre-activations (RMS 1.000) lie further from 0 than the plain network's (RMS 0.452-0.524)"."""
     plain, normed = experiments.regression_spread(False), experiments.regression_spread(True)
     assert np.all(normed.mean_slope.values < plain.mean_slope.values - 0.02)
+    np.testing.assert_allclose(normed.pre_activation_rms.values, 1.0, atol=1e-3)
+    assert plain.pre_activation_rms.max < 0.6
 
 
 def test_claim_the_gradient_reaches_the_first_layer_only_with_batch_norm():
@@ -494,11 +576,17 @@ def test_claim_the_gradient_reaches_the_first_layer_only_with_batch_norm():
     assert 0.1 < normed.gradient_ratio.min and normed.gradient_ratio.max < 10
 
 
-def test_claim_the_inference_loss_is_of_the_size_of_the_training_loss_with_batch_norm():
-    """"The inference-mode loss ... is of the same size as the last training loss"."""
+def test_claim_recalibrating_the_running_statistics_lowers_the_regression_loss_in_every_seed():
+    """"recalibrating them ... lowers the inference-mode loss in every seed, to 0.009-0.014, by a
+    factor of 1.1-5.7. The same weights in training mode, with all 256 points as one batch, reach
+    0.007-0.012"."""
     s = experiments.regression_spread(True)
-    assert np.all((s.inference_loss.values > s.final_loss.values / 3)
-                  & (s.inference_loss.values < 3 * s.final_loss.values))
+    lag = s.inference_loss.values / s.recalibrated_loss.values
+    assert np.all(lag > 1.05) and lag.max() > 5
+    assert s.recalibrated_loss.max < 0.015 and s.full_batch_loss.max < 0.013
+    plain = experiments.regression_spread(False)                 # without batch norm: one number
+    np.testing.assert_allclose(plain.recalibrated_loss.values, plain.inference_loss.values,
+                               rtol=1e-12)
 
 
 def test_claim_the_digits_without_batch_norm_stay_at_chance():
@@ -509,6 +597,33 @@ def test_claim_the_digits_without_batch_norm_stay_at_chance():
     assert s.val_accuracy.max < 0.15
     entropy = experiments.label_entropy(experiments.digits_split(1).y_train)
     assert entropy <= s.final_loss.min < np.log(10) + 0.015
+
+
+def test_claim_the_digits_loss_barely_moves_from_the_second_epoch_on():
+    """Quiz ch5-digits-chance: "from the second epoch on it stays between 2.307 and 2.316 in every
+    run, next to ln 10"."""
+    losses = experiments.digits_spread("none").losses.values[:, 1:]
+    assert 2.307 <= losses.min() and losses.max() <= 2.316
+    assert experiments.digits_spread("none").losses.values[:, 0].max() > 2.316
+
+
+def test_claim_fixed_gamma_and_beta_undo_the_normalization_exactly_only_with_fixed_statistics():
+    """"in training mode the layer can undo the normalization only approximately ... in inference
+    mode ... gamma = sqrt(running var + eps) and beta = running mean give back the input"."""
+    rng = np.random.default_rng(4)
+    bn = BatchNorm(3)
+    for _ in range(5):
+        bn.forward(rng.normal(2.0, 3.0, size=(16, 3)))
+    bn.gamma, bn.beta = np.sqrt(bn.running_var + bn.eps), bn.running_mean.copy()
+    x = rng.normal(2.0, 3.0, size=(16, 3))
+    np.testing.assert_allclose(bn.forward(x, training=False), x, rtol=1e-12, atol=1e-12)
+    batch = rng.normal(2.0, 3.0, size=(16, 3))
+    first = BatchNorm(3)
+    first.forward(batch)
+    first.gamma, first.beta = np.sqrt(first.batch_var + first.eps), first.batch_mean.copy()
+    np.testing.assert_allclose(first.forward(batch), batch, rtol=1e-12, atol=1e-12)
+    other = rng.normal(2.0, 3.0, size=(16, 3))          # the next batch: only approximately
+    assert np.abs(first.forward(other) - other).max() > 0.1
 
 
 def test_claim_the_digits_signal_fades_by_the_mean_slope_per_layer():
@@ -537,20 +652,27 @@ def test_claim_a_bias_before_batch_norm_has_no_gradient_and_no_effect():
     assert after.largest_db > 1e-3 and after.output_change > 0.1
 
 
-def test_claim_with_equal_batches_the_placements_tie():
-    """"Seed by seed the validation accuracy after the sigmoid minus the one before it runs from
-    -0.4 to +1.6 points ... every difference within about the binomial standard error"."""
-    gap = (experiments.digits_spread("after").val_accuracy.values
-           - experiments.digits_spread("before").val_accuracy.values)
-    standard_error = np.sqrt(0.96 * 0.04 / experiments.DIGITS_VALIDATION)
-    assert np.all(np.abs(gap) <= 1.5 * standard_error)
-    assert not np.all(gap > 0) and not np.all(gap < 0)
-
-
-def test_claim_after_the_sigmoid_the_training_loss_is_lower_in_every_seed():
-    """"The training loss after the sigmoid is lower in every seed"."""
+def test_claim_after_the_sigmoid_the_network_fits_better_in_every_seed():
+    """"In inference mode its cross-entropy is lower in every seed, on the training images ... and
+    on the validation images (... 3.3-5.4 times lower), and its training accuracy is higher"."""
     after, before = experiments.digits_spread("after"), experiments.digits_spread("before")
-    assert after.final_loss.max < before.final_loss.min
+    assert after.train_loss.max < before.train_loss.min
+    assert after.val_loss.max < before.val_loss.min
+    ratio = before.val_loss.values / after.val_loss.values
+    assert np.all((ratio > 3) & (ratio < 6))
+    assert after.train_accuracy.min > before.train_accuracy.max
+
+
+def test_claim_validation_accuracy_does_not_separate_the_placements():
+    """"after is ahead in 3 seeds, tied in 1 and behind in 1 ... no difference reaches two of
+    [its paired standard errors] ... a fair coin gives a split at least that uneven with
+    probability 0.09"."""
+    pair = experiments.paired_gap("after", "before")
+    gap = pair.gap.values
+    assert np.all(np.abs(gap) < 2 * pair.standard_error.values)
+    assert (np.sum(gap > 0), np.sum(gap == 0), np.sum(gap < 0)) == (3, 1, 1)
+    only = pair.a_only.values.sum(), pair.b_only.values.sum()
+    assert 0.05 < experiments.sign_test(only[0], sum(only)) < 0.2
 
 
 def test_claim_just_before_the_last_step_the_kept_batch_has_done_no_lasting_harm():
@@ -561,12 +683,18 @@ def test_claim_just_before_the_last_step_the_kept_batch_has_done_no_lasting_harm
         assert kept.val_before_last_step.min >= dropped.val_accuracy.min - 0.01
 
 
-def test_claim_one_step_on_the_4_images_drops_the_accuracy_in_every_seed():
-    """"One step on 4 images later the accuracy has fallen in every seed"."""
-    for placement in ("before", "after"):
-        kept = experiments.digits_spread(placement, drop_last=False)
-        assert np.all(kept.val_accuracy.values < kept.val_before_last_step.values)
-        assert np.all(kept.last_batch.values == 4)
+def test_claim_the_step_on_the_4_kept_images_costs_far_more_than_an_ordinary_step_in_4_of_5_seeds():
+    """"In 4 of 5 seeds the step on the 4 kept images lowers it by 5.1-17.2 points before the
+    sigmoid, and in 4 by 23.4-74.6 points after it ...; in the other seed it costs 0.4 and 1.6
+    points, within twice what an ordinary step does"."""
+    steps = {p: experiments.last_step_ablation(p) for p in ("before", "after")}
+    ordinary = max(np.abs(s.dropped.values).max() for s in steps.values())
+    for placement, least in (("before", 0.05), ("after", 0.2)):
+        fall = -steps[placement].kept.values
+        assert np.sum(fall > 2 * ordinary) == 4
+        assert fall[fall > 2 * ordinary].min() > least
+        assert 0 < fall[fall <= 2 * ordinary].max() <= 2 * ordinary + 1e-12
+        assert np.all(experiments.digits_spread(placement, drop_last=False).last_batch.values == 4)
     assert experiments.digits_spread("after", drop_last=False).val_accuracy.min < 0.5
 
 
@@ -584,29 +712,57 @@ def test_claim_the_4_images_cost_more_with_their_own_statistics():
     assert kept.last_batch_loss.max > 10 * kept.last_batch_inference_loss.max
 
 
-def test_claim_dropping_the_last_batch_removes_the_fall():
-    """"Dropping the batch removes it: with batches of 64 nothing falls at the last step"."""
+def test_claim_with_full_batches_the_last_step_changes_the_accuracy_by_at_most_0_8_points():
+    """"With full batches it changes the accuracy by at most 0.8 points"."""
     for placement in ("before", "after"):
-        dropped = experiments.digits_spread(placement)
-        assert np.all(dropped.last_batch.values == 64)
-        assert np.all(np.abs(dropped.val_accuracy.values - dropped.val_before_last_step.values) <= 0.01)
+        assert np.all(experiments.digits_spread(placement).last_batch.values == 64)
+        change = experiments.last_step_ablation(placement).dropped.values
+        assert np.abs(change).max() <= 0.008 + 1e-12
 
 
-def test_claim_recalibrating_the_running_statistics_repairs_only_part():
-    """"raises the accuracy in 7 of the 10 runs, but in none does it bring back the accuracy from
-    before the step"."""
-    helped = 0
-    for placement in ("before", "after"):
-        kept = experiments.digits_spread(placement, drop_last=False)
-        assert np.all(kept.recalibrated_val_accuracy.values < kept.val_before_last_step.values)
-        helped += kept.val_accuracy.count(kept.recalibrated_val_accuracy.values
-                                          > kept.val_accuracy.values)
-    assert 0 < helped < 10
+def test_claim_normalizing_the_4_among_64_removes_the_fall_after_the_sigmoid():
+    """"After the sigmoid the fall is then gone: the accuracy changes by -1.6 to +0.4 points, within
+    twice what an ordinary step does. There the damage comes from normalizing by 4 samples"."""
+    steps = {p: experiments.last_step_ablation(p) for p in ("before", "after")}
+    ordinary = max(np.abs(s.dropped.values).max() for s in steps.values())
+    assert np.abs(steps["after"].wide.values).max() <= 2 * ordinary + 1e-12
+    assert steps["after"].kept.mean < -0.3
+
+
+def test_claim_before_the_sigmoid_a_4_image_gradient_still_costs_accuracy():
+    """"Before the sigmoid the accuracy still falls in every seed, by 1.6-3.9 points, and the mean
+    fall shrinks from 10.5 points to 2.7"."""
+    s = experiments.last_step_ablation("before")
+    assert np.all(s.wide.values < 0)
+    assert -s.wide.mean < -s.kept.mean / 2
+
+
+def test_claim_the_damage_is_in_the_weights_the_step_moved():
+    """"Updated by the 4 images, with no weight step, [the running statistics] change the accuracy by
+    at most 1.2 points. Recalibrating ... the network just before the step and ... just after it
+    ... still leaves a fall of 6.2-16.8 points before the sigmoid and 16.0-55.1 after it in the
+    seeds where the step did its damage"."""
+    steps = {p: experiments.last_step_ablation(p) for p in ("before", "after")}
+    ordinary = max(np.abs(s.dropped.values).max() for s in steps.values())
+    for placement, least in (("before", 0.05), ("after", 0.15)):
+        s = steps[placement]
+        assert np.abs(s.statistics_only.values).max() <= 0.0125
+        damaged = -s.kept.values > 2 * ordinary
+        assert np.all(-s.recalibrated.values[damaged] > least)
+
+
+def test_claim_recalibrating_the_damaged_networks_helps_in_7_of_10_runs_and_in_3_recovers_nothing():
+    """"raises their accuracy in 7 of the 10 runs and recovers nothing in the other 3 ... it changes
+    the networks trained on equal batches too ... by -0.4 to +1.2 points"."""
+    steps = [experiments.last_step_ablation(p) for p in ("before", "after")]
+    assert sum(s.recalibration.count(s.recalibration.values > 0) for s in steps) == 7
+    dropped = np.concatenate([s.recalibration_dropped.values for s in steps])
+    assert dropped.min() < 0 < dropped.max() <= 0.0125
 
 
 def test_claim_with_the_tiny_batch_kept_after_falls_further_in_every_seed():
     """"With the tiny batch kept, batch norm after the sigmoid falls further than before it in every
-    seed"."""
+    seed, so a single run ... would have "shown" batch norm before the sigmoid far ahead"."""
     after = experiments.digits_spread("after", drop_last=False)
     before = experiments.digits_spread("before", drop_last=False)
     fall = {name: s.val_before_last_step.values - s.val_accuracy.values

@@ -24,6 +24,8 @@
   :func:`digits_signal`, :func:`recalibrate`, :func:`bias_effect`, :func:`label_entropy` -- a deep
   sigmoid network on the real digits, without batch normalization, with it before each
   activation, or after; the small last batch of an epoch, and what a bias before batch norm does;
+  :func:`paired_gap`, :func:`sign_test` -- two placements' validation accuracies, compared image
+  by image; :func:`last_step_ablation`, :func:`wide_step` -- the small last step taken apart;
 * :func:`batchnorm_forward_reference`, :func:`eval_prediction_reference` -- the reference answers of
   two exercises.
 
@@ -32,6 +34,8 @@ The figures are in ``lib.views.normalization``.
 
 from __future__ import annotations
 
+import copy
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -380,9 +384,12 @@ class RegressionRun(NamedTuple):
     losses: np.ndarray          # training loss of every epoch (mini-batches, training mode)
     final_loss: float           # the last of them
     inference_loss: float       # inference mode (running statistics) on the training inputs
+    full_batch_loss: float      # the final weights in training mode, all inputs in one batch
+    recalibrated_loss: float    # inference mode after :func:`recalibrate` (the final weights)
     mean_loss: float            # the loss of predicting the mean of y for every input: var(y)
     gradient_ratio: float       # ||dL/dW|| of the first layer over the last, at initialization
     mean_slope: float           # sigmoid'(z) averaged over inputs, units and layers, at init
+    pre_activation_rms: float   # the RMS of what the sigmoids receive, over inputs, units, layers
     spread: np.ndarray          # per hidden layer: each unit's std over the inputs, averaged
     shrink: float               # the spread's factor per layer, (last / first) ** (1 / 11)
 
@@ -437,7 +444,12 @@ def deep_regression(batchnorm=False, seed=1, epochs=100, lr=0.02, batch_size=64,
 
     The seed fixes the initial weights, the ``n`` inputs (uniform on [-2, 2]^2) and the order of
     the mini-batches (:func:`seed_generators`); with and without batch norm see the same ones.
-    ``n`` is a multiple of ``batch_size``, so every batch is full. Cached (the last 16 runs).
+    ``n`` is a multiple of ``batch_size``, so every batch is full. After training, the final
+    weights are evaluated three ways: in inference mode with the running statistics the training
+    left (``inference_loss``), in training mode with all ``n`` inputs as one batch
+    (``full_batch_loss``), and in inference mode after :func:`recalibrate` has measured the
+    running statistics afresh with those weights (``recalibrated_loss``). Without batch norm the
+    three are the same number. Cached (the last 16 runs).
 
     Examples
     --------
@@ -451,6 +463,7 @@ def deep_regression(batchnorm=False, seed=1, epochs=100, lr=0.02, batch_size=64,
     net = MLP(list(REGRESSION_SIZES), rng=init, activation="sigmoid", init="xavier",
               batchnorm=batchnorm)
     spread, slope = activation_spread(net, X)
+    z = np.concatenate([a.ravel() for a in net.pre_activations[:-1]])
     _, dy_hat = mse_loss(net.forward(X), y)          # the gradients at initialization
     net.backward(dy_hat)
     norms = net.grad_norms("W")
@@ -458,10 +471,14 @@ def deep_regression(batchnorm=False, seed=1, epochs=100, lr=0.02, batch_size=64,
                        drop_last=True)
     losses.setflags(write=False)
     spread.setflags(write=False)
-    return RegressionRun(losses=losses, final_loss=float(losses[-1]), inference_loss=mse_loss(net.predict(X), y)[0],
+    inference = mse_loss(net.predict(X), y)[0]
+    full_batch = mse_loss(net.forward(X, training=True), y)[0]   # recalibrate forgets its update
+    recalibrate(net, X, batch_size)
+    return RegressionRun(losses=losses, final_loss=float(losses[-1]), inference_loss=inference,
+                         full_batch_loss=full_batch, recalibrated_loss=mse_loss(net.predict(X), y)[0],
                          mean_loss=float(np.var(y)), gradient_ratio=float(norms[0] / norms[-1]),
-                         mean_slope=float(slope.mean()), spread=spread,
-                         shrink=float((spread[-1] / spread[0]) ** (1 / (len(spread) - 1))))
+                         mean_slope=float(slope.mean()), pre_activation_rms=float(np.sqrt(np.mean(z ** 2))),
+                         spread=spread, shrink=float((spread[-1] / spread[0]) ** (1 / (len(spread) - 1))))
 
 
 def spread_of(runs, seeds=SEEDS):
@@ -580,9 +597,13 @@ def recalibrate(net, X, batch_size=DIGITS_BATCH):
     """Re-estimate every batch norm's running statistics with the weights frozen.
 
     One pass over ``X`` in training mode, in full batches of ``batch_size`` (the incomplete last
-    one left out), with ``momentum=None``: each running mean and variance becomes the plain
-    average of those batches' statistics, and nothing else changes (no gradient step). PyTorch
-    users do the same with ``momentum=None`` and a pass under ``torch.no_grad()`` in train mode.
+    one left out), with ``momentum=None`` and the batch count reset to 0: each running mean and
+    variance becomes the plain average of those batches' statistics, the old values forgotten,
+    and nothing else changes (no gradient step). In PyTorch the same takes three things: call
+    ``reset_running_stats()`` on every batch-norm layer (it zeroes ``num_batches_tracked``),
+    set ``momentum=None``, then run the pass in train mode under ``torch.no_grad()``. Without
+    the reset the count goes on from the training steps, so batch t of the pass gets weight
+    1 / (t + steps) and the pass hardly moves the old statistics.
 
     Examples
     --------
@@ -592,6 +613,8 @@ def recalibrate(net, X, batch_size=DIGITS_BATCH):
     >>> bool(np.allclose(net.norms[0].running_mean, (X @ net.dense[0].W).mean(axis=0)))
     True
     """
+    if not net.norms:                                # no statistics to measure
+        return
     X = np.asarray(X, dtype=np.float64)
     saved = [bn.momentum for bn in net.norms]
     for bn in net.norms:
@@ -605,21 +628,29 @@ def recalibrate(net, X, batch_size=DIGITS_BATCH):
 class DigitsRun(NamedTuple):
     """What :func:`train_digits` keeps of a training run (not the network).
 
-    Accuracies are in inference mode (running statistics): on the validation images, on the test
-    images, and on the validation images just before the last step and after recalibration.
+    Accuracies and the losses named ``train_loss`` and ``val_loss`` are in inference mode (running
+    statistics): on the training, validation and test images at the end, and on the validation
+    images just before the last step, after the ablations of that step, and after recalibration.
     """
 
     losses: np.ndarray                # training loss of every epoch (mini-batches, training mode)
     final_loss: float                 # the last of them
+    train_loss: float                 # cross-entropy on the training images, at the end
+    train_accuracy: float             # at the end
+    val_loss: float                   # cross-entropy on the validation images, at the end
     val_accuracy: float               # at the end
+    val_predictions: np.ndarray       # the predicted class of every validation image, at the end
     test_accuracy: float              # at the end
     val_before_last_step: float       # before the last step of the last epoch
+    val_statistics_only: float        # the small last batch updates the running statistics only
+    val_wide_step: float              # the last step's loss, its images normalized among 64
     last_batch: int                   # the size of that last batch
     last_step_change: float           # its relative change of the weights (largest over layers)
     typical_step_change: float        # the same, median over the other steps of the last epoch
     last_batch_loss: float            # the loss that last step descends (training mode)
     last_batch_inference_loss: float  # the same images and weights, with the running statistics
     typical_batch_loss: float         # the mean loss of the other batches of the last epoch
+    recalibrated_before_last_step: float  # the weights before a small last step, recalibrated
     recalibrated_val_accuracy: float  # at the end, after :func:`recalibrate` on the training images
 
 
@@ -627,7 +658,36 @@ def _relative_change(net, before):
     return max(float(np.linalg.norm(d.W - W) / np.linalg.norm(W)) for d, W in zip(net.dense, before))
 
 
-@lru_cache(maxsize=32)
+def wide_step(net, X, y, idx, fill, lr):
+    """One SGD step on the loss of the images ``idx`` alone, normalized together with ``fill``.
+
+    The ablation of a small batch's step: the gradient is that of the mean cross-entropy of the
+    images ``idx`` (as in ``net.step(X[idx], y[idx], ...)``), but in the training-mode forward pass
+    they share their batch statistics with the images ``fill``, which add nothing to the loss.
+    The running statistics are left as they were. ``net`` is changed in place.
+
+    Examples
+    --------
+    >>> net = MLP([2, 3, 2], rng=np.random.default_rng(0), batchnorm=True)
+    >>> X, y = np.random.default_rng(1).normal(size=(6, 2)), np.array([0, 1, 0, 1, 0, 1])
+    >>> W = net.dense[0].W.copy()
+    >>> wide_step(net, X, y, np.array([0, 1]), np.array([2, 3, 4, 5]), 0.1)
+    >>> bool(np.any(net.dense[0].W != W)), float(net.norms[0].running_mean[0])
+    (True, 0.0)
+    """
+    idx, fill = np.asarray(idx), np.asarray(fill)
+    saved = [(bn.running_mean.copy(), bn.running_var.copy(), bn.num_batches_tracked)
+             for bn in net.norms]
+    out = net.forward(X[np.concatenate([idx, fill])], training=True)
+    _, d = softmax_cross_entropy(out[:len(idx)], y[idx])
+    dout = np.zeros_like(out)
+    dout[:len(idx)] = d
+    net.backward(dout)
+    net.sgd_step(lr)
+    for bn, (mean, var, count) in zip(net.norms, saved):
+        bn.running_mean, bn.running_var, bn.num_batches_tracked = mean, var, count
+
+
 def train_digits(placement="none", seed=1, drop_last=True, epochs=10, lr=0.1,
                  batch_size=DIGITS_BATCH):
     """Train :func:`digits_network` on :func:`digits_split` with mini-batch SGD.
@@ -637,14 +697,30 @@ def train_digits(placement="none", seed=1, drop_last=True, epochs=10, lr=0.1,
     sees 64 images; with ``drop_last=False`` each epoch ends with the 1092 - 17 * 64 = 4 left over.
     The first ``epochs - 1`` epochs run in ``MLP.train``; the last one is stepped batch by batch
     (``MLP.step``, with the same shuffled order ``MLP.train`` draws), to see what its last step
-    does. Cached (the last 32 runs; treat the arrays as read-only).
+    does. When that last batch is smaller than ``batch_size`` and the network has batch norm,
+    three copies of the network taken just before the step measure its parts: one only updates
+    its running statistics with the last batch (a training-mode forward pass, no weight step),
+    one takes the step of :func:`wide_step` (the last batch's loss, its images normalized together
+    with the first images of the batch before, up to ``batch_size``), and one is recalibrated
+    (:func:`recalibrate`); otherwise those three fields are NaN. Cached (the last 32 runs; treat
+    the arrays as read-only).
 
     Examples
     --------
     >>> run = train_digits("before", epochs=2)
     >>> run.losses.shape, run.last_batch, bool(run.losses[-1] < run.losses[0])
     ((2,), 64, True)
+    >>> train_digits("before", 1, True, 2) is run          # one cache, however it is called
+    True
     """
+    return _trained_digits(placement, int(seed), bool(drop_last), int(epochs), float(lr),
+                           int(batch_size))
+
+
+@lru_cache(maxsize=32)
+def _trained_digits(placement, seed, drop_last, epochs, lr, batch_size):
+    """:func:`train_digits` with its arguments spelled out, so that every way of calling it shares
+    one cache entry."""
     data = digits_split(seed)
     net = digits_network(placement, seed=seed)
     order = seed_generators(seed)[2]
@@ -652,8 +728,8 @@ def train_digits(placement="none", seed=1, drop_last=True, epochs=10, lr=0.1,
     losses = list(net.train(X, y, loss="cross_entropy", lr=lr, epochs=epochs - 1,
                             batch_size=batch_size, rng=order, drop_last=drop_last))
 
-    def val_accuracy():
-        return float(np.mean(net.predict(data.X_val).argmax(1) == data.y_val))
+    def val_accuracy(network=net):
+        return float(np.mean(network.predict(data.X_val).argmax(1) == data.y_val))
 
     shuffled = order.permutation(len(y))              # what MLP.train draws for an epoch
     batches = [shuffled[i:i + batch_size] for i in range(0, len(y), batch_size)]
@@ -664,6 +740,13 @@ def train_digits(placement="none", seed=1, drop_last=True, epochs=10, lr=0.1,
         if k == len(batches) - 1:
             before_last = val_accuracy()
             inference_loss = softmax_cross_entropy(net.predict(X[idx]), y[idx])[0]
+            ablations = [np.nan] * 3                   # nothing to take apart
+            if net.norms and len(idx) < batch_size:
+                statistics_only, wide, recalibrated = (copy.deepcopy(net) for _ in range(3))
+                statistics_only.forward(X[idx], training=True)
+                wide_step(wide, X, y, idx, batches[k - 1][:batch_size - len(idx)], lr)
+                recalibrate(recalibrated, X, batch_size)
+                ablations = [val_accuracy(c) for c in (statistics_only, wide, recalibrated)]
         weights = [d.W.copy() for d in net.dense]
         batch_losses.append(net.step(X[idx], y[idx], "cross_entropy", lr))
         changes.append(_relative_change(net, weights))
@@ -672,10 +755,19 @@ def train_digits(placement="none", seed=1, drop_last=True, epochs=10, lr=0.1,
     losses = np.array(losses)
     losses.setflags(write=False)
     final = val_accuracy()
+    train_out, val_out = net.predict(X), net.predict(data.X_val)
+    predictions = val_out.argmax(1)
+    predictions.setflags(write=False)
     test = float(np.mean(net.predict(data.X_test).argmax(1) == data.y_test))
     recalibrate(net, X, batch_size)
-    return DigitsRun(losses=losses, final_loss=float(losses[-1]), val_accuracy=final, test_accuracy=test,
-                     val_before_last_step=before_last, last_batch=len(batches[-1]),
+    return DigitsRun(losses=losses, final_loss=float(losses[-1]),
+                     train_loss=softmax_cross_entropy(train_out, y)[0],
+                     train_accuracy=float(np.mean(train_out.argmax(1) == y)),
+                     val_loss=softmax_cross_entropy(val_out, data.y_val)[0], val_accuracy=final,
+                     val_predictions=predictions, test_accuracy=test,
+                     val_before_last_step=before_last, val_statistics_only=ablations[0],
+                     val_wide_step=ablations[1], recalibrated_before_last_step=ablations[2],
+                     last_batch=len(batches[-1]),
                      last_step_change=changes[-1], typical_step_change=float(np.median(changes[:-1])),
                      last_batch_loss=batch_losses[-1], last_batch_inference_loss=inference_loss,
                      typical_batch_loss=float(np.mean(batch_losses[:-1])),
@@ -692,6 +784,103 @@ def digits_spread(placement="none", drop_last=True, seeds=SEEDS, **settings):
     (2, True)
     """
     return spread_of([train_digits(placement, s, drop_last, **settings) for s in seeds], seeds)
+
+
+class PairedGap(NamedTuple):
+    """Validation accuracy of one placement minus another's, per seed (:func:`paired_gap`)."""
+
+    gap: Spread               # accuracy of ``a`` minus accuracy of ``b``
+    standard_error: Spread    # the paired standard error of that difference
+    a_only: Spread            # validation images only ``a`` classifies correctly
+    b_only: Spread            # validation images only ``b`` classifies correctly
+
+
+def paired_gap(a="after", b="before", seeds=SEEDS, **settings):
+    """How far apart two placements' validation accuracies are, with a paired standard error.
+
+    For one seed both networks classify the same validation images. With d_i = 1 when only ``a``
+    is right on image i, -1 when only ``b`` is, and 0 otherwise, the difference of the accuracies
+    is the mean of d over the n images, and its standard error is std(d, ddof=1) / sqrt(n): only
+    the images on which the two disagree contribute.
+
+    Examples
+    --------
+    >>> g = paired_gap(seeds=(1,), epochs=1)
+    >>> len(g.gap), bool(g.gap.values[0] == (g.a_only.values[0] - g.b_only.values[0]) / 256)
+    (1, True)
+    """
+    seeds = tuple(seeds)
+    gaps, errors, a_only, b_only = [], [], [], []
+    for seed in seeds:
+        y = digits_split(seed).y_val
+        d = ((train_digits(a, seed, **settings).val_predictions == y).astype(float)
+             - (train_digits(b, seed, **settings).val_predictions == y))
+        gaps.append(d.mean())
+        errors.append(d.std(ddof=1) / np.sqrt(len(d)))
+        a_only.append(np.count_nonzero(d > 0))
+        b_only.append(np.count_nonzero(d < 0))
+    return PairedGap(*(Spread(np.array(v, dtype=np.float64), seeds)
+                       for v in (gaps, errors, a_only, b_only)))
+
+
+def sign_test(k, n):
+    """The two-sided p-value of the sign test: k of n disagreements going one way, if each went
+    either way with probability 1/2 (the exact binomial tail, doubled and capped at 1).
+
+    Examples
+    --------
+    >>> round(sign_test(19, 28), 4)
+    0.0872
+    >>> sign_test(5, 10)
+    1.0
+    """
+    k, n = int(k), int(n)
+    tail = sum(math.comb(n, i) for i in range(min(k, n - k) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+
+
+class LastStep(NamedTuple):
+    """What the last step of training does to the validation accuracy (:func:`last_step_ablation`).
+
+    Each field is a Spread over the seeds of an accuracy after minus an accuracy before.
+    """
+
+    dropped: Spread            # equal batches: the ordinary last step, on 64 images
+    kept: Spread               # the last batch of 4 kept: the step on those 4
+    wide: Spread               # the same 4 images' loss, normalized among 64 (:func:`wide_step`)
+    statistics_only: Spread    # the 4 only update the running statistics, no weight step
+    recalibrated: Spread       # the step on the 4, both networks recalibrated (:func:`recalibrate`)
+    recalibration: Spread      # what recalibrating the damaged network adds after the step
+    recalibration_dropped: Spread  # what recalibrating adds to the network trained on equal batches
+
+
+def last_step_ablation(placement="before", seeds=SEEDS, **settings):
+    """The last step's effect on the validation accuracy, whole and taken apart, per seed.
+
+    From :func:`train_digits` with ``drop_last=True`` and ``drop_last=False`` (the same runs as
+    :func:`digits_spread`).
+
+    Examples
+    --------
+    >>> s = last_step_ablation("before", seeds=(1,), epochs=1)
+    >>> len(s.kept), bool(abs(s.dropped.values[0]) < 0.1)
+    (1, True)
+    """
+    seeds = tuple(seeds)
+    kept = [train_digits(placement, s, False, **settings) for s in seeds]
+    dropped = [train_digits(placement, s, True, **settings) for s in seeds]
+
+    def change(runs, after, before="val_before_last_step"):
+        return Spread(np.array([getattr(r, after) - getattr(r, before) for r in runs]), seeds)
+
+    return LastStep(dropped=change(dropped, "val_accuracy"), kept=change(kept, "val_accuracy"),
+                    wide=change(kept, "val_wide_step"),
+                    statistics_only=change(kept, "val_statistics_only"),
+                    recalibrated=change(kept, "recalibrated_val_accuracy",
+                                        "recalibrated_before_last_step"),
+                    recalibration=change(kept, "recalibrated_val_accuracy", "val_accuracy"),
+                    recalibration_dropped=change(dropped, "recalibrated_val_accuracy",
+                                                 "val_accuracy"))
 
 
 def digits_signal(placement="none", seed=1):
@@ -768,8 +957,11 @@ def final_running_means(settings=((128, 0.01), (2, 0.5)), streams=500):
     """The running mean after :data:`STREAM_STEPS` steps, on ``streams`` independent streams.
 
     Stream k is :func:`batch_stream` with seed k (the explorer's stream, seed 7, is one of them);
-    every setting ``(batch_size, momentum)`` runs on the same streams
-    (:func:`batch_statistics`). Cached (the last 4 calls; treat the array as read-only).
+    every setting ``(batch_size, momentum)`` runs on the same streams. The same numbers as
+    ``batch_statistics(batch_stream(k), batch_size, momentum)[1][-1]``, computed for all the
+    streams at once: the batch means from ``BatchNorm``, then the running mean's update
+    (:func:`lib.normalization.running_average`) step after step, every stream in one array.
+    Cached (the last 4 calls; treat the array as read-only).
 
     Returns
     -------
@@ -781,11 +973,17 @@ def final_running_means(settings=((128, 0.01), (2, 0.5)), streams=500):
     >>> finals.shape, bool(abs(finals.mean() - STREAM_MEAN) < 0.1)
     ((1, 20), True)
     """
-    finals = np.empty((len(settings), streams))
+    means = np.empty((len(settings), streams, STREAM_STEPS))
     for k in range(streams):
         stream = batch_stream(k)
-        for i, (batch_size, momentum) in enumerate(settings):
-            finals[i, k] = batch_statistics(stream, batch_size, momentum)[1][-1]
+        for i, (batch_size, _) in enumerate(settings):
+            bn = BatchNorm(STREAM_STEPS)             # feature t: the batch of step t
+            bn.forward(stream[:, :batch_size].T, training=True)
+            means[i, k] = bn.batch_mean
+    finals = np.zeros((len(settings), streams))      # BatchNorm's initial running mean
+    for i, (_, momentum) in enumerate(settings):
+        for t in range(STREAM_STEPS):
+            finals[i] = running_average(finals[i], means[i, :, t], momentum, t + 1)
     finals.setflags(write=False)
     return finals
 

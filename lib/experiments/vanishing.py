@@ -313,7 +313,6 @@ class Profile:
             return self.h_std / self.forward[1:]
 
 
-@lru_cache(maxsize=1024)
 def gradient_profile(depth: int, activation: str, init: str = "he", gain: float = 1.0,
                      batchnorm: bool = False, bias_init: float = 0.0, width: int = 32,
                      seed: int = 1, residual: bool = False, bn_eps: float = 1e-5) -> Profile:
@@ -323,7 +322,8 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
     ``net.grad_norms("z")``, ``net.grad_norms("W")``, the activation derivatives of every hidden
     layer, and ``net.dead_fraction``. The arguments are those of :func:`build_net`. Treat the
     returned arrays as read-only: the result is shared by every caller with the same arguments.
-    The cache keeps the last 1024 settings (a profile is a few small arrays; the network is not kept).
+    The cache keeps the last 1024 settings (a profile is a few small arrays; the network is not kept),
+    one entry per setting however the arguments are passed.
 
     Examples
     --------
@@ -341,6 +341,14 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
     >>> bool(p.h_std[-1] < 1e-6)   # ... for every input alike
     True
     """
+    return _profile(int(depth), activation, init, float(gain), bool(batchnorm), float(bias_init),
+                    int(width), int(seed), bool(residual), float(bn_eps))
+
+
+@lru_cache(maxsize=1024)
+def _profile(depth, activation, init, gain, batchnorm, bias_init, width, seed, residual, bn_eps):
+    """:func:`gradient_profile` with every argument spelled out, so that each setting has one
+    cache entry whichever way it is asked for."""
     net = build_net(depth, activation, init, gain, batchnorm=batchnorm, bias_init=bias_init,
                     width=width, seed=seed, residual=residual, bn_eps=bn_eps)
     X, y = toy_task()
@@ -383,6 +391,10 @@ def gradient_profile(depth: int, activation: str, init: str = "he", gain: float 
         saturated=saturated,
         off=np.array([np.mean(f == 0) for f in factors]),
     )
+
+
+gradient_profile.cache_info = _profile.cache_info
+gradient_profile.cache_clear = _profile.cache_clear
 
 
 def example_gain_ratio(depth: int, activation: str, init: str = "he", gain: float = 1.0, *,
@@ -873,9 +885,12 @@ class DeadRun:
 
 @lru_cache(maxsize=64)
 def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0.0, epochs: int = 200,
-             seed: int = 1, negative_slope: float | None = None) -> DeadRun:
+             seed: int = 1, negative_slope: float | None = None, watch: bool = True) -> DeadRun:
     """Train ``[2, 32 x depth, 1]`` (He initialization) on the toy task, full batch, and record which
     units are dead after every epoch (``net.dead_units``), through ``MLP.train``'s callback (cached).
+    With ``watch=False`` only the start and the end are looked at (``dead_curve`` is then empty, and
+    a run that diverged keeps its start as ``dead_after``), for a run that needs no curve; the
+    training itself is the same.
 
     A dead unit's incoming weights and bias get no gradient, so they cannot bring it back; but the
     layers below it keep learning and change its inputs, which can. In the first hidden layer the
@@ -895,7 +910,7 @@ def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0
     last = [start]
     curve = []
 
-    def watch(net, epoch, loss):   # after each epoch's update
+    def look(net, epoch, loss):   # after each epoch's update
         dead = net.dead_units(X)    # a forward pass on X
         if np.all(np.isfinite(net.acts[-1].z)):
             last[0] = dead
@@ -904,16 +919,24 @@ def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0
             curve.append(np.nan)
 
     with np.errstate(over="ignore", invalid="ignore"):   # a diverging run overflows; it is marked
-        losses = net.train(X, y, loss="mse", lr=lr, epochs=epochs, callback=watch)
+        losses = net.train(X, y, loss="mse", lr=lr, epochs=epochs, callback=look if watch else None)
+        if not watch:
+            look(net, epochs, losses[-1])   # the end only
     curve = np.array(curve)
-    after_overflow = np.concatenate([[False], np.isnan(curve[:-1])])   # the epochs after it
-    losses[~np.isfinite(losses) | after_overflow] = np.nan
+    if watch:
+        after_overflow = np.concatenate([[False], np.isnan(curve[:-1])])   # the epochs after it
+        losses[~np.isfinite(losses) | after_overflow] = np.nan
+        diverged = bool(np.isnan(curve).any())
+    else:
+        diverged = bool(np.isnan(curve[-1]) or not np.isfinite(losses).all())
+        losses[~np.isfinite(losses)] = np.nan
+        curve = curve[:0]
     end = last[0]
     return DeadRun(
         losses=losses, dead_curve=curve,
         dead_before=np.array([d.mean() for d in start]), dead_after=np.array([d.mean() for d in end]),
         revived=np.array([int(np.sum(b & ~a)) for b, a in zip(start, end)]),
-        diverged=bool(np.isnan(curve).any()),
+        diverged=diverged,
         slopes=tuple(float(a.a) for a in net.acts[:-1] if a.learnable),
     )
 

@@ -52,8 +52,11 @@ def format_number(value, digits: int = 6, *, minus: str = "-") -> str:
 
 
 def _cell(text) -> str:
-    """A cell's text as HTML: escaped, and text between backticks as ``<code>``."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text), quote=False))
+    """A cell's text as HTML: escaped, text between backticks as ``<code>``, and a range such as
+    ``0.10–0.14`` kept on one line (a browser may break a line after an en dash; a word joiner,
+    U+2060, after it forbids that)."""
+    cell = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text), quote=False))
+    return re.sub(r"(?<=\S)–(?=\S)", "–\u2060", cell)
 
 
 def _aligned(align, j: int) -> str:

@@ -82,3 +82,9 @@ def test_table_text_aligns_columns():
     right = Table(["", "p"], [["class 1", "0.5"], ["sum", "1"]], "softmax", align="lr")
     assert repr(right).splitlines() == ["softmax", "           p", "-------  ---", "class 1  0.5",
                                         "sum        1"]
+
+
+def test_a_range_in_a_cell_stays_on_one_line_and_prose_dashes_do_not_change():
+    page = html_table(["range", "note"], [["0.10–0.14", "from 1 – to 2"]])
+    assert "0.10–\u20600.14" in page
+    assert "1 – to 2" in page and "–\u2060 to" not in page

@@ -50,8 +50,8 @@ NONFINITE_INPUTS = (math.nan, math.inf, -math.inf)
 BN_BATCH = [[1.0], [2.0], [3.0], [6.0]]  # one feature; mean 3, biased variance 3.5, unbiased 14/3
 THRESHOLD_X = [0.5, 1.0, 1.5, 3.0]  # probes of relu(x, threshold=1)
 SOFTMAX_LOGITS = [1000.0, 0.0, -1000.0]
-SOFTMAX_SPECIAL = {"inf_logit": [math.inf, 0.0], "all_minus_inf": [-math.inf, -math.inf],
-                   "nan_logit": [math.nan, 0.0]}
+SOFTMAX_SPECIAL = {"inf_logit": [math.inf, 0.0], "minus_inf_logit": [-math.inf, 0.0, 1.0],
+                   "all_minus_inf": [-math.inf, -math.inf], "nan_logit": [math.nan, 0.0]}
 GELU_ERF_AT_1 = 0.8413447460685429  # 1 * Phi(1)
 GELU_TANH_AT_1 = 0.8411919906082768  # 1/2 (1 + tanh(sqrt(2/pi) (1 + 0.044715)))
 KINK_PARAMS = {"leaky_relu": 0.1, "prelu": 0.25, "elu": 0.5, "relu_threshold": 1.0}
@@ -650,9 +650,11 @@ def nonfinite_table(columns, data):
     for name in NONFINITE_FUNCTIONS:
         rows.append((f"{name}(x)", f"nonfinite.{name}.value", where_they_differ))
         rows.append((f"{name}′(x)", f"nonfinite.{name}.derivative", where_they_differ))
+    softmax_notes = {"minus_inf_logit": "Same everywhere: a −inf logit among finite ones gets probability 0 "
+                                        "(how attention masks a position)."}
     for key, z in SOFTMAX_SPECIAL.items():
         rows.append((f"softmax({fmt(z)})", f"nonfinite.softmax.{key}",
-                     lambda c: differences(c) or "Same everywhere."))
+                     lambda c, key=key: differences(c) or softmax_notes.get(key, "Same everywhere.")))
     return section_table("Values and derivatives at NaN and ±inf", "nonfinite", rows, columns, data)
 
 
@@ -705,6 +707,16 @@ def check_stated_facts(columns):
              abs(column["batchnorm.running_var_input"] - unbiased) < 1e-4),
         ]
     for name, column in columns.items():
+        facts += [
+            (f"{name}'s softmax gives NaN for a +inf logit",
+             bool(np.isnan(column["nonfinite.softmax.inf_logit"]).all())),
+            (f"{name}'s softmax gives NaN for a row that is all −inf",
+             bool(np.isnan(column["nonfinite.softmax.all_minus_inf"]).all())),
+            (f"{name}'s softmax gives a −inf logit among finite ones probability 0, the others softmax([0, 1])",
+             column["nonfinite.softmax.minus_inf_logit"][0] == 0.0
+             and np.allclose(column["nonfinite.softmax.minus_inf_logit"][1:], act.softmax(np.array([0.0, 1.0])),
+                             rtol=0, atol=1e-15)),
+        ]
         facts.append((f"{name}'s relu(x, threshold=1) is 0, 0, 1.5, 3",
                       column["threshold.values"] == [0.0, 0.0, 1.5, 3.0]))
         for dtype in DTYPES:

@@ -172,6 +172,28 @@ def test_claim_a_layers_derivative_at_a_kink_can_fall_outside_both_slopes():
     assert [cell for cell, where in sides.items() if where != "the left slope"] == [("Keras", "kink.prelu")]
 
 
+def test_claim_a_plus_inf_logit_or_a_row_all_minus_inf_gives_nan_in_all_three():
+    """The page: "a +inf logit, or a row that is all −inf, gives NaN in all three", although
+    softmax([z, 0]) tends to [1, 0] as z grows."""
+    columns = conv.column_values(conv.load_data())
+    assert set(columns) == {"lib", "PyTorch", "Keras"}
+    for column in columns.values():
+        assert np.isnan(column["nonfinite.softmax.inf_logit"]).all()
+        assert np.isnan(column["nonfinite.softmax.all_minus_inf"]).all()
+    assert act.softmax(np.array([800.0, 0.0])).tolist() == [1.0, 0.0]     # the limit, reached in float64
+
+
+def test_claim_a_minus_inf_logit_among_finite_ones_gets_probability_0_in_all_three():
+    """The page: "a −inf among finite logits gets probability exactly 0 in all three": softmax([−inf, 0, 1])
+    is [0, softmax([0, 1])], the behaviour masking in attention relies on."""
+    assert conv.SOFTMAX_SPECIAL["minus_inf_logit"] == [-math.inf, 0.0, 1.0]
+    rest = act.softmax(np.array([0.0, 1.0]))
+    for column in conv.column_values(conv.load_data()).values():
+        value = column["nonfinite.softmax.minus_inf_logit"]
+        assert value[0] == 0.0 and np.allclose(value[1:], rest, rtol=0, atol=1e-15)
+    assert np.round(rest, 4).tolist() == [0.2689, 0.7311]
+
+
 @pytest.mark.parametrize("dtype", conv.DTYPES)
 def test_first_overflow_finds_an_arbitrary_step(dtype):
     def fake_exp(a):
@@ -321,7 +343,7 @@ def test_kink_note_names_the_side_each_column_takes():
 @pytest.mark.parametrize("build, caption, n_rows", [
     (conv.defaults_table, "Default parameters", 10), (conv.kinks_table, "Derivatives at kinks", 5),
     (conv.threshold_table, "relu(x, threshold=1)", 4), (conv.batchnorm_table, "Batch normalization", 6),
-    (conv.overflow_table, "Overflow of exp", 9), (conv.nonfinite_table, "Values and derivatives", 19),
+    (conv.overflow_table, "Overflow of exp", 9), (conv.nonfinite_table, "Values and derivatives", 20),
 ])
 def test_every_section_table_has_its_rows(page, build, caption, n_rows):
     measured, columns = page
@@ -341,6 +363,10 @@ def test_the_tables_say_what_the_measurements_say(page):
     overflow = rows_of(conv.overflow_table(columns, measured))
     assert overflow[0][-1] == "log(largest float16) = 11.08987"  # in float64, not rounded to float16
     assert "naive formula: [nan, 0, 0]" in overflow[1][-1]
+    nonfinite = dict((row[0], row[1:]) for row in rows_of(conv.nonfinite_table(columns, measured)))
+    assert nonfinite["softmax([−inf, 0, 1])"][:3] == ["[0, 0.2689414, 0.7310586]"] * 3
+    assert nonfinite["softmax([−inf, 0, 1])"][-1].startswith("Same everywhere: a −inf logit")
+    assert nonfinite["softmax([inf, 0])"][:3] == ["[nan, nan]"] * 3
     kinks = rows_of(conv.kinks_table(columns, measured))
     assert kinks[-1][-1].startswith("A jump, not a corner: no derivative here.")   # the threshold row
     assert all(row[-1].startswith("Left slope") for row in kinks[:-1])            # the four corners
@@ -360,3 +386,7 @@ def test_check_stated_facts_holds_for_the_data_and_catches_a_change(page):
     changed["Keras"]["batchnorm.eps"] = changed["PyTorch"]["batchnorm.eps"]
     with pytest.raises(AssertionError, match="batch-norm eps"):
         conv.check_stated_facts(changed)
+    masked = {name: dict(column) for name, column in columns.items()}
+    masked["PyTorch"]["nonfinite.softmax.minus_inf_logit"] = [math.nan] * 3
+    with pytest.raises(AssertionError, match="probability 0"):
+        conv.check_stated_facts(masked)

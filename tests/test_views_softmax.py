@@ -173,6 +173,28 @@ def test_runs_table_lists_every_seed_with_mean_and_range():
     assert rows[4] == ["min–max", "97.0–99.0", "94.0–96.0", "95.0–97.0", "1.0–4.0"]
 
 
+def test_changes_table_counts_runs_up_down_and_the_same_along_each_row():
+    sel = experiments.DigitsSelection((1.0, 3.0), (10, 30, 90), (
+        (_spread(0.90, 0.92, 0.93), _spread(0.91, 0.92, 0.95), _spread(0.92, 0.91, 0.95)),
+        (_spread(0.94, 0.95, 0.96), _spread(0.93, 0.94, 0.95), _spread(0.93, 0.95, 0.97))))
+    assert sel.changes(1.0) == ((2, 0, 1), (1, 1, 1)) and sel.changes(3.0) == ((0, 3, 0), (2, 0, 1))
+    lines = repr(views.changes_table(sel, caption="run by run")).splitlines()
+    assert lines[0] == "run by run" and lines[1].split() == ["10", "→", "30", "steps", "30", "→", "90", "steps"]
+    assert lines[3].split(None, 3)[3] == "2 up, 0 down, 1 same  1 up, 1 down, 1 same"
+    assert lines[4].split(None, 3)[3] == "0 up, 3 down, 0 same  2 up, 0 down, 1 same"
+
+
+def test_calibration_table_puts_confidence_beside_accuracy_with_the_sides_run_by_run():
+    sure = experiments.DigitsAccuracy(9.0, 90, _spread(0.99, 0.98, 0.97), _spread(0.96, 0.95, 0.94),
+                                      _spread(0.95, 0.97, 0.96), _spread(0.97, 0.96, 0.96),
+                                      _spread(12.0, 13.0, 11.0), 449, 1797)
+    rows = [line.split() for line in repr(views.calibration_table([sure])).splitlines()[2:]]
+    assert rows == [["lr", "=", "9,", "90", "steps", "96.3", "(96.0–97.0)", "96.0", "(95.0–97.0)",
+                     "1", "of", "3", "1", "of", "3"]]
+    page = views.calibration_table([sure, sure])._repr_html_()
+    assert page.count("<tr>") == 3 and "less sure than right" in page
+
+
 def test_confusion_matrix_figure_shows_every_count():
     y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
     y_pred = np.array([0, 0, 1, 1, 1, 2, 2, 0, 2])

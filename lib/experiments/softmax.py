@@ -231,6 +231,20 @@ class SoftmaxRegression:
         """The class of largest probability (the argmax of the logits) for each row of ``X``."""
         return np.argmax(self.logits(X), axis=1)
 
+    def cross_entropy(self, X, y) -> float:
+        """The mean cross-entropy of this model on ``X``, ``y``.
+
+        ``losses[i]`` is the loss before update i + 1; after the last update, on the training set,
+        the trained model's loss is this.
+
+        Examples
+        --------
+        >>> model = SoftmaxRegression(W=np.zeros((2, 3)), b=np.zeros(3), losses=np.array([]))
+        >>> round(model.cross_entropy([[1.0, 0.0]], [2]), 4)   # every class at 1/3: log 3
+        1.0986
+        """
+        return float(softmax_cross_entropy(self.logits(X), np.asarray(y))[0])
+
 
 def train_softmax_regression(X, y, *, rng, classes=None, lr=1.0, steps=300, scale=0.01):
     """Multinomial logistic regression trained by full-batch gradient descent on cross-entropy.
@@ -469,6 +483,12 @@ class DigitsSelection:
         va, vb = self.spread(*a).values, self.spread(*b).values
         return int(np.sum(va > vb)), int(np.sum(va < vb)), int(np.sum(va == vb))
 
+    def changes(self, lr) -> tuple:
+        """Run by run, along the row of ``lr``: for each step count and the next, in how many runs
+        the validation accuracy goes up, goes down and stays the same, ``(up, down, same)``."""
+        return tuple(self.head_to_head((lr, after), (lr, before))
+                     for before, after in zip(self.steps, self.steps[1:]))
+
 
 def choose_on_validation(seeds=SEEDS, learning_rates=DIGITS_LEARNING_RATES, steps=DIGITS_STEPS):
     """Each setting's validation accuracy over ``seeds``, and the best: the test set is not touched.
@@ -482,6 +502,8 @@ def choose_on_validation(seeds=SEEDS, learning_rates=DIGITS_LEARNING_RATES, step
     2
     >>> sel.tied_with_best()
     []
+    >>> sel.changes(2.0)                       # from 10 to 50 steps: up in both runs
+    ((2, 0, 0),)
     """
     seeds, learning_rates, steps = tuple(seeds), tuple(learning_rates), tuple(steps)
 

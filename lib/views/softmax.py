@@ -178,6 +178,51 @@ def selection_table(selection, caption: str = "") -> Table:
     return Table(header, rows, caption, align="l" + "r" * len(selection.steps))
 
 
+def changes_table(selection, caption: str = "") -> Table:
+    """Run by run along each row of a :class:`lib.experiments.softmax.DigitsSelection`: from each
+    step count to the next, in how many runs the validation accuracy goes up, goes down and stays
+    the same (:meth:`~lib.experiments.softmax.DigitsSelection.changes`).
+
+    Examples
+    --------
+    >>> from lib.experiments import Spread
+    >>> sel = experiments.DigitsSelection((1.0,), (10, 20), ((Spread(np.array([0.9, 0.92]), (1, 2)),
+    ...                                                       Spread(np.array([0.95, 0.92]), (1, 2))),))
+    >>> print(repr(changes_table(sel)).splitlines()[2])
+    lr = 1  1 up, 0 down, 1 same
+    """
+    rows = [[f"lr = {lr:g}", *[f"{up} up, {down} down, {same} same" for up, down, same in selection.changes(lr)]]
+            for lr in selection.learning_rates]
+    header = ["", *[f"{a} → {b} steps" for a, b in zip(selection.steps, selection.steps[1:])]]
+    return Table(header, rows, caption, align="l" + "r" * (len(selection.steps) - 1))
+
+
+def calibration_table(results, caption: str = "") -> Table:
+    """How sure against how often right, one row per :class:`lib.experiments.softmax.DigitsAccuracy`:
+    the mean probability of the predicted digit on the test set and the test accuracy, in percent as
+    mean (min–max) over the runs, and in how many runs the first is below and above the second.
+
+    Examples
+    --------
+    >>> from lib.experiments import Spread
+    >>> sp = lambda *v: Spread(np.array(v), (1, 2))
+    >>> r = experiments.DigitsAccuracy(3.0, 450, sp(0.99, 0.98), sp(0.96, 0.95), sp(0.95, 0.97),
+    ...                                sp(0.94, 0.98), sp(12.0, 13.0), 449, 1797)
+    >>> print(repr(calibration_table([r])).splitlines()[2])
+    lr = 3, 450 steps  96.0 (94.0–98.0)  96.0 (95.0–97.0)  1 of 2  1 of 2
+    """
+    rows = []
+    for r in results:
+        n = len(r.test)
+        less = r.test.count(r.confidence.values < r.test.values)
+        more = r.test.count(r.confidence.values > r.test.values)
+        rows.append([f"lr = {r.lr:g}, {r.steps} steps",
+                     *[f"{100 * s.mean:.1f} ({100 * s.min:.1f}–{100 * s.max:.1f})" for s in (r.confidence, r.test)],
+                     f"{less} of {n}", f"{more} of {n}"])
+    header = ["", "probability of the answer %", "right %", "less sure than right", "surer than right"]
+    return Table(header, rows, caption, align="lrrrr")
+
+
 def runs_table(result, caption: str = "") -> Table:
     """The accuracies of a :class:`lib.experiments.softmax.DigitsAccuracy`, one row per seed, in
     percent, with the mean and the range over the runs.

@@ -398,6 +398,9 @@ def test_batch_norm_scale_is_one_over_the_batch_std():
     wide = experiments.gradient_profile(4, "sigmoid", "xavier", batchnorm=True, seed=2, bn_eps=1.0)
     assert np.all(np.abs(wide.bn_scale - 1) < 0.07)   # centring only (the first layer: Var ~ 0.16)
     assert experiments.gradient_profile(4, "sigmoid", "xavier").bn_scale is None
+    # going back from layer k + 1 to layer k the gradient passes layer k + 1's batch norm
+    plain_chi = 32 * p.weight_var[1:] * p.slope_ms
+    np.testing.assert_allclose(p.chi, plain_chi * np.append(p.bn_scale[1:], 1.0) ** 2, rtol=1e-12)
 
 
 def test_residual_profile_measures_the_network_with_skips():
@@ -514,6 +517,20 @@ def test_claim_the_gain_predicts_each_layers_factor():
             assert abs(predicted / measured - 1) < 0.04, (name, init)
 
 
+def test_claim_the_gain_comes_closer_in_wider_layers():
+    """'The gain is exact only for infinitely wide layers: with 128 units and weights of standard
+    deviation 0.5, the same m sigma_w^2 = 32, the error falls to at most 3.9 % per layer and a factor
+    of 2.2 over 20 layers' (against 18 % and 26 at width 32)."""
+    def errors(width, gain):
+        profiles = [experiments.gradient_profile(20, "sigmoid", "normal", gain, width=width, seed=s)
+                    for s in experiments.SEEDS]
+        return (max(abs(p.predicted_per_layer / p.per_layer - 1) for p in profiles),
+                max(max(p.predicted_ratio / p.ratio, p.ratio / p.predicted_ratio) for p in profiles))
+    narrow, wide = errors(32, 10.0), errors(128, 5.0)
+    assert wide[0] < 0.05 and wide[1] < 3
+    assert wide[0] < narrow[0] / 2 and wide[1] < narrow[1] / 4
+
+
 def test_claim_the_mean_slope_in_place_of_the_rms_is_far_off():
     """'The mean slope in place of the RMS would be off by a factor of 36' (std 1.0, depth 20)."""
     p = experiments.gradient_profile(20, "sigmoid", "normal", 10.0)
@@ -578,6 +595,18 @@ def test_claim_only_the_wide_network_is_level():
     assert 0.7 < wide.z_var.min() / wide.z_var[0] and wide.z_var.max() / wide.z_var[0] < 1.3
 
 
+def test_claim_the_matched_pairs_lose_far_less_of_the_forward_signal():
+    """'tanh with Xavier and ReLU with He lose far less: their input-dependent spread falls by a
+    factor of 4–10 and 1.7–95 over 50 layers, against 2e+12–5e+12 for tanh with the plain normal,
+    and no tanh unit saturates ... (width 32; a quarter or more of the ReLU units are dead)'."""
+    falls = {pair: over(lambda p: p.h_std[0] / p.h_std[-1], 50, *pair)
+             for pair in [("tanh", "xavier"), ("relu", "he"), ("tanh", "normal")]}
+    assert max(falls["tanh", "xavier"].max, falls["relu", "he"].max) < 200
+    assert falls["tanh", "normal"].min > 1e11
+    assert over(lambda p: p.saturated.max(), 50, "tanh", "xavier").max == 0
+    assert over(lambda p: p.dead.mean(), 50, "relu", "he").min >= 0.25
+
+
 def test_claim_he_makes_tanh_and_elu_grow_towards_the_input():
     """'The mismatch the other way, tanh or ELU with He, makes the backward signal grow towards the
     input, by 4–10 (tanh) and 6–40 (ELU)'."""
@@ -588,14 +617,14 @@ def test_claim_he_makes_tanh_and_elu_grow_towards_the_input():
 def test_claim_the_gain_misses_gelu_with_he_and_a_gain_per_example_does_not():
     """'In 3 of the seeds the forward signal fades ... in the other 2 the forward signal stays large
     ... Over 50 layers the gain is off by a factor of up to 4.7e+04 ... Give each example its own gain
-    ... and the prediction comes within a factor of 4 in every seed.'"""
+    ... and the prediction comes within a factor of 3.6 in every seed.'"""
     profiles = [experiments.gradient_profile(50, "gelu", "he", seed=s) for s in experiments.SEEDS]
     kept = [p for p in profiles if p.forward_ratio > 1e-3]
     assert len(kept) == 2
     assert all(p.ratio / p.predicted_ratio > 1000 for p in kept)
     for seed, p in zip(experiments.SEEDS, profiles):
         by_example = experiments.example_gain_ratio(50, "gelu", "he", seed=seed)
-        assert 1 / 5 < by_example / p.ratio < 5
+        assert 1 / 4 < by_example / p.ratio < 4
 
 
 def test_claim_saturated_tanh_still_explodes():
@@ -629,12 +658,30 @@ def test_claim_relus_dead_units_do_not_depend_on_the_weight_scale():
 
 
 def test_claim_the_mean_field_recursion_predicts_the_wide_variances():
-    """'theory' printed under each measured Var(z_k) of the width-128 networks."""
+    """'theory' printed under each measured Var(z_k) of the width-128 networks of seed 1; over the
+    five seeds ReLU with He ends at 0.86–2.3 (theory 1.9–2), 'level on average, with a seed-to-seed
+    spread that 128 units do not remove', ReLU with Xavier halves Var(z) per layer as the recursion
+    says, tanh with Xavier ends at 0.022–0.033 (recursion 0.027–0.028) and tanh with He settles
+    near 0.59–0.68."""
+    def theory(v, name):
+        return experiments.mean_field_variance(name, v.weight_var.mean(), 128, q1=v.z_var[0])
     for name in ("tanh", "relu"):
         for init in ("normal", "xavier", "he"):
             v = experiments.variance_profile(name, init)
-            theory = experiments.mean_field_variance(name, v.weight_var.mean(), 128, q1=v.z_var[0])
-            np.testing.assert_allclose(v.z_var, theory, rtol=0.3, err_msg=f"{name} {init}")
+            np.testing.assert_allclose(v.z_var, theory(v, name), rtol=0.3, err_msg=f"{name} {init}")
+    last = {(name, init): [(v.z_var[-1], theory(v, name)[-1]) for v in
+                           (experiments.variance_profile(name, init, seed=s) for s in experiments.SEEDS)]
+            for name in ("tanh", "relu") for init in ("xavier", "he")}
+    relu_he = np.array(last["relu", "he"])
+    assert np.all(np.abs(relu_he[:, 1] - 2) < 0.2)                        # theory about 2
+    assert 0.5 < relu_he[:, 0].min() and relu_he[:, 0].max() < 3          # measured around it
+    assert relu_he[:, 0].max() / relu_he[:, 0].min() > 2                  # a real spread
+    assert 0.7 < np.exp(np.mean(np.log(relu_he[:, 0] / relu_he[:, 1]))) < 1.3   # level on average
+    for measured, predicted in last["relu", "xavier"]:
+        assert 1 / 3 < measured / predicted < 3 and predicted < 1e-5      # halved 19 times
+    for measured, predicted in last["tanh", "xavier"]:
+        assert abs(measured / predicted - 1) < 0.3
+    assert all(0.5 < measured < 0.8 for measured, _ in last["tanh", "he"])
 
 
 def test_claim_the_random_start_beats_the_symmetric_ones_in_every_seed():
@@ -706,23 +753,46 @@ def test_claim_a_larger_gain_multiplies_the_relu_gradient_by_about_gain_to_the_3
         assert gain**30 / 2 < growth.min and growth.max < 2 * gain**30
 
 
-def test_claim_every_layer_shares_one_inner_product_and_moves_enormously():
-    """'The weights of every layer jump by 5.9e+05 to 2.0e+07 times their own size ... they differ
-    by a factor of only 34, with the last layer moving furthest' and <W_k, dL/dW_k> is the same
-    for all 31 weight matrices, in every seed."""
+def test_claim_the_gain_overestimates_the_saturated_tanh_explosion():
+    """'For tanh with standard deviation 1.0 the gain overestimates the growth by a factor of 2.3–5
+    in every seed.'"""
+    over_tanh = experiments.over_seeds(lambda seed: (lambda p: p.predicted_ratio / p.ratio)(
+        experiments.gradient_profile(30, "tanh", "normal", 10.0, seed=seed)))
+    assert 1.5 < over_tanh.min and over_tanh.max < 8
+
+
+def test_claim_every_layer_moves_enormously_and_shares_one_inner_product():
+    """'The weights of every layer jump by 5.9e+05 to 2.0e+07 times their own size in seed 1, and
+    the loss overflows ... over the five seeds the largest is 11–70 times the smallest, with the
+    last layer moving furthest in 5 of 5 ... the network's initial output is 7e+04–4e+06 times too
+    large', and <W_k, dL/dW_k> is the same for all 31 weight matrices, in every seed."""
+    steps = [experiments.exploding_step(seed=s) for s in experiments.SEEDS]
+    assert steps[0].change.min() > 1e5 and not np.isfinite(steps[0].loss_after)
+    for step in steps:
+        assert len(step.change) == 31 and step.change.min() > 1e4
+        assert 5 < step.change.max() / step.change.min() < 100
+        assert int(np.argmax(step.change)) == 30
+        assert step.output_rms / step.target_rms > 1e4
+        np.testing.assert_allclose(step.inner, step.euler, rtol=1e-9)
+
+
+def test_exploding_step_measures_one_sgd_step():
+    step = experiments.exploding_step(depth=4, gain=1.0, lr=0.001, seed=3)
+    net = experiments.build_net(4, "relu", "he", 1.0, seed=3)
     X, y = experiments.toy_task()
-    for seed in experiments.SEEDS:
-        net = experiments.build_net(30, "relu", "he", gain=1.5, seed=seed)
-        out = net.forward(X)
-        _, d = mse_loss(out, y)
-        net.backward(d)
-        inner = [np.sum(layer.W * layer.dW) for layer in net.dense]
-        np.testing.assert_allclose(inner, np.sum(d * out), rtol=1e-9)
-        step = [0.01 * np.linalg.norm(layer.dW) / np.linalg.norm(layer.W) for layer in net.dense]
-        assert min(step) > 1e4 and max(step) / min(step) < 100 and int(np.argmax(step)) == 30
-        sizes = [np.linalg.norm(layer.W) for layer in net.dense]
-        squared = (np.median(sizes[:-1]) / sizes[-1]) ** 2   # 'about 34, the factor between steps'
-        assert 0.3 < squared / (max(step) / min(step)) < 3
+    out = net.forward(X)
+    loss, d = mse_loss(out, y)
+    net.backward(d)
+    assert step.loss_before == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(step.inner, [np.sum(layer.W * layer.dW) for layer in net.dense],
+                               rtol=1e-12)
+    np.testing.assert_allclose(step.change, [0.001 * np.linalg.norm(layer.dW) / np.linalg.norm(layer.W)
+                                             for layer in net.dense], rtol=1e-12)
+    assert step.output_rms == pytest.approx(np.sqrt(np.mean(out**2)))
+    assert step.target_rms == pytest.approx(np.sqrt(np.mean(y**2)))
+    net.sgd_step(0.001)
+    assert step.loss_after == pytest.approx(mse_loss(net.forward(X), y)[0], rel=1e-12)
+    assert step.loss_after < step.loss_before     # a small step downhill
 
 
 def test_claim_dead_first_layer_units_never_come_back_and_deeper_ones_can():
@@ -759,6 +829,7 @@ def test_claim_a_negative_side_slope_large_enough_cures_the_negative_bias():
                                         ("elu", "elu", None)]}
     for label in ("relu", "leaky 0.01"):
         assert np.sum(final[label] > 0.99 * mean) >= 4 and final[label].min() > 0.15
+    assert np.all(np.abs(final["leaky 0.01"] - final["relu"]) < 0.002)   # 'ends where ReLU does'
     assert np.all(final["leaky 0.3"] < 0.99 * mean) and np.all(final["elu"] < 0.99 * mean)
     others = np.array([final[k] for k in final if k != "elu"])
     assert np.all(final["elu"] < others.min(axis=0))
@@ -778,25 +849,17 @@ def test_claim_batch_norm_rescues_the_gradient_by_its_division_not_by_the_slopes
                                       bn_eps=1.0).max < 1e-15
     scale = over(lambda p: p.bn_scale.mean(), 30, "sigmoid", "xavier", batchnorm=True)
     assert 5 < scale.min and scale.max < 7
+    # 'The gain, with the division counted, predicts ... 37–97 against the measured 17–150, within a
+    # factor of 3 in every seed'
+    measured = experiments.profile_spread("ratio", 30, "sigmoid", "xavier", batchnorm=True).values
+    predicted = experiments.profile_spread("predicted_ratio", 30, "sigmoid", "xavier",
+                                           batchnorm=True).values
+    assert np.all(np.abs(np.log(predicted / measured)) < np.log(3))
     X, _ = experiments.toy_task()
     for seed in experiments.SEEDS:   # 'with eps = 1, larger than every batch variance'
         net = experiments.build_net(30, "sigmoid", "xavier", batchnorm=True, seed=seed)
         net.forward(X)
         assert max(bn.batch_var.max() for bn in net.norms) < 1.0
-
-
-def test_claim_the_gain_overestimates_batch_norm_because_the_weights_pass_less():
-    """'The gain ... predicts the growth but overestimates it, by a factor of up to 15 ... The slopes
-    act about as counted ... the weight matrices pass the gradient on at 0.91–0.94 per layer instead
-    of about 1.01'."""
-    measured = experiments.profile_spread("ratio", 30, "sigmoid", "xavier", batchnorm=True)
-    predicted = experiments.profile_spread("predicted_ratio", 30, "sigmoid", "xavier", batchnorm=True)
-    assert np.all(predicted.values > measured.values) and (predicted.values / measured.values).max() < 20
-    for seed in experiments.SEEDS:
-        split = experiments.bn_step_factors(seed=seed)
-        (w, w_counted), (s, s_counted), (b, b_counted) = (split[k] for k in ("weights", "slopes",
-                                                                              "1/sigma_B"))
-        assert w < 0.95 < 1.0 < w_counted and abs(s / s_counted - 1) < 0.06 and b > b_counted
 
 
 def test_claim_skip_connections_keep_the_gradient_and_the_network_learns():
@@ -831,17 +894,3 @@ def test_example_gain_ratio_weights_each_example_by_its_output_gradient():
     w = net.acts[-1].dz[:, 0] ** 2
     expected = np.sqrt(np.sum(w * np.prod(chi, axis=0)) / np.sum(w))
     assert experiments.example_gain_ratio(5, "gelu", "he", seed=2) == pytest.approx(expected, rel=1e-12)
-
-
-def test_bn_step_factors_multiply_to_the_layer_by_layer_ratio():
-    f = experiments.bn_step_factors(6, seed=3)
-    net = experiments.build_net(6, "sigmoid", "xavier", batchnorm=True, seed=3)
-    X, y = experiments.toy_task()
-    _, d = mse_loss(net.forward(X), y)
-    net.backward(d)
-    into = [bn.backward(act.dz) for act, bn in zip(net.acts[:-1], net.norms)] + [net.acts[-1].dz]
-    steps = [np.linalg.norm(into[k]) / np.linalg.norm(into[k + 1]) for k in range(6)]
-    measured = np.prod([f[name][0] for name in ("weights", "slopes", "1/sigma_B")])
-    assert measured == pytest.approx(np.exp(np.mean(np.log(steps))), rel=1e-9)
-    assert f["weights"][1] == pytest.approx(np.exp(np.mean(np.log(
-        [np.sqrt(32 * np.var(layer.W)) for layer in net.dense[1:]]))))

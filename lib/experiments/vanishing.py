@@ -256,9 +256,10 @@ class Profile:
 
     @property
     def chi(self) -> np.ndarray:
-        """The gain of each hidden layer k, ``chi_k = n Var(W_{k+1}) E[f'(z_k)^2]``, times
-        :attr:`bn_scale` squared where batch normalization rescales the layer (an estimate there: it
-        treats slopes, scales and the gradient's direction as independent).
+        """The gain of each hidden layer k, ``chi_k = m Var(W_{k+1}) E[f'(z_k)^2]`` (m = the width),
+        times ``bn_scale[k+1]**2`` with batch normalization: going back from layer k + 1 to layer k
+        the gradient passes layer k + 1's batch norm, then ``W_{k+1}``, then layer k's slopes (the
+        output layer has no batch norm).
 
         One step back, ``delta_k = diag(f'(z_k)) W_{k+1}^T delta_{k+1}`` sums n terms of variance
         ``Var(W) E[delta^2]``, each times a slope; so ``E||delta_k||^2 = chi_k E||delta_{k+1}||^2``:
@@ -266,7 +267,9 @@ class Profile:
         shrinks where chi < 1 and grows where chi > 1, by ``sqrt(chi)`` per layer.
         """
         chi = self.width * self.weight_var[1:] * self.slope_ms
-        return chi if self.bn_scale is None else chi * self.bn_scale**2
+        if self.bn_scale is None:
+            return chi
+        return chi * np.concatenate([self.bn_scale[1:], [1.0]]) ** 2
 
     def predicted(self) -> np.ndarray:
         """What the gains predict for :meth:`relative` ``("z")`` without skip connections: entry n is
@@ -425,42 +428,63 @@ def example_gain_ratio(depth: int, activation: str, init: str = "he", gain: floa
     return float(np.sqrt(np.sum(out * np.prod(chi, axis=0)) / np.sum(out)))
 
 
-@lru_cache(maxsize=32)
-def bn_step_factors(depth: int = 30, activation: str = "sigmoid", init: str = "xavier", *,
-                    seed: int = 1, width: int = 32) -> dict:
-    """One step back through each layer of a batch-normalized network, split into its three factors.
+@dataclass(frozen=True)
+class ExplodingStep:
+    """One gradient-descent step on a network whose gradients exploded (:func:`exploding_step`).
 
-    Layer k computes ``u_k = h_{k-1} W_k`` (no bias), ``a_k = BN(u_k)``, ``h_k = f(a_k)``. Going back,
-    the gradient meets the next layer's weights (``||dL/dh_k|| / ||dL/du_{k+1}||``, which the gain
-    counts as ``sqrt(width Var(W_{k+1}))``), the slopes (``||dL/da_k|| / ||dL/dh_k||``, counted as the
-    RMS slope) and batch norm (``||dL/du_k|| / ||dL/da_k||``, counted as ``1 / sigma_B``). Returns, for
-    ``"weights"``, ``"slopes"`` and ``"1/sigma_B"``, the pair (measured, counted), each the geometric
-    mean over the hidden layers; their products are the per-layer factors of :attr:`Profile.ratio`
-    and :attr:`Profile.predicted_ratio`, up to the layers at the ends. Cached: treat the result as
-    read-only.
+    Attributes
+    ----------
+    loss_before, loss_after : float
+        The loss before the step and after it (inf when the step overflowed).
+    change : ndarray of shape (depth + 1,)
+        How far each dense layer's weights moved, relative to their size: ``||dW|| / ||W||``.
+    inner : ndarray of shape (depth + 1,)
+        ``<W_k, dL/dW_k>`` of each layer before the step.
+    euler : float
+        ``sum(dL/dy_hat * y_hat)``: what positive homogeneity says every ``inner`` equals.
+    output_rms, target_rms : float
+        The root mean square of the network's output and of the target.
+    """
+
+    loss_before: float
+    loss_after: float
+    change: np.ndarray
+    inner: np.ndarray
+    euler: float
+    output_rms: float
+    target_rms: float
+
+
+@lru_cache(maxsize=16)
+def exploding_step(depth: int = 30, activation: str = "relu", init: str = "he", gain: float = 1.5,
+                   lr: float = 0.01, seed: int = 1) -> ExplodingStep:
+    """One step of ``net.sgd_step(lr)`` on :func:`build_net`'s network, measured (cached).
+
+    With zero biases a ReLU network's output is positively homogeneous in each layer's weights,
+    ``y_hat(c W_k) = c y_hat(W_k)`` for c > 0, so Euler's theorem makes ``<W_k, dL/dW_k>`` the same
+    number, ``sum(dL/dy_hat * y_hat)``, for every layer.
 
     Examples
     --------
-    >>> f = bn_step_factors(10)
-    >>> sorted(f), all(len(pair) == 2 for pair in f.values())
-    (['1/sigma_B', 'slopes', 'weights'], True)
+    >>> step = exploding_step(depth=10, seed=2)
+    >>> bool(np.allclose(step.inner, step.euler, rtol=1e-9))
+    True
     """
-    net = build_net(depth, activation, init, batchnorm=True, width=width, seed=seed)
+    net = build_net(depth, activation, init, gain, seed=seed)
     X, y = toy_task()
-    _, dy_hat = mse_loss(net.forward(X), y)
-    net.backward(dy_hat)
-    hidden = list(zip(net.acts[:-1], net.norms))
-    into = [bn.backward(act.dz) for act, bn in hidden] + [net.acts[-1].dz]   # dL/du_k, k = 1..depth+1
-    measured = {"weights": [np.linalg.norm(act.dh) / np.linalg.norm(into[k + 1])
-                            for k, (act, _) in enumerate(hidden)],
-                "slopes": [np.linalg.norm(act.dz) / np.linalg.norm(act.dh) for act, _ in hidden],
-                "1/sigma_B": [np.linalg.norm(into[k]) / np.linalg.norm(act.dz)
-                              for k, (act, _) in enumerate(hidden)]}
-    counted = {"weights": [np.sqrt(width * np.var(layer.W)) for layer in net.dense[1:]],
-               "slopes": [np.sqrt(np.mean(act.slope**2)) for act, _ in hidden],
-               "1/sigma_B": [np.mean(1 / np.sqrt(bn.batch_var + bn.eps)) for _, bn in hidden]}
-    geo = lambda values: float(np.exp(np.mean(np.log(values))))  # noqa: E731
-    return {name: (geo(measured[name]), geo(counted[name])) for name in measured}
+    with np.errstate(over="ignore", invalid="ignore"):   # the overflow is what is measured
+        out = net.forward(X)
+        loss_before, dy_hat = mse_loss(out, y)
+        net.backward(dy_hat)
+        start = [layer.W.copy() for layer in net.dense]
+        inner = np.array([np.sum(W0 * layer.dW) for W0, layer in zip(start, net.dense)])
+        net.sgd_step(lr)
+        loss_after, _ = mse_loss(net.forward(X), y)
+    change = np.array([np.linalg.norm(layer.W - W0) / np.linalg.norm(W0)
+                       for layer, W0 in zip(net.dense, start)])
+    return ExplodingStep(float(loss_before), float(loss_after), change, inner,
+                         float(np.sum(dy_hat * out)), float(np.sqrt(np.mean(out**2))),
+                         float(np.sqrt(np.mean(y**2))))
 
 
 def profile_spread(attribute: str, depth: int, activation: str, init: str = "he", gain: float = 1.0,

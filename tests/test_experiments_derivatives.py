@@ -234,9 +234,9 @@ def test_claim_first_layer_never_exactly_zero_later_layers_are_with_zero_biases(
 ])
 def test_claim_no_line_stays_below_a_kink_where_the_slope_falls(name, at, params, rises):
     """"Where the slope falls instead, no line through the kink stays below the graph, not even near
-    it, and there is no subgradient at all: ReLU6 at its cap, hardtanh at its upper corner, ELU with
-    alpha > 1 at 0." Near a rising kink the slopes between the one-sided ones stay below; further out
-    (on +-10) all of them for the convex ReLU and ELU, only the flat line for hardtanh at -1."""
+    it: ReLU6 at its cap, hardtanh at its upper corner, ELU with alpha > 1 at 0." Near a rising kink
+    the slopes between the one-sided ones stay below; further out (on +-10) all of them for the
+    convex ReLU and ELU, only the flat line for hardtanh at -1."""
     f = act.ALL_ACTIVATIONS[name]
     left, right = (float(f.derivative(at + d, **params)) for d in (-1e-9, 1e-9))
     slopes = np.linspace(0, 2, 9)
@@ -248,6 +248,45 @@ def test_claim_no_line_stays_below_a_kink_where_the_slope_falls(name, at, params
         assert far == ([0.0] if name == "hardtanh" else between)
     else:
         assert left > right and below == far == []
+
+
+KINKS = [("relu", 0.0, {}), ("hardtanh", -1.0, {}), ("elu", 0.0, {"alpha": 0.5}),
+         ("relu6", 6.0, {}), ("hardtanh", 1.0, {}), ("elu", 0.0, {"alpha": 2.0})]
+
+
+@pytest.mark.parametrize("name, at, params", KINKS)
+def test_claim_frechet_subgradients_are_the_near_slopes_at_the_six_kinks(name, at, params):
+    """"The table's last column lists them among the slopes tried: at all six kinks they are the
+    slopes whose line stays below the graph on +-0.5. ReLU6 at its cap, hardtanh at 1 and ELU with
+    alpha = 2 at 0 have no subgradient at all." Fréchet's quotient agrees: it stays >= 0 on small
+    windows for those slopes and below -0.2 for the others."""
+    slopes = np.linspace(0, 2, 9)
+    frechet = experiments.frechet_slopes(name, at, slopes, **params)
+    assert frechet == experiments.supporting_slopes(name, at, slopes, **params)
+    assert (frechet == []) == (name == "relu6" or at == 1.0 or params.get("alpha") == 2.0)
+    for g in slopes:
+        q = experiments.frechet_quotient(name, at, float(g), 1e-4, **params)
+        assert q >= -1e-6 if float(g) in frechet else q < -0.2
+
+
+def test_claim_tanh_has_a_frechet_subgradient_at_1_and_no_line_below_it():
+    """"tanh is differentiable at 1, so its Fréchet subgradient there is tanh'(1) alone ... no line
+    through (1, tanh 1) stays below it, not even the tangent." For g = tanh'(1) the shortfall shrinks
+    with the window as -|tanh''(1)| r / 2 predicts; for the slopes 0.01 away it tends to -0.01; at
+    ReLU6's cap (g = 0.5) it is -0.5 on every window. Within 4 % of the prediction at r = 0.1."""
+    t1 = float(act.tanh.derivative(1.0))
+    slopes = (t1 - 0.01, t1, t1 + 0.01)
+    assert experiments.supporting_slopes("tanh", 1.0, slopes) == []
+    assert experiments.frechet_slopes("tanh", 1.0, slopes) == [t1]
+    curvature = 2 * float(act.tanh(1.0)) * t1
+    for r in (1e-1, 1e-2, 1e-3, 1e-4):
+        low, tangent, high = (experiments.frechet_quotient("tanh", 1.0, g, r) for g in slopes)
+        assert tangent == pytest.approx(-curvature * r / 2, rel=0.04)
+        if r <= 1e-3:   # "equal to it to three digits from r = 1e-3 on"
+            assert f"{tangent:.2e}" == f"{-curvature * r / 2:.2e}"
+        assert low < -0.01 and high < -0.01
+        assert experiments.frechet_quotient("relu6", 6.0, 0.5, r) == pytest.approx(-0.5, abs=1e-9)
+    assert low == pytest.approx(-0.01, abs=1e-4) and high == pytest.approx(-0.01, abs=1e-4)
 
 
 def test_claim_error_model_sits_within_a_factor_2_2_above_the_typical_error():
@@ -383,6 +422,27 @@ def test_claim_steps_from_the_far_left_are_a_tenth_of_those_from_minus_one():
     np.testing.assert_allclose(far, [0.051, 0.055, 0.060], atol=5e-4)
     np.testing.assert_allclose(near, [0.553, 0.620], atol=5e-4)
     assert np.all(far < 0.12 * near.min()) and np.all(np.diff(far) > 0)
+
+
+def test_claim_far_steps_are_short_because_the_slope_falls():
+    """"From w = -1 to w = -3, sigma'(wx) falls 13.7 times, from 0.149 to 0.0109, while 2(y_hat - y)
+    grows 1.28 times, from -1.24 to -1.58, and x stays 1.5: the slope alone makes the far steps
+    short." Near the bottom (after 20 steps from w = -1) 2(y_hat - y) is -0.0013 and the slope 0.160."""
+    x_in, y_target, lr = 1.5, 0.8, 2.0
+
+    def factors(w):
+        z = w * x_in
+        return 2 * (float(act.sigmoid(z)) - y_target), float(act.sigmoid.derivative(z))
+
+    w = -1.0
+    for _ in range(20):
+        error, slope = factors(w)
+        w -= lr * error * slope * x_in
+    (e1, s1), (e3, s3), (e_end, s_end) = factors(-1.0), factors(-3.0), factors(w)
+    assert s1 / s3 == pytest.approx(13.7, abs=0.05) and e3 / e1 == pytest.approx(1.28, abs=0.005)
+    assert (round(s1, 3), round(s3, 4), round(e1, 2), round(e3, 2)) == (0.149, 0.0109, -1.24, -1.58)
+    assert e3 / e1 > 1      # the other factor does not shrink the far step: it enlarges it
+    assert round(e_end, 4) == -0.0013 and round(s_end, 3) == 0.160 and s_end > s1
 
 
 def test_claim_right_derivatives_give_large_errors_next_to_kinks():

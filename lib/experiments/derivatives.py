@@ -14,7 +14,8 @@
   error says nothing;
 * :func:`weighted_abs`, :func:`supports` and :func:`supporting_slopes` -- subgradients: a subgradient
   step that goes uphill, and the kinks (ReLU6's cap) where no line through the point stays below the
-  graph;
+  graph; :func:`frechet_slopes` and :func:`frechet_quotient` -- the local (Frechet) subgradient, which
+  asks less than a line that stays below nearby (tanh at 1 has one, and no such line);
 * :func:`kink_convention_run`, :func:`kink_convention_effect` -- when the value of ReLU'(0) changes a
   training run: only where a pre-activation is exactly 0; :func:`exact_zeros_at_init` and
   :func:`exact_zeros_spread` -- where such zeros come from (a unit whose ReLU inputs are all off gets
@@ -272,8 +273,12 @@ def weighted_abs(x):
 def supports(f, x0, g, points) -> bool:
     """Whether the line (or plane) through (x0, f(x0)) with slope ``g`` stays below f at every one of
     ``points``: f(y) >= f(x0) + g . (y - x0), to a rounding tolerance of 1e-12. For a convex f, with
-    points spread over its domain, that is the definition of a subgradient g at x0; with points near
-    x0 only, of a local (Frechet) subgradient, the one that makes sense for an f that is not convex.
+    points spread over its domain, that is the definition of a subgradient g at x0. With points near
+    x0 only it is a local test, a line that stays below nearby, and that is stricter than the local
+    (Frechet) subgradient, which asks only ``f(y) >= f(x0) + g . (y - x0) + o(|y - x0|)``: tanh at 1
+    has the Frechet subgradient tanh'(1), and no line through (1, tanh 1) stays below it nearby (the
+    graph curves down there). At a kink whose two pieces are straight or convex near it (ReLU,
+    hardtanh, ReLU6, ELU at 0) the two give the same slopes (:func:`frechet_slopes`).
 
     ``points`` is an array of numbers (f of one variable) or of shape (n, d) (f of d variables,
     taking one point at a time or several along the first axis).
@@ -300,9 +305,11 @@ def supporting_slopes(name: str, at: float, slopes, radius: float = 0.5, n: int 
     ``ALL_ACTIVATIONS[name]`` stays below the graph on [at - radius, at + radius] (:func:`supports`).
 
     Near a kink where the slope rises (ReLU at 0, hardtanh at -1) these are the slopes between the
-    one-sided ones, the local subgradients; where it falls (ReLU6's cap at 6, ELU at 0 with
-    alpha > 1) there are none. A wider window keeps them all for a convex function (ReLU) and fewer
-    for one that is not (hardtanh at -1: only the flat line stays below its cap at 1).
+    one-sided ones; where it falls (ReLU6's cap at 6, ELU at 0 with alpha > 1) there are none. At
+    these kinks that is also the set of local (Frechet) subgradients (:func:`frechet_slopes`); where
+    the graph curves down at a smooth point (tanh at 1) this test finds no slope at all, where the
+    Frechet subgradient is the derivative. A wider window keeps them all for a convex function (ReLU)
+    and fewer for one that is not (hardtanh at -1: only the flat line stays below its cap at 1).
 
     Examples
     --------
@@ -321,6 +328,57 @@ def supporting_slopes(name: str, at: float, slopes, radius: float = 0.5, n: int 
         return f(x, **params)
 
     return [float(g) for g in slopes if supports(function, at, float(g), points)]
+
+
+def frechet_slopes(name: str, at: float, slopes, **params) -> list:
+    """The slopes g among ``slopes`` that are local (Frechet) subgradients of ``ALL_ACTIVATIONS[name]``
+    at a point ``at`` where it has one-sided slopes: ``f(y) >= f(at) + g (y - at) + o(|y - at|)``.
+
+    Just left of ``at`` (y < at) the inequality, divided by y - at < 0, asks g >= the left slope;
+    just right of it, g <= the right slope. So the Frechet subgradients are the slopes in
+    [left, right] where the slope rises, and there are none where it falls. The one-sided slopes are
+    f' at ``at`` -+ 1e-9, and g passes within 1e-8 of an end.
+
+    Examples
+    --------
+    >>> frechet_slopes("relu", 0.0, [0.0, 0.5, 1.0, 1.5])
+    [0.0, 0.5, 1.0]
+    >>> frechet_slopes("relu6", 6.0, [0.0, 0.5, 1.0]), frechet_slopes("tanh", 1.0, [0.41, 0.42])
+    ([], [])
+    """
+    f = ALL_ACTIVATIONS[name]
+    left, right = (float(f.derivative(at + d, **params)) for d in (-1e-9, 1e-9))
+    return [float(g) for g in slopes if left - 1e-8 <= g <= right + 1e-8]
+
+
+def frechet_quotient(name: str, at: float, g: float, radius: float, n: int = 500,
+                     **params) -> float:
+    """The worst shortfall of f below the line through (at, f(at)) with slope ``g``, per unit of
+    distance, on the window [at - radius, at + radius]: the minimum over y != at of
+    ``(f(y) - f(at) - g (y - at)) / |y - at|``, on ``n`` evenly spaced points on each side of ``at``.
+
+    g is a local (Frechet) subgradient exactly when this tends to 0 or above as the radius shrinks,
+    and the line stays below the graph on the window when it is >= 0. At a smooth point with
+    g = f'(at) it is about ``-|f''(at)| radius / 2`` where f'' < 0 (the line crosses the graph, by
+    less and less); for any other g it tends to ``-|g - f'(at)|``.
+
+    Examples
+    --------
+    >>> t1 = float(ALL_ACTIVATIONS["tanh"].derivative(1.0))
+    >>> q = [frechet_quotient("tanh", 1.0, t1, r) for r in (1e-2, 1e-4)]
+    >>> [round(v / r, 3) for v, r in zip(q, (1e-2, 1e-4))]
+    [-0.321, -0.32]
+    >>> round(frechet_quotient("tanh", 1.0, t1 + 0.01, 1e-4), 4)
+    -0.01
+    >>> frechet_quotient("relu6", 6.0, 0.5, 1e-4)
+    -0.5
+    """
+    f = ALL_ACTIVATIONS[name]
+    offsets = radius * np.arange(1, n + 1) / n
+    y = np.concatenate([at - offsets, at + offsets])
+    step = y - at                      # the distances really stepped, after rounding
+    gap = f(y, **params) - f(np.float64(at), **params) - g * step
+    return float(np.min(gap / np.abs(step)))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -10,9 +10,9 @@ Every elementwise activation is one object ``f``:
 
 ``ACTIVATIONS`` maps each name of chapter 1's catalogue (the twelve and ``silu``) to its object, so
 explorers, tests and the network can loop over them. ``ALL_ACTIVATIONS`` holds every elementwise
-activation here: the catalogue and the rest of the functions a learner meets in PyTorch and Keras
+activation here: the catalogue and eleven more of the functions a learner meets in PyTorch and Keras
 (hardtanh, relu6, hardsigmoid, hardswish, mish, celu, softsign, logsigmoid, tanhshrink, softshrink,
-hardshrink).
+hardshrink). The frameworks offer others still (PyTorch's ``RReLU``, Keras' ``squareplus``).
 
 How numbers behave
 ------------------
@@ -677,7 +677,7 @@ class GELU(Activation):
         return 2 * self._K * (x + self._C * x * x * x)  # x * x * x: numpy's x**3 is a slow pow
 
 
-# -- the rest of the zoo: PyTorch's and Keras's other elementwise activations ---------------------------
+# -- more of the zoo: eleven more of PyTorch's and Keras's elementwise activations ----------------------
 
 class Hardtanh(Activation):
     r"""Hard tanh: x clipped to [min_val, max_val].
@@ -1202,7 +1202,7 @@ ACTIVATIONS = {f.name: f for f in
                (step, linear, sigmoid, tanh, relu, leaky_relu, prelu, softplus, elu, selu, swish, gelu,
                 silu)}
 
-#: Every elementwise activation in this module: the catalogue, then the rest of PyTorch's and Keras's.
+#: Every elementwise activation in this module: the catalogue, then eleven more of PyTorch's and Keras's.
 ALL_ACTIVATIONS = {**ACTIVATIONS, **{f.name: f for f in
                                      (hardtanh, relu6, hardsigmoid, hardswish, mish, celu, softsign,
                                       logsigmoid, tanhshrink, softshrink, hardshrink)}}

@@ -14,7 +14,7 @@ from lib.activations import ACTIVATIONS, ALL_ACTIVATIONS, log_softmax, prelu, so
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
-NAMES = sorted(ALL_ACTIVATIONS)  # every elementwise activation: the catalogue and the rest of the zoo
+NAMES = sorted(ALL_ACTIVATIONS)  # every elementwise activation: the catalogue and the other functions in lib
 TWELVE = ["step", "linear", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softplus", "elu",
           "selu", "swish", "gelu"]
 ZOO = ["hardtanh", "relu6", "hardsigmoid", "hardswish", "mish", "celu", "softsign", "logsigmoid",

@@ -24,8 +24,9 @@
   :func:`digits_signal`, :func:`recalibrate`, :func:`bias_effect`, :func:`label_entropy` -- a deep
   sigmoid network on the real digits, without batch normalization, with it before each
   activation, or after; the small last batch of an epoch, and what a bias before batch norm does;
-  :func:`paired_gap`, :func:`sign_test` -- two placements' validation accuracies, compared image
-  by image; :func:`last_step_ablation`, :func:`wide_step` -- the small last step taken apart;
+  :func:`paired_gap`, :func:`kept_batch_gap`, :func:`sign_test` -- two networks' validation
+  accuracies, compared image by image; :func:`last_step_ablation`, :func:`wide_step`,
+  :func:`small_step_draws` -- the small last step taken apart, and over random small batches;
 * :func:`batchnorm_forward_reference`, :func:`eval_prediction_reference` -- the reference answers of
   two exercises.
 
@@ -652,6 +653,10 @@ class DigitsRun(NamedTuple):
     typical_batch_loss: float         # the mean loss of the other batches of the last epoch
     recalibrated_before_last_step: float  # the weights before a small last step, recalibrated
     recalibrated_val_accuracy: float  # at the end, after :func:`recalibrate` on the training images
+    val_predictions_before_last_step: np.ndarray  # the predicted classes before the last step
+    draws_own: np.ndarray             # :func:`small_step_draws` from the network before a small
+    draws_among: np.ndarray           # last step: the validation accuracy after each draw's step,
+    draws_share: np.ndarray           # three ways (NaN when the last batch is full)
 
 
 def _relative_change(net, before):
@@ -675,6 +680,13 @@ def wide_step(net, X, y, idx, fill, lr):
     >>> bool(np.any(net.dense[0].W != W)), float(net.norms[0].running_mean[0])
     (True, 0.0)
     """
+    _wide_gradient(net, X, y, idx, fill)
+    net.sgd_step(lr)
+
+
+def _wide_gradient(net, X, y, idx, fill):
+    """The gradients of :func:`wide_step`, stored in ``net``'s layers; the running statistics
+    are put back as they were."""
     idx, fill = np.asarray(idx), np.asarray(fill)
     saved = [(bn.running_mean.copy(), bn.running_var.copy(), bn.num_batches_tracked)
              for bn in net.norms]
@@ -683,9 +695,109 @@ def wide_step(net, X, y, idx, fill, lr):
     dout = np.zeros_like(out)
     dout[:len(idx)] = d
     net.backward(dout)
-    net.sgd_step(lr)
     for bn, (mean, var, count) in zip(net.norms, saved):
         bn.running_mean, bn.running_var, bn.num_batches_tracked = mean, var, count
+
+
+def _state(net):
+    """Copies of everything a step or a training-mode forward pass of ``net`` changes."""
+    return ([(d.W.copy(), None if d.b is None else d.b.copy()) for d in net.dense],
+            [(bn.gamma.copy(), bn.beta.copy(), bn.running_mean.copy(), bn.running_var.copy(),
+              bn.num_batches_tracked) for bn in net.norms],
+            [np.copy(a.a) for a in net.acts if a.learnable])
+
+
+def _set_state(net, state):
+    """Put back what :func:`_state` copied (as copies again, so ``state`` can be reused)."""
+    dense, norms, learnable = state
+    for d, (W, b) in zip(net.dense, dense):
+        d.W, d.b = W.copy(), None if b is None else b.copy()
+    for bn, (gamma, beta, mean, var, count) in zip(net.norms, norms):
+        bn.gamma, bn.beta, bn.running_mean, bn.running_var = (gamma.copy(), beta.copy(),
+                                                              mean.copy(), var.copy())
+        bn.num_batches_tracked = count
+    for act, a in zip([a for a in net.acts if a.learnable], learnable):
+        act.a = np.copy(a)
+
+
+#: How many random small batches :func:`small_step_draws` tries on each network.
+LAST_STEP_DRAWS = 20
+
+
+class StepDraws(NamedTuple):
+    """The validation accuracy after one step on a few random images, per draw (:func:`small_step_draws`)."""
+
+    own: np.ndarray     # normalized by their own batch statistics (``net.step``), full rate
+    among: np.ndarray   # normalized among ``batch_size`` images (:func:`wide_step`), full rate
+    share: np.ndarray   # the same at ``lr * size / batch_size``: their share of an ordinary step
+
+
+def small_step_draws(net, X, y, X_val, y_val, size=4, lr=0.1, batch_size=DIGITS_BATCH,
+                     draws=LAST_STEP_DRAWS, rng=None):
+    """What one step on ``size`` random training images does, three ways, over many draws.
+
+    Each draw picks ``size`` of the images ``X`` and ``batch_size - size`` others, the fillers,
+    and a copy of ``net`` takes one step on the loss of the ``size`` images alone:
+
+    * ``own``: ``net.step`` on those images only, normalized by their own mean and variance and
+      updating the running statistics, the step an incomplete last batch of ``size`` takes;
+    * ``among``: :func:`wide_step`, the same loss with the images normalized among the fillers;
+    * ``share``: the same at the learning rate ``lr * size / batch_size``. In an ordinary step
+      on the whole batch, the mean loss of ``batch_size`` images, the ``size`` images' own terms
+      move the weights by exactly this much: it is their share of an ordinary step.
+
+    ``net`` is left as it was. The generator draws the images and fillers only, so two networks
+    given generators in the same state are judged on the same draws.
+
+    Parameters
+    ----------
+    net : MLP
+        A network with batch norm.
+    X, y : ndarray
+        The training images and labels to draw from.
+    X_val, y_val : ndarray
+        The images and labels the accuracy is measured on (inference mode).
+    size, lr, batch_size, draws : int, float, int, int
+        The small batch, the learning rate, the batch it is normalized among, how many draws.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    StepDraws
+        Three arrays of shape (draws,): the validation accuracy after each draw's step.
+
+    Examples
+    --------
+    >>> net = digits_network("before", sizes=(64, 8, 10))
+    >>> data = digits_split(1)
+    >>> d = small_step_draws(net, data.X_train, data.y_train, data.X_val, data.y_val,
+    ...                      draws=3, rng=np.random.default_rng(0))
+    >>> d.own.shape, bool(np.all((0 <= d.share) & (d.share <= 1)))
+    ((3,), True)
+    """
+    if rng is None:
+        raise ValueError("rng: pass a numpy.random.Generator, which draws the images")
+    work, start = copy.deepcopy(net), _state(net)     # one copy, put back before every step
+
+    def accuracy():
+        return float(np.mean(work.predict(X_val).argmax(1) == y_val))
+
+    out = np.empty((3, int(draws)))
+    everything = np.arange(len(y))
+    for k in range(int(draws)):
+        idx = rng.choice(everything, size, replace=False)
+        fill = rng.choice(np.setdiff1d(everything, idx), batch_size - size, replace=False)
+        _set_state(work, start)
+        work.step(X[idx], y[idx], "cross_entropy", lr)
+        out[0, k] = accuracy()
+        _set_state(work, start)
+        _wide_gradient(work, X, y, idx, fill)          # one gradient, two learning rates
+        work.sgd_step(lr)
+        out[1, k] = accuracy()
+        _set_state(work, start)                        # the gradients stay in the layers
+        work.sgd_step(lr * size / batch_size)
+        out[2, k] = accuracy()
+    return StepDraws(*out)
 
 
 def train_digits(placement="none", seed=1, drop_last=True, epochs=10, lr=0.1,
@@ -702,8 +814,10 @@ def train_digits(placement="none", seed=1, drop_last=True, epochs=10, lr=0.1,
     its running statistics with the last batch (a training-mode forward pass, no weight step),
     one takes the step of :func:`wide_step` (the last batch's loss, its images normalized together
     with the first images of the batch before, up to ``batch_size``), and one is recalibrated
-    (:func:`recalibrate`); otherwise those three fields are NaN. Cached (the last 32 runs; treat
-    the arrays as read-only).
+    (:func:`recalibrate`); and :func:`small_step_draws` takes :data:`LAST_STEP_DRAWS` steps on
+    random small batches of the same size from that network, its images drawn by the fourth
+    generator of :func:`seed_generators` (so every placement gets the same draws for one seed).
+    Otherwise those fields are NaN. Cached (the last 32 runs; treat the arrays as read-only).
 
     Examples
     --------
@@ -739,14 +853,19 @@ def _trained_digits(placement, seed, drop_last, epochs, lr, batch_size):
     for k, idx in enumerate(batches):
         if k == len(batches) - 1:
             before_last = val_accuracy()
+            predictions_before = net.predict(data.X_val).argmax(1)
+            predictions_before.setflags(write=False)
             inference_loss = softmax_cross_entropy(net.predict(X[idx]), y[idx])[0]
             ablations = [np.nan] * 3                   # nothing to take apart
+            draws = StepDraws(*[np.full(LAST_STEP_DRAWS, np.nan)] * 3)
             if net.norms and len(idx) < batch_size:
                 statistics_only, wide, recalibrated = (copy.deepcopy(net) for _ in range(3))
                 statistics_only.forward(X[idx], training=True)
                 wide_step(wide, X, y, idx, batches[k - 1][:batch_size - len(idx)], lr)
                 recalibrate(recalibrated, X, batch_size)
                 ablations = [val_accuracy(c) for c in (statistics_only, wide, recalibrated)]
+                draws = small_step_draws(net, X, y, data.X_val, data.y_val, len(idx), lr,
+                                         batch_size, rng=seed_generators(seed, 4)[3])
         weights = [d.W.copy() for d in net.dense]
         batch_losses.append(net.step(X[idx], y[idx], "cross_entropy", lr))
         changes.append(_relative_change(net, weights))
@@ -771,7 +890,9 @@ def _trained_digits(placement, seed, drop_last, epochs, lr, batch_size):
                      last_step_change=changes[-1], typical_step_change=float(np.median(changes[:-1])),
                      last_batch_loss=batch_losses[-1], last_batch_inference_loss=inference_loss,
                      typical_batch_loss=float(np.mean(batch_losses[:-1])),
-                     recalibrated_val_accuracy=val_accuracy())
+                     recalibrated_val_accuracy=val_accuracy(),
+                     val_predictions_before_last_step=predictions_before,
+                     draws_own=draws.own, draws_among=draws.among, draws_share=draws.share)
 
 
 def digits_spread(placement="none", drop_last=True, seeds=SEEDS, **settings):
@@ -810,17 +931,42 @@ def paired_gap(a="after", b="before", seeds=SEEDS, **settings):
     (1, True)
     """
     seeds = tuple(seeds)
+    return _paired([(train_digits(a, seed, **settings).val_predictions,
+                     train_digits(b, seed, **settings).val_predictions) for seed in seeds], seeds)
+
+
+def _paired(predictions, seeds):
+    """:class:`PairedGap` from one (a's, b's) pair of validation predictions per seed."""
     gaps, errors, a_only, b_only = [], [], [], []
-    for seed in seeds:
+    for (pa, pb), seed in zip(predictions, seeds):
         y = digits_split(seed).y_val
-        d = ((train_digits(a, seed, **settings).val_predictions == y).astype(float)
-             - (train_digits(b, seed, **settings).val_predictions == y))
+        d = (pa == y).astype(float) - (pb == y)
         gaps.append(d.mean())
         errors.append(d.std(ddof=1) / np.sqrt(len(d)))
         a_only.append(np.count_nonzero(d > 0))
         b_only.append(np.count_nonzero(d < 0))
     return PairedGap(*(Spread(np.array(v, dtype=np.float64), seeds)
                        for v in (gaps, errors, a_only, b_only)))
+
+
+def kept_batch_gap(placement="after", seeds=SEEDS, **settings):
+    """Just before the last step: the network trained with the small last batches kept, against
+    the one trained on equal batches, as a :class:`PairedGap` (kept minus dropped).
+
+    The two runs of a seed share the initial weights and every batch of 64; they differ only by
+    the steps on the small last batch of each earlier epoch.
+
+    Examples
+    --------
+    >>> g = kept_batch_gap("before", seeds=(1,), epochs=2)
+    >>> len(g.gap), bool(g.gap.values[0] == (g.a_only.values[0] - g.b_only.values[0]) / 256)
+    (1, True)
+    """
+    seeds = tuple(seeds)
+    return _paired([(train_digits(placement, seed, False, **settings)
+                     .val_predictions_before_last_step,
+                     train_digits(placement, seed, True, **settings)
+                     .val_predictions_before_last_step) for seed in seeds], seeds)
 
 
 def sign_test(k, n):
@@ -852,19 +998,23 @@ class LastStep(NamedTuple):
     recalibrated: Spread       # the step on the 4, both networks recalibrated (:func:`recalibrate`)
     recalibration: Spread      # what recalibrating the damaged network adds after the step
     recalibration_dropped: Spread  # what recalibrating adds to the network trained on equal batches
+    draws_own: Spread          # random small batches (:func:`small_step_draws`), values (seeds,
+    draws_among: Spread        # draws): their own statistics, normalized among 64, and among 64
+    draws_share: Spread        # at the rate times size / 64
 
 
 def last_step_ablation(placement="before", seeds=SEEDS, **settings):
     """The last step's effect on the validation accuracy, whole and taken apart, per seed.
 
     From :func:`train_digits` with ``drop_last=True`` and ``drop_last=False`` (the same runs as
-    :func:`digits_spread`).
+    :func:`digits_spread`). The ``draws_*`` fields hold one row of :data:`LAST_STEP_DRAWS`
+    changes per seed.
 
     Examples
     --------
     >>> s = last_step_ablation("before", seeds=(1,), epochs=1)
-    >>> len(s.kept), bool(abs(s.dropped.values[0]) < 0.1)
-    (1, True)
+    >>> len(s.kept), bool(abs(s.dropped.values[0]) < 0.1), s.draws_own.values.shape
+    (1, True, (1, 20))
     """
     seeds = tuple(seeds)
     kept = [train_digits(placement, s, False, **settings) for s in seeds]
@@ -880,7 +1030,9 @@ def last_step_ablation(placement="before", seeds=SEEDS, **settings):
                                         "recalibrated_before_last_step"),
                     recalibration=change(kept, "recalibrated_val_accuracy", "val_accuracy"),
                     recalibration_dropped=change(dropped, "recalibrated_val_accuracy",
-                                                 "val_accuracy"))
+                                                 "val_accuracy"),
+                    **{f"draws_{way}": change(kept, f"draws_{way}")
+                       for way in StepDraws._fields})
 
 
 def digits_signal(placement="none", seed=1):

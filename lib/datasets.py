@@ -77,3 +77,38 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> Split:
     n_test = int(round(test_fraction * len(y)))
     test, train = order[:n_test], order[n_test:]
     return Split(X[train], y[train], X[test], y[test])
+
+
+@dataclass(frozen=True)
+class ThreeWaySplit(Split):
+    """A :class:`Split` with a validation set held out of its training set: the training set fits
+    the weights, the validation set chooses the settings, the test set is used once, to report."""
+
+    X_val: np.ndarray
+    y_val: np.ndarray
+
+
+def hold_out(data: Split, order: np.ndarray, count: int) -> ThreeWaySplit:
+    """Hold out a validation set from ``data``'s training set.
+
+    ``order`` is a permutation of the training images' indices: its first ``count`` images become
+    the validation set and the rest, in that order, the training set. The test set stays. Every
+    array of the result is a read-only copy, so a cached split cannot be changed by the code that
+    uses it.
+
+    Examples
+    --------
+    >>> data = digits()
+    >>> split = hold_out(data, np.random.default_rng(0).permutation(len(data.y_train)), 100)
+    >>> len(split.y_train), len(split.y_val), len(split.y_test)
+    (1248, 100, 449)
+    >>> split.X_val.flags.writeable
+    False
+    """
+    val, train = order[:count], order[count:]
+    arrays = {"X_train": data.X_train[train], "y_train": data.y_train[train],
+              "X_val": data.X_train[val], "y_val": data.y_train[val],
+              "X_test": data.X_test.copy(), "y_test": data.y_test.copy()}
+    for a in arrays.values():
+        a.setflags(write=False)
+    return ThreeWaySplit(**arrays)

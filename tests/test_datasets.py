@@ -42,3 +42,16 @@ def test_images_are_8_by_8():
 def test_bad_fraction_names_the_parameter(bad):
     with pytest.raises(ValueError, match="test_fraction"):
         datasets.digits(test_fraction=bad)
+
+
+def test_hold_out_moves_the_first_of_the_order_into_validation():
+    data = datasets.digits()
+    order = np.random.default_rng(5).permutation(len(data.y_train))
+    split = datasets.hold_out(data, order, 300)
+    np.testing.assert_array_equal(split.X_val, data.X_train[order[:300]])
+    np.testing.assert_array_equal(split.y_train, data.y_train[order[300:]])   # in the order given
+    np.testing.assert_array_equal(split.X_test, data.X_test)
+    assert split.images(split.X_val).shape == (300, 8, 8)
+    for a in (split.X_train, split.y_train, split.X_val, split.y_val, split.X_test, split.y_test):
+        assert not a.flags.writeable
+    assert data.X_test.flags.writeable   # the copy, not the original, is locked

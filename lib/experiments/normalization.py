@@ -44,7 +44,7 @@ import numpy as np
 from typing import NamedTuple
 
 from . import SEEDS, Spread
-from ..datasets import digits
+from ..datasets import digits, hold_out
 from ..network import MLP, mse_loss, softmax_cross_entropy
 from ..normalization import (BatchNorm, group_norm, instance_norm, layer_norm, min_max_scale, rms_norm,
                              running_average, shares_statistics, standardize, statistics_axes)
@@ -524,17 +524,6 @@ DIGITS_VALIDATION = 256
 DIGITS_BATCH = 64
 
 
-class DigitsSplit(NamedTuple):
-    """Training, validation and test images (rows of 64 pixels in [0, 1]) and their labels."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-
-
 @lru_cache(maxsize=1)
 def _digits():
     """``lib.datasets.digits()``, loaded once (its arrays are only read here)."""
@@ -556,13 +545,7 @@ def digits_split(seed=1, validation=DIGITS_VALIDATION):
     (1092, 256, 449)
     """
     data = _digits()
-    order = seed_generators(seed)[1].permutation(len(data.y_train))
-    val, train = order[:validation], order[validation:]
-    arrays = (data.X_train[train], data.y_train[train], data.X_train[val], data.y_train[val],
-              data.X_test.copy(), data.y_test.copy())
-    for a in arrays:
-        a.setflags(write=False)
-    return DigitsSplit(*arrays)
+    return hold_out(data, seed_generators(seed)[1].permutation(len(data.y_train)), validation)
 
 
 def digits_network(placement="none", sizes=DIGITS_SIZES, seed=1, activation="sigmoid"):

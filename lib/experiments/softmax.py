@@ -26,7 +26,7 @@ import numpy as np
 
 from . import SEEDS, Spread, over_seeds
 from ..activations import softmax
-from ..datasets import digits
+from ..datasets import ThreeWaySplit, digits, hold_out
 from ..network import MLP, softmax_cross_entropy
 
 #: The logits of the chapter's worked example.
@@ -341,36 +341,14 @@ DIGITS_LEARNING_RATES = (1.0, 3.0, 9.0)
 DIGITS_STEPS = (50, 150, 450, 1350)
 
 
-@dataclass(frozen=True)
-class DigitsSplit:
-    """The digits split three ways: a training set the weights are fitted to, a validation set that
-    chooses the settings, and a test set used once, to report. Rows of 64 pixels in [0, 1]."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-
-    def images(self, X) -> np.ndarray:
-        """Rows of 64 pixels as (n, 8, 8) images, for drawing."""
-        return np.asarray(X).reshape(-1, 8, 8)
-
-
-def _read_only(a):
-    a = np.array(a)
-    a.setflags(write=False)
-    return a
-
-
 @functools.lru_cache(maxsize=8)
-def digits_split(seed: int, validation_fraction: float = 0.25, test_fraction: float = 0.25) -> DigitsSplit:
+def digits_split(seed: int, validation_fraction: float = 0.25,
+                 test_fraction: float = 0.25) -> ThreeWaySplit:
     """The handwritten digits (:func:`lib.datasets.digits`) split into training, validation and test.
 
     The test set is ``digits(test_fraction, seed=seed)``'s; the validation set is
-    ``validation_fraction`` of the rest, drawn by ``np.random.default_rng([seed, 1])``. The arrays
-    are read-only (the split is cached).
+    ``validation_fraction`` of the rest, drawn by ``np.random.default_rng([seed, 1])``
+    (:func:`lib.datasets.hold_out`). The arrays are read-only (the split is cached).
 
     Examples
     --------
@@ -380,10 +358,7 @@ def digits_split(seed: int, validation_fraction: float = 0.25, test_fraction: fl
     """
     data = digits(test_fraction, seed=seed)
     order = np.random.default_rng([seed, 1]).permutation(len(data.y_train))
-    n_val = int(round(validation_fraction * len(order)))
-    val, train = order[:n_val], order[n_val:]
-    return DigitsSplit(*map(_read_only, (data.X_train[train], data.y_train[train], data.X_train[val],
-                                         data.y_train[val], data.X_test, data.y_test)))
+    return hold_out(data, order, int(round(validation_fraction * len(order))))
 
 
 @functools.lru_cache(maxsize=32)

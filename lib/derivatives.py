@@ -180,9 +180,11 @@ def gradient_check(f, df, x, h=1e-5, tiny=TINY):
     default ``h``, at points away from kinks where ``|f'|`` is not near 0, a correct derivative gives
     about 1e-9 or less (chapter 2's activations: 0 to 4e-9); above about 1e-7 deserves a look, and
     above about 1e-2 the derivative is wrong. Outside those conditions a correct derivative can give
-    any error up to 1: a kink within ``h`` of a point (ReLU at 0), a zero of f' (GELU's near
-    x = -0.75, where the error is divided by a value near 0), and float32, where rounding dominates
-    the finite difference at this ``h``.
+    a large error, up to 2, the bound of :func:`relative_error`. Within ``h`` of a kink whose two
+    one-sided slopes have one sign (ReLU at 0: 1) the estimate blends the slopes and the error is at
+    most 1. It exceeds 1 where the estimate and the derivative have opposite signs, which happens
+    next to a zero of f' (GELU's near x = -0.75, 1.5 at 1e-11 from it) and in float32, where
+    rounding dominates the finite difference at this ``h`` (swish near x = -1.27).
 
     Parameters
     ----------

@@ -131,6 +131,9 @@ def test_relative_error_symmetric_and_bounded():
     a, n = rng.normal(size=100), rng.normal(size=100)
     np.testing.assert_array_equal(relative_error(a, n), relative_error(n, a))
     assert np.all(relative_error(a, n) <= 2)
+    same = np.sign(a) == np.sign(n)             # one sign: |a - n| is at most the larger size
+    assert np.all(relative_error(a[same], n[same]) <= 1)
+    assert np.any(relative_error(a[~same], n[~same]) > 1)  # opposite signs: up to 2
 
 
 def test_relative_error_zero_zero_in_float32_without_warning():

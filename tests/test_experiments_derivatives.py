@@ -256,7 +256,7 @@ KINKS = [("relu", 0.0, {}), ("hardtanh", -1.0, {}), ("elu", 0.0, {"alpha": 0.5})
 
 @pytest.mark.parametrize("name, at, params", KINKS)
 def test_claim_frechet_subgradients_are_the_near_slopes_at_the_six_kinks(name, at, params):
-    """"The table's last column lists them among the slopes tried: at all six kinks they are the
+    """"The table's Fréchet column lists them among the slopes tried: at all six kinks they are the
     slopes whose line stays below the graph on +-0.5. ReLU6 at its cap, hardtanh at 1 and ELU with
     alpha = 2 at 0 have no subgradient at all." Fréchet's quotient agrees: it stays >= 0 on small
     windows for those slopes and below -0.2 for the others."""
@@ -395,8 +395,8 @@ def test_claim_gradient_check_is_exact_for_power_of_two_slopes():
 
 
 def test_claim_softplus_slope_is_exactly_one_beyond_the_switch():
-    """The maxima table: softplus' slope is "still rising at x = 10: lib gives 1 from its switch at
-    x = 20 on"."""
+    """The maxima table: softplus' slope is "still rising at x = 10: lib gives exactly 1 beyond its
+    switch at x = 20" (the switch is beta x > 20, strictly: at x = 20 the slope is sigmoid(20) < 1)."""
     x = np.array([10.0, 19.9, 20.0, 20.1, 30.0])
     d = act.softplus.derivative(x)
     assert d[0] < d[1] < 1 and d[2] < 1 and d[3] == d[4] == 1.0
@@ -446,11 +446,121 @@ def test_claim_far_steps_are_short_because_the_slope_falls():
 
 
 def test_claim_right_derivatives_give_large_errors_next_to_kinks():
-    """Verdict table: "a right derivative can give any relative error up to 1 next to a kink": 1.00,
-    0.30 and 0.98 for ReLU at 0, ReLU at 4e-6 and leaky ReLU at 0."""
+    """Verdict table: "Next to the course's kinks ... a right derivative can give errors up to 1":
+    1.00, 0.30 and 0.98 for ReLU at 0, ReLU at 4e-6 and leaky ReLU at 0."""
     errors = [gradient_check(f, f.derivative, [at])
               for f, at in ((act.relu, 0.0), (act.relu, 0.4e-5), (act.leaky_relu, 0.0))]
     np.testing.assert_allclose(errors, [1.0, 0.3, 0.98], atol=0.005)
+
+
+def test_claim_within_h_of_a_kink_the_central_difference_is_a_blend_not_the_average():
+    """"At x = 4e-6, within h of the kink but not on it, the central difference is 0.7000, which is
+    (x + h)/(2h): a blend of the slopes 0 and 1, not their average" (0.5 only centred on the kink;
+    misconceptions box, quiz ch2-relu-at-zero)."""
+    h = 1e-5
+    assert float(numerical_derivative(act.relu, 0.0, h=h)) == 0.5
+    blend = float(numerical_derivative(act.relu, 0.4e-5, h=h))
+    assert blend == pytest.approx((0.4e-5 + h) / (2 * h), rel=1e-9) and f"{blend:.4f}" == "0.7000"
+    for x in np.linspace(-0.9e-5, 0.9e-5, 19):        # every point within h: strictly between
+        assert 0 < float(numerical_derivative(act.relu, x, h=h)) < 1
+
+
+@pytest.mark.parametrize("name, at, params", [
+    ("relu", 0.0, {}), ("leaky_relu", 0.0, {}), ("prelu", 0.0, {}), ("elu", 0.0, {"alpha": 0.5}),
+    ("elu", 0.0, {"alpha": 2.0}), ("selu", 0.0, {}), ("relu6", 0.0, {}), ("relu6", 6.0, {}),
+    ("hardtanh", -1.0, {}), ("hardtanh", 1.0, {}),
+])
+def test_claim_errors_next_to_the_courses_kinks_are_at_most_1(name, at, params):
+    """"Next to the course's kinks, where both one-sided slopes have one sign, a right derivative can
+    give errors up to 1": on points within h of each kink, and on it, the error stays <= 1, and the
+    estimate has the sign of the slopes."""
+    f = act.ALL_ACTIVATIONS[name]
+    left, right = (float(f.derivative(at + d, **params)) for d in (-1e-9, 1e-9))
+    assert left * right >= 0 and left != right
+    x = at + np.linspace(-0.99e-5, 0.99e-5, 23)
+
+    def g(t):
+        return f(t, **params)
+
+    def dg(t):
+        return f.derivative(t, **params)
+
+    errors = relative_error(dg(x), numerical_derivative(g, x))
+    assert errors.max() <= 1 and errors.max() > 0.1
+    assert np.all(numerical_derivative(g, x) >= 0)
+
+
+def test_claim_a_zero_of_f_prime_gives_an_error_above_1_with_opposite_signs():
+    """"At 1e-11 to its left the derivative is -4.31e-12 and the central difference 8.33e-12: the two
+    have opposite signs ... and the relative error, 1.5, exceeds 1" (GELU, a right derivative); the
+    error is at most 2."""
+    x0 = experiments.slope_zero("gelu", -1.0, -0.5)
+    at = x0 - 1e-11
+    slope, estimate = float(act.gelu.derivative(at)), float(numerical_derivative(act.gelu, at))
+    assert (f"{slope:.2e}", f"{estimate:.2e}") == ("-4.31e-12", "8.33e-12")
+    error = gradient_check(act.gelu, act.gelu.derivative, [at])
+    assert error == pytest.approx((abs(slope) + abs(estimate)) / max(abs(slope), abs(estimate)))
+    assert 1 < error < 2 and f"{error:.2g}" == "1.5"
+    assert float(act.gelu.derivative(x0)) == pytest.approx(2.8e-17, rel=0.02)
+
+
+def test_claim_float32_swish_on_a_finer_grid_takes_the_wrong_sign():
+    """"On a finer grid, 8001 points of [-4, 4], the estimate also takes the wrong sign: for swish at
+    x = -1.268, next to the zero of its derivative, f' = 0.0023 and the estimate is -0.0015, a
+    relative error of 1.65." On the 80 points float32 stays at most 1."""
+    x = np.linspace(-4, 4, 8001).astype(np.float32)
+    slope, estimate = act.swish.derivative(x), numerical_derivative(act.swish, x)
+    errors = relative_error(slope, estimate)
+    i = int(np.argmax(errors))
+    assert f"{x[i]:.3f}" == "-1.268" and abs(x[i] - experiments.slope_zero("swish", -2.0, -1.0)) < 0.02
+    assert slope[i] > 0 > estimate[i]
+    assert f"{slope[i]:.4f}" == "0.0023" and f"{estimate[i]:.4f}" == "-0.0015"
+    assert f"{errors[i]:.2f}" == "1.65" and errors[i] < 2
+    coarse = np.linspace(-4, 4, 80).astype(np.float32)
+    assert gradient_check(act.swish, act.swish.derivative, coarse) <= 1
+
+
+@pytest.mark.parametrize("name, at, params, interval, rises", [
+    ("relu", 0.0, {}, (0.0, 1.0), True), ("hardtanh", -1.0, {}, (0.0, 1.0), True),
+    ("elu", 0.0, {"alpha": 0.5}, (0.5, 1.0), True), ("relu6", 6.0, {}, (0.0, 1.0), False),
+    ("hardtanh", 1.0, {}, (0.0, 1.0), False), ("elu", 0.0, {"alpha": 2.0}, (1.0, 2.0), False),
+])
+def test_claim_clarke_gradient_is_the_interval_between_the_one_sided_slopes(name, at, params,
+                                                                            interval, rises):
+    """"At a kink that is the interval between the one-sided slopes, whichever way the slope turns:
+    [0, 1] at ReLU's rising kink and at ReLU6's falling cap, [1, alpha] for ELU with alpha > 1 ...
+    it equals the Fréchet subgradient where the slope rises ... and it is not empty where the slope
+    falls" (the table's last column)."""
+    low, high = experiments.clarke_interval(name, at, **params)
+    assert (low, high) == pytest.approx(interval, abs=1e-8)
+    assert "[{:g}, {:g}]".format(low, high) == "[{:g}, {:g}]".format(*interval)
+    slopes = np.linspace(0, 2, 9)
+    frechet = experiments.frechet_slopes(name, at, slopes, **params)
+    inside = [float(g) for g in slopes if low - 1e-8 <= g <= high + 1e-8]
+    assert inside                                             # never empty
+    assert frechet == (inside if rises else [])
+
+
+def test_claim_clarke_gradient_at_a_smooth_point_is_the_derivative():
+    """"Where f' is continuous it is {f'(x)} alone: at tanh's point 1, {tanh'(1)}." The measured
+    interval shrinks onto tanh'(1) with the window, as 2 |tanh''(1)| r."""
+    t1 = float(act.tanh.derivative(1.0))
+    curvature = 2 * float(act.tanh(1.0)) * t1
+    for r in (1e-3, 1e-6, 1e-9):
+        low, high = experiments.clarke_interval("tanh", 1.0, radius=r)
+        assert low < t1 < high and high - low == pytest.approx(2 * curvature * r, rel=0.01)
+
+
+def test_claim_a_central_difference_of_sin_is_never_exact():
+    """Quiz ch2-float32-small-step-explorer: "Even in exact arithmetic its central difference at 1 is
+    cos(1) sin(h)/h, below cos 1 for every h > 0: the truncation error ... is 0 for a quadratic,
+    not for sin." A quadratic's quotient is exact in float64 at steps that are powers of 2."""
+    for h in (1e-1, 1e-2, 1e-3):
+        assert np.cos(1.0) * np.sin(h) / h < np.cos(1.0)
+        quotient = (np.sin(1 + h) - np.sin(1 - h)) / (2 * h)
+        assert quotient == pytest.approx(np.cos(1.0) * np.sin(h) / h, rel=1e-9)
+    for h in (2.0**-4, 2.0**-8):
+        assert float(numerical_derivative(lambda t: 3 * t * t - t, 1.5, h=h)) == 8.0
 
 
 def test_claim_a_zero_of_the_derivative_inflates_the_relative_error():

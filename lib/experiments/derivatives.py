@@ -16,6 +16,8 @@
   step that goes uphill, and the kinks (ReLU6's cap) where no line through the point stays below the
   graph; :func:`frechet_slopes` and :func:`frechet_quotient` -- the local (Frechet) subgradient, which
   asks less than a line that stays below nearby (tanh at 1 has one, and no such line);
+  :func:`clarke_interval` -- the Clarke generalized gradient, which is never empty (the interval
+  between the one-sided slopes at a kink, whichever way the slope turns);
 * :func:`kink_convention_run`, :func:`kink_convention_effect` -- when the value of ReLU'(0) changes a
   training run: only where a pre-activation is exactly 0; :func:`exact_zeros_at_init` and
   :func:`exact_zeros_spread` -- where such zeros come from (a unit whose ReLU inputs are all off gets
@@ -379,6 +381,31 @@ def frechet_quotient(name: str, at: float, g: float, radius: float, n: int = 500
     step = y - at                      # the distances really stepped, after rounding
     gap = f(y, **params) - f(np.float64(at), **params) - g * step
     return float(np.min(gap / np.abs(step)))
+
+
+def clarke_interval(name: str, at: float, radius: float = 1e-9, n: int = 100, **params) -> tuple:
+    """The Clarke generalized gradient of ``ALL_ACTIVATIONS[name]`` at ``at``, measured: the smallest
+    and the largest f' on ``n`` points on each side of ``at`` within ``radius`` (``at`` itself left out).
+
+    For a locally Lipschitz f of one variable the Clarke generalized gradient at x is the smallest
+    interval holding every limit of f'(y) as y -> x through points where f is differentiable. It is
+    defined at every point and never empty: at a kink it is the interval between the one-sided slopes,
+    whether the slope rises (ReLU at 0: [0, 1], where it equals the Frechet subgradient) or falls
+    (ReLU6 at 6: [0, 1], where the Frechet subgradient is empty); where f' is continuous it is
+    {f'(x)}, and the measured interval has a width of about ``|f''| radius``. Returns ``(low, high)``.
+
+    Examples
+    --------
+    >>> clarke_interval("relu", 0.0), clarke_interval("relu6", 6.0)
+    ((0.0, 1.0), (0.0, 1.0))
+    >>> low, high = clarke_interval("tanh", 1.0)
+    >>> round(low, 6), round(high, 6)
+    (0.419974, 0.419974)
+    """
+    f = ALL_ACTIVATIONS[name]
+    offsets = radius * np.arange(1, n + 1) / n
+    d = f.derivative(np.concatenate([at - offsets, at + offsets]), **params)
+    return float(np.min(d)), float(np.max(d))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -195,6 +195,22 @@ def test_calibration_table_puts_confidence_beside_accuracy_with_the_sides_run_by
     assert page.count("<tr>") == 3 and "less sure than right" in page
 
 
+def test_reliability_table_gives_each_group_its_row_with_the_sides_run_by_run():
+    below = experiments.ConfidenceGroup(0.0, 0.9, _spread(40, 50, 60), _spread(0.70, 0.72, 0.74),
+                                        _spread(0.75, 0.70, 0.80), _spread(0.06, 0.065, 0.07))
+    above = experiments.ConfidenceGroup(0.9, 1.0, _spread(409, 399, 389), _spread(0.99, 0.99, 0.99),
+                                        _spread(0.98, 0.995, 0.99), _spread(0.005, 0.005, 0.005))
+    check = experiments.Reliability(9.0, 450, (below, above))
+    rows = [line.split() for line in repr(views.reliability_table([check, check])).splitlines()[2:]]
+    assert len(rows) == 4
+    assert rows[0] == ["lr", "=", "9,", "450", "steps", "below", "0.9", "50", "72.0", "(70.0–74.0)",
+                       "75.0", "(70.0–80.0)", "6.5", "2", "of", "3", "1", "of", "3"]
+    assert rows[1] == ["0.9", "and", "above", "399", "99.0", "(99.0–99.0)", "98.8", "(98.0–99.5)", "0.5",
+                       "1", "of", "3", "1", "of", "3"]
+    page = views.reliability_table([check])._repr_html_()
+    assert page.count("<tr>") == 3 and "calibrated spread" in page
+
+
 def test_confusion_matrix_figure_shows_every_count():
     y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
     y_pred = np.array([0, 0, 1, 1, 1, 2, 2, 0, 2])

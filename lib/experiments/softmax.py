@@ -11,8 +11,11 @@ changes (:func:`temperature_sweep`), the class a classifier picks over the plane
 rate and number of steps chosen on the validation set over the course's seeds
 (:func:`choose_on_validation`), how close two settings' weights end (:func:`weight_distance`) and
 where a training loss rises (:func:`loss_rises`), the
-accuracies of the chosen setting over those seeds with the binomial standard error beside them
-(:func:`digits_accuracy`, :func:`binomial_standard_error`), a confusion matrix
+accuracies of the chosen setting over those seeds with the binomial standard error and the 95 %
+interval beside them (:func:`digits_accuracy`, :func:`binomial_standard_error`,
+:func:`normal_interval`) and the hypergeometric one of test sets drawn from the same images
+(:func:`hypergeometric_standard_error`), a reliability check of its probabilities
+(:func:`reliability`), a confusion matrix
 (:func:`confusion_matrix`) and its mistakes (:func:`misclassified`). The figures and
 tables are in ``lib.views.softmax``.
 """
@@ -20,6 +23,8 @@ tables are in ``lib.views.softmax``.
 from __future__ import annotations
 
 import functools
+import math
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -491,29 +496,100 @@ def choose_on_validation(seeds=SEEDS, learning_rates=DIGITS_LEARNING_RATES, step
     return DigitsSelection(learning_rates, steps, tuple(row(lr) for lr in learning_rates))
 
 
-def binomial_standard_error(p, n, population=None) -> float:
+def binomial_standard_error(p, n) -> float:
     """The standard error of an accuracy measured on ``n`` independent examples: sqrt(p (1 - p) / n).
 
     Each test image is right with probability p, so the number right is binomial and the measured
-    share has this standard deviation around p. With ``population`` = M, the n examples are drawn
-    without replacement from a fixed set of M on which a fixed classifier is right a share p of the
-    time; the share right then varies less, by the finite-population factor
-    sqrt((M - n) / (M - 1)) (the hypergeometric distribution).
+    share has this standard deviation around p. For n this large the share is close to normally
+    distributed: it lies within one standard error of p about two times in three
+    (:func:`normal_coverage`), within 1.96 of them 19 times in 20 (:func:`normal_interval`).
 
     Examples
     --------
     >>> round(binomial_standard_error(0.96, 449), 4)
     0.0092
-    >>> round(binomial_standard_error(0.96, 449, population=1797), 4)
-    0.008
-    >>> binomial_standard_error(0.96, 449, population=449)   # the whole set: no spread at all
+    >>> binomial_standard_error(1.0, 10)
     0.0
     """
     p, n = float(p), int(n)
-    factor = 1.0 if population is None else (int(population) - n) / (int(population) - 1)
-    if factor < 0:
-        raise ValueError(f"population: expected at least n = {n} examples, got {population}")
-    return float(np.sqrt(p * (1.0 - p) / n * factor))
+    return float(np.sqrt(p * (1.0 - p) / n))
+
+
+def finite_population_correction(n, population) -> float:
+    """sqrt((M - n) / (M - 1)): how much less a share measured on ``n`` examples drawn without
+    replacement from ``population`` = M varies than on n independent ones.
+
+    Examples
+    --------
+    >>> round(finite_population_correction(449, 1797), 4)
+    0.8663
+    >>> finite_population_correction(449, 449)     # the whole set: no spread at all
+    0.0
+    """
+    n, population = int(n), int(population)
+    if population < n or population < 2:
+        raise ValueError(f"population: expected at least n = {n} examples (and 2), got {population}")
+    return float(np.sqrt((population - n) / (population - 1)))
+
+
+def hypergeometric_standard_error(p, n, population) -> float:
+    """The standard error of an accuracy measured on ``n`` of a fixed set of ``population`` = M
+    examples, drawn without replacement, by a fixed classifier right on a share p of all M.
+
+    The number right is then hypergeometric, not binomial: its share has the binomial standard
+    error times the finite-population correction (:func:`finite_population_correction`),
+    sqrt(p (1 - p) / n) * sqrt((M - n) / (M - 1)). It is the spread around the share right on the
+    M examples, not on new ones.
+
+    Examples
+    --------
+    >>> round(hypergeometric_standard_error(0.96, 449, population=1797), 4)
+    0.008
+    >>> hypergeometric_standard_error(0.96, 449, population=449)
+    0.0
+    """
+    return binomial_standard_error(p, n) * finite_population_correction(n, population)
+
+
+def normal_coverage(k) -> float:
+    """How often a normally distributed estimate lies within ``k`` standard errors of its mean:
+    2 Phi(k) - 1 = erf(k / sqrt 2).
+
+    Examples
+    --------
+    >>> round(normal_coverage(1.0), 4), round(normal_coverage(1.959964), 4)
+    (0.6827, 0.95)
+    """
+    return float(math.erf(float(k) / math.sqrt(2.0)))
+
+
+def normal_quantile(level=0.95) -> float:
+    """The z for which estimate +- z standard errors holds the mean with probability ``level``
+    (two-sided): Phi^-1((1 + level) / 2), 1.96 for 95 %.
+
+    Examples
+    --------
+    >>> round(normal_quantile(0.95), 4), round(normal_quantile(0.6827), 3)
+    (1.96, 1.0)
+    """
+    level = float(level)
+    if not 0 < level < 1:
+        raise ValueError(f"level: expected a probability strictly between 0 and 1, got {level}")
+    return statistics.NormalDist().inv_cdf((1.0 + level) / 2.0)
+
+
+def normal_interval(estimate, standard_error, level=0.95) -> tuple:
+    """The interval estimate +- z standard errors, z = :func:`normal_quantile` of ``level``: in the
+    normal approximation it holds the true value with probability ``level``.
+
+    Examples
+    --------
+    >>> low, high = normal_interval(0.955, 0.0095)
+    >>> round(low, 4), round(high, 4)
+    (0.9364, 0.9736)
+    """
+    z = normal_quantile(level)
+    return float(estimate) - z * float(standard_error), float(estimate) + z * float(standard_error)
 
 
 @dataclass(frozen=True)
@@ -545,16 +621,27 @@ class DigitsAccuracy:
 
     @property
     def standard_error(self) -> float:
-        """The binomial standard error of one test accuracy, at the mean test accuracy: how far one
-        test accuracy may lie from the accuracy on new digits."""
+        """The binomial standard error of one test accuracy, at the mean test accuracy: one test
+        accuracy lies within it of the accuracy on new digits about two times in three."""
         return binomial_standard_error(self.test.mean, self.n_test)
+
+    def interval(self, accuracy, level=0.95) -> tuple:
+        """The ``level`` interval (:func:`normal_interval`) around one test accuracy, with
+        :attr:`standard_error`."""
+        return normal_interval(accuracy, self.standard_error, level)
+
+    @property
+    def finite_population_factor(self) -> float:
+        """sqrt((n_images - n_test) / (n_images - 1)) (:func:`finite_population_correction`)."""
+        return finite_population_correction(self.n_test, self.n_images)
 
     @property
     def split_standard_error(self) -> float:
-        """The spread the binomial model predicts for the test accuracies of one fixed classifier
-        over splits of the same ``n_images`` (test sets drawn without replacement, so they overlap):
-        the standard error times sqrt((n_images - n_test) / (n_images - 1))."""
-        return binomial_standard_error(self.test.mean, self.n_test, population=self.n_images)
+        """The spread predicted for the test accuracies of one fixed classifier over test sets of
+        ``n_test`` drawn without replacement from the same ``n_images``: the hypergeometric
+        standard error (:func:`hypergeometric_standard_error`), the binomial one times
+        :attr:`finite_population_factor`. It leaves out that each run trains another model."""
+        return hypergeometric_standard_error(self.test.mean, self.n_test, self.n_images)
 
 
 def digits_accuracy(lr, steps, seeds=SEEDS) -> DigitsAccuracy:
@@ -580,6 +667,104 @@ def digits_accuracy(lr, steps, seeds=SEEDS) -> DigitsAccuracy:
         confidence=measure(lambda m, s: float(m.probabilities(s.X_test).max(axis=1).mean())),
         largest_logit=measure(lambda m, s: float(m.logits(s.X_test).max())),
         n_test=len(first.y_test), n_images=len(first.y_train) + len(first.y_val) + len(first.y_test))
+
+
+@dataclass(frozen=True)
+class ConfidenceGroup:
+    """The test answers whose probability (the probability of the predicted digit) lies in
+    [``low``, ``high``), over the seeds, each a :class:`~lib.experiments.Spread` (one value per run):
+    how many there are (``count``), their mean probability (``confidence``), the share of them that
+    is right (``accuracy``), and ``calibrated_error``, the standard deviation that share would have
+    if the model were calibrated, sqrt(sum_i c_i (1 - c_i)) / n (answer i right with probability
+    c_i, its own probability)."""
+
+    low: float
+    high: float
+    count: Spread
+    confidence: Spread
+    accuracy: Spread
+    calibrated_error: Spread
+
+    @property
+    def gap(self) -> Spread:
+        """Share right minus mean probability, run by run: positive where the model is less sure
+        than right."""
+        return Spread(self.accuracy.values - self.confidence.values, self.accuracy.seeds)
+
+    @property
+    def gap_in_errors(self) -> Spread:
+        """:attr:`gap` in units of :attr:`calibrated_error`: how far each run is from what a
+        calibrated model gives, in its own standard deviations."""
+        return Spread(self.gap.values / self.calibrated_error.values, self.accuracy.seeds)
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """A reliability check of one setting on the test sets: its answers grouped by their
+    probability (``groups``, :class:`ConfidenceGroup`, lowest first). A calibrated model's share
+    right in every group matches the group's mean probability, up to ``calibrated_error``."""
+
+    lr: float
+    steps: int
+    groups: tuple
+
+    @property
+    def largest_gap_in_errors(self) -> float:
+        """The largest ``|gap_in_errors|`` over the groups and the runs: every group of every run
+        lies within this many calibrated spreads of its mean probability."""
+        return float(max(np.abs(g.gap_in_errors.values).max() for g in self.groups))
+
+
+def reliability(lr, steps, edges=(0.0, 0.9, 1.0), seeds=SEEDS) -> Reliability:
+    """Group each run's test answers by the probability of the answer, between consecutive
+    ``edges`` (the last group includes its upper edge), and compare in each group the mean
+    probability with the share right.
+
+    Matching averages over the whole test set are necessary for calibration, not sufficient: too
+    sure in one group and not sure enough in another can cancel. Grouping shows it, up to the
+    noise of a small group (``calibrated_error``).
+
+    Examples
+    --------
+    >>> r = reliability(3.0, 450, seeds=(1, 2))
+    >>> [(g.low, g.high) for g in r.groups], int(sum(g.count.values.sum() for g in r.groups))
+    ([(0.0, 0.9), (0.9, 1.0)], 898)
+    >>> bool(np.all(r.groups[1].calibrated_error.values < r.groups[0].calibrated_error.values))
+    True
+    """
+    edges, seeds = tuple(float(e) for e in edges), tuple(seeds)
+    if len(edges) < 2 or any(b <= a for a, b in zip(edges, edges[1:])):
+        raise ValueError(f"edges: expected at least two increasing values, got {edges}")
+
+    def answers(seed):
+        s = digits_split(seed)
+        P = digits_model(seed, lr, steps).probabilities(s.X_test)
+        return P.max(axis=1), P.argmax(axis=1) == s.y_test
+
+    runs = {seed: answers(seed) for seed in seeds}
+
+    def group(low, high, last):
+        def members(seed):
+            c, right = runs[seed]
+            inside = (c >= low) & ((c <= high) if last else (c < high))
+            if not inside.any():
+                raise ValueError(f"edges: no test answer of seed {seed} has a probability in "
+                                 f"[{low}, {high}]")
+            return c[inside], right[inside]
+
+        def measure(of):
+            return over_seeds(lambda seed: float(of(*members(seed))), seeds)
+
+        return ConfidenceGroup(
+            low, high,
+            count=measure(lambda c, r: c.size),
+            confidence=measure(lambda c, r: c.mean()),
+            accuracy=measure(lambda c, r: r.mean()),
+            calibrated_error=measure(lambda c, r: np.sqrt(np.sum(c * (1 - c))) / c.size))
+
+    last = len(edges) - 2
+    return Reliability(lr, steps, tuple(group(a, b, i == last)
+                                        for i, (a, b) in enumerate(zip(edges, edges[1:]))))
 
 
 @dataclass(frozen=True)
@@ -666,7 +851,7 @@ def misclassified(probabilities, y, count: int | None = None):
     Parameters
     ----------
     probabilities : array_like of shape (N, K)
-        A model's probabilities (or logits: only their order matters).
+        A model's probabilities.
     y : array_like of shape (N,)
         The true classes.
     count : int, optional

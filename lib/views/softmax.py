@@ -223,6 +223,40 @@ def calibration_table(results, caption: str = "") -> Table:
     return Table(header, rows, caption, align="lrrrr")
 
 
+def reliability_table(checks, caption: str = "") -> Table:
+    """A reliability check, two rows or more per :class:`lib.experiments.softmax.Reliability`: for
+    each group of answers (by the probability of the answer), how many answers it holds (the mean
+    over the runs), their mean probability and the share right (in percent, mean (min–max) over the
+    runs), the spread a calibrated model's share right would have (in points, the mean over the
+    runs), and in how many runs the group is less sure and surer than right.
+
+    Examples
+    --------
+    >>> from lib.experiments import Spread
+    >>> sp = lambda *v: Spread(np.array(v), (1, 2))
+    >>> g = experiments.ConfidenceGroup(0.9, 1.0, sp(40, 50), sp(0.95, 0.97), sp(0.96, 0.96),
+    ...                                 sp(0.01, 0.02))
+    >>> print(repr(reliability_table([experiments.Reliability(3.0, 450, (g,))])).splitlines()[2])
+    lr = 3, 450 steps  0.9 and above       45  96.0 (95.0–97.0)  96.0 (96.0–96.0)  1.5  1 of 2  1 of 2
+    """
+    def percent(s):
+        return f"{100 * s.mean:.1f} ({100 * s.min:.1f}–{100 * s.max:.1f})"
+
+    rows = []
+    for check in checks:
+        for i, g in enumerate(check.groups):
+            n = len(g.accuracy)
+            where = (f"below {g.high:g}" if g.low <= 0 else f"{g.low:g} and above" if g.high >= 1
+                     else f"{g.low:g} to {g.high:g}")
+            rows.append([f"lr = {check.lr:g}, {check.steps} steps" if i == 0 else "", where,
+                         f"{g.count.mean:.0f}", percent(g.confidence), percent(g.accuracy),
+                         f"{100 * g.calibrated_error.mean:.1f}",
+                         f"{g.gap.count(g.gap.values > 0)} of {n}", f"{g.gap.count(g.gap.values < 0)} of {n}"])
+    header = ["", "answers with probability", "answers", "probability %", "right %",
+              "calibrated spread (points)", "less sure than right", "surer than right"]
+    return Table(header, rows, caption, align="llrrrrrr")
+
+
 def runs_table(result, caption: str = "") -> Table:
     """The accuracies of a :class:`lib.experiments.softmax.DigitsAccuracy`, one row per seed, in
     percent, with the mean and the range over the runs.

@@ -172,6 +172,28 @@ def test_claim_a_layers_derivative_at_a_kink_can_fall_outside_both_slopes():
     assert [cell for cell, where in sides.items() if where != "the left slope"] == [("Keras", "kink.prelu")]
 
 
+def test_claim_a_central_difference_centred_on_a_kink_averages_the_slopes_and_matches_no_column():
+    """The page: "a central difference centred on a kink averages the two slopes and matches none of the
+    columns"."""
+    P, h = conv.KINK_PARAMS, 1e-6
+    functions = {
+        "kink.relu": (act.relu, 0.0),
+        "kink.leaky_relu": (lambda x: act.leaky_relu(x, negative_slope=P["leaky_relu"]), 0.0),
+        "kink.prelu": (lambda x: act.prelu(x, a=P["prelu"]), 0.0),
+        "kink.elu": (lambda x: act.elu(x, alpha=P["elu"]), 0.0),
+        "kink.relu_threshold": (lambda x: act.relu(x, threshold=P["relu_threshold"]), P["relu_threshold"]),
+    }
+    columns = conv.column_values(conv.load_data())
+    for key, (left, right) in conv.kink_slopes().items():
+        f, at = functions[key]
+        central = float((f(np.float64(at + h)) - f(np.float64(at - h))) / (2 * h))
+        if key != "kink.relu_threshold":            # a corner: the mean of the slopes
+            assert central == pytest.approx((left + right) / 2, rel=1e-6)
+        else:                                       # a jump: no slope at all, the quotient blows up
+            assert central > 1e5
+        assert all(abs(central - column[key]) > 0.1 for column in columns.values())
+
+
 def test_claim_a_plus_inf_logit_or_a_row_all_minus_inf_gives_nan_in_all_three():
     """The page: "a +inf logit, or a row that is all −inf, gives NaN in all three", although
     softmax([z, 0]) tends to [1, 0] as z grows."""

@@ -693,7 +693,7 @@ class ConfidenceGroup:
 
     @property
     def gap_in_errors(self) -> Spread:
-        """:attr:`gap` in units of :attr:`calibrated_error`: how far each run is from what a
+        """:attr:`gap` in units of ``calibrated_error``: how far each run is from what a
         calibrated model gives, in its own standard deviations."""
         return Spread(self.gap.values / self.calibrated_error.values, self.accuracy.seeds)
 

@@ -356,6 +356,17 @@ def test_claim_linear_network_is_the_line_of_least_cross_entropy():
         assert 0 < np.log(2) - line["loss"] < 0.02
 
 
+def test_claim_linear_widths_2_and_16_reach_the_same_line():
+    """ex-predict-explorer (a): "the same accuracy at both widths ... every seed, to the last digit
+    ... training takes both to the same one, the line of least cross-entropy." """
+    for seed in SEEDS:
+        line = experiments.cross_entropy_line(*experiments.rings(seed))
+        for width in (2, 16):
+            run = experiments.ring_run("linear", width, seed)
+            assert run["accuracy"] == line["accuracy"]
+            assert run["history"][-1] == pytest.approx(line["loss"], abs=1e-6)
+
+
 def test_claim_cross_entropy_ranks_the_most_accurate_line_lower():
     """"The most accurate line, at its best steepness, has a higher cross-entropy than the trained
     network in every seed (the last column against the fourth)." """

@@ -66,9 +66,25 @@ def test_activation_view_draws_lib_values(name):
     assert view.legend.get_texts()[0].get_text() == f"{name}(x)"
 
 
-def test_activation_view_fixed_window():
+def test_activation_view_fixed_window_holds_elu_at_the_largest_alpha():
     view = views.ActivationView(fig(), name="softplus", beta=5.0)
-    assert view.ax.get_xlim() == (-5, 5) and view.ax.get_ylim() == (-2, 5)
+    assert view.ax.get_xlim() == (-5, 5) and view.ax.get_ylim() == (-3.2, 5)
+    low, high = view.ax.get_ylim()
+    y = act.elu(view.x, alpha=3.0)                # chapter 1's ELU slider ends at alpha = 3
+    assert low < y.min() < -2.9 and y.max() <= high
+
+
+@pytest.mark.parametrize("family", list(views.FAMILIES))
+def test_family_view_window_holds_every_member(family):
+    view = views.FamilyView(fig(), family=family, setting=1)
+    name, param, values = views.FAMILIES[family]
+    fn = act.ACTIVATIONS[name]
+    (low, high), (dlow, dhigh) = view.ax_f.get_ylim(), view.ax_d.get_ylim()
+    for value in values:
+        d = fn.derivative(view.x, **{param: value})
+        assert dlow < d.min() and d.max() < dhigh, (value, d.min(), d.max())
+        y = fn(view.x, **{param: value})
+        assert low <= y.min(), (value, y.min())
 
 
 # ---- FamilyView ----------------------------------------------------------------------------------

@@ -226,7 +226,7 @@ class ActivationView:
         self.x = np.linspace(-5, 5, 401)
         self.value, self.slope = plot_activation(self.ax, "sigmoid", self.x)
         self.ax.set_xlim(-5, 5)
-        self.ax.set_ylim(-2, 5)
+        self.ax.set_ylim(-3.2, 5)              # ELU with alpha = 3 reaches -2.98 at x = -5
         self.legend = self.ax.get_legend()
         self.update(**values)
 
@@ -269,7 +269,7 @@ class FamilyView:
         (self.slope,) = self.ax_d.plot(self.x, self.x, color=PALETTE["orange"], linewidth=2.5,
                                        linestyle="--")
         self.ax_f.set_ylim(-2.5, 5)
-        self.ax_d.set_ylim(-0.2, 1.3)
+        self.ax_d.set_ylim(-0.2, 2.2)          # ELU with alpha = 2 has slope 2 just left of 0
         self.title = self.ax_f.set_title(" ")
         self.ax_d.set_title("derivative f′(x)")
         self.update(**values)

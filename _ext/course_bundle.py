@@ -76,8 +76,8 @@ def build_wheel(out: Path, root: Path = ROOT) -> Path:
         source = Path(tmp) / "src"
         source.mkdir()
         shutil.copy2(root / "pyproject.toml", source)
+        shutil.copy2(root / "LICENSE", source)
         shutil.copytree(root / "lib", source / "lib", ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copytree(root / "jupyter-config", source / "jupyter-config")  # pyproject's data-files
         subprocess.run(
             [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
              "--quiet", "--wheel-dir", tmp],

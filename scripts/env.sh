@@ -16,10 +16,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -r requirements.txt -r requirements-test.txt -c constraints.txt
   echo "$want" > "$stamp"
 fi
-# lib's setting for the Jupyter server of its environment (lib/live_server.py): a wheel installs it
-# (pyproject data-files), the editable install of lib in .venv does not, so it is copied here.
-mkdir -p .venv/etc/jupyter/jupyter_server_config.d
-cp -p jupyter-config/jupyter_server_config.d/activations-course-lib.json .venv/etc/jupyter/jupyter_server_config.d/
 if [ ! -d node_modules/@jupyter-widgets/controls ] || [ ! -x node_modules/.bin/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== installing browser-side packages (package-lock.json)"
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error

@@ -1,5 +1,6 @@
 """Tests for _ext/course_bundle.py: lib's wheel and the course bundle the website serves."""
 
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -35,9 +36,28 @@ def test_the_wheel_holds_every_lib_module_and_the_measured_conventions(wheel):
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "lib").rglob("*.py")}
     assert modules <= names
     assert "lib/data/framework_conventions.json" in names
-    server_config = "etc/jupyter/jupyter_server_config.d/activations-course-lib.json"  # lib.live_server
-    assert f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.data/data/{server_config}" in names
     assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
+
+
+def test_the_wheel_installs_nothing_outside_site_packages(wheel):
+    """Every file of the wheel is lib's or its metadata: no ``.data/`` folder (data-files, scripts,
+    headers), which pip would install outside site-packages, such as a Jupyter server setting."""
+    info = "-".join(wheel.name.split("-")[:2]) + ".dist-info/"
+    outside = [n for n in zipfile.ZipFile(wheel).namelist() if not (n.startswith("lib/") or n.startswith(info))]
+    assert outside == []
+
+
+def test_the_wheel_declares_what_lib_needs_with_floors_a_description_and_a_licence(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        text = archive.read(metadata).decode()
+    requires = dict(re.findall(r"^Requires-Dist: ([A-Za-z0-9_-]+)(.*)$", text, re.M))
+    assert set(requires) == {"numpy", "scipy", "scikit-learn", "matplotlib", "ipywidgets"}
+    assert all(re.fullmatch(r">=[0-9.]+", spec.strip()) for spec in requires.values()), requires
+    assert "extra ==" not in text  # matplotlib and ipywidgets are required, not an extra
+    assert re.search(r"^Summary: \S.{40,}$", text, re.M)
+    assert re.search(r"^License-Expression: MIT$", text, re.M)
+    assert any(n.endswith("/LICENSE") for n in archive.namelist())
 
 
 def test_the_bundle_holds_notebooks_wheel_requirements_and_a_one_command_readme(wheel, tmp_path):

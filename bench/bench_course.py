@@ -82,17 +82,25 @@ def bench_explorers(steps: int = 15) -> None:
 
     from lib import explorer
 
+    built = []  # every explorer the notebook builds, seen from outside lib
+    init = explorer.Explorer.__init__
+
+    def recording(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        built.append(self)
+
+    explorer.Explorer.__init__ = recording
     rows = []
     shell = InteractiveShell.instance()
     for nb in NOTEBOOKS:
-        explorer.CREATED.clear()
+        built.clear()
         os.chdir(nb.parent)
         shell.reset(new_session=True)
         with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
             for cell in nbformat.read(nb, as_version=4).cells:
                 if cell.cell_type == "code":  # kept in Out[], so each explorer stays alive
                     shell.run_cell(cell.source, store_history=True)
-        for index, ex in enumerate(sorted(explorer.CREATED, key=id)):
+        for ex in built:
             times, complete = [], []
             start_values = dict(ex.values)
             for name, control in ex.controls.items():
@@ -102,7 +110,8 @@ def bench_explorers(steps: int = 15) -> None:
                     ex.frame_html(ex.respond(**{name: value}))
                     times.append(1e3 * (time.perf_counter() - t0))
                     # ...then, for a view that draws a long computation as it goes, every further
-                    # piece until the work is done (the live form's worker thread)
+                    # piece until the work is done (the live form asks for one per turn of the
+                    # kernel's event loop)
                     while (readout := ex.advance()) is not None:
                         ex.frame_html(readout)
                     complete.append(1e3 * (time.perf_counter() - t0))
@@ -147,7 +156,7 @@ def main(argv=None) -> int:
     if args.no_blit:
         from lib.explorer.render import Renderer
 
-        Renderer.blit = False
+        Renderer.draw = lambda self: self.fig.canvas.draw()  # every frame in full
     if not args.skip_build:
         bench_build()
     if not args.skip_notebooks:

@@ -81,6 +81,7 @@ def numerical_derivative(f, x, h=1e-5, method="central"):
     if method not in ("central", "forward"):
         raise ValueError(f"method must be 'central' or 'forward', got method={method!r}")
     x = _as_float(x)
+    h = x.dtype.type(h)  # a step of x's own type: with numpy 1.x a 0-d float32 x plus a float is float64
     x_right = x + h
     if method == "central":
         x_left = x - h

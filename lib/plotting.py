@@ -18,7 +18,6 @@ import functools
 import html
 import io
 import struct
-import threading
 import zlib
 
 import matplotlib as mpl
@@ -63,21 +62,11 @@ STYLE = {
     "image.cmap": "cividis",
 }
 
-# STYLE checked by matplotlib once, here, so that entering the style is a few dictionary writes
-# (matplotlib's own rc_context validates every value each time, about 0.7 ms)
-_VALIDATED = mpl.RcParams(STYLE)
-_STYLE_LOCK = threading.Lock()
-_style_depth = 0
-_saved: dict = {}
-
-
 @contextlib.contextmanager
 def style():
     """Apply the course style (:data:`STYLE`) to the figures and artists built, and the pictures
-    drawn, inside the ``with`` block; matplotlib's settings are as they were afterwards.
-
-    Blocks may nest, and run in several threads at once (an explorer draws in a worker thread): the
-    settings come back when the last one ends.
+    drawn, inside the ``with`` block; matplotlib's settings are as they were afterwards
+    (``matplotlib.rc_context``). Blocks may nest.
 
     Examples
     --------
@@ -89,21 +78,8 @@ def style():
     >>> mpl.rcParams["lines.linewidth"] == before
     True
     """
-    global _style_depth
-    params = mpl.rcParams
-    with _STYLE_LOCK:
-        if _style_depth == 0:
-            _saved.update({key: params._get(key) for key in STYLE})
-            params._update_raw({key: _VALIDATED._get(key) for key in STYLE})  # validated above
-        _style_depth += 1
-    try:
+    with mpl.rc_context(STYLE):
         yield
-    finally:
-        with _STYLE_LOCK:
-            _style_depth -= 1
-            if _style_depth == 0:
-                params._update_raw(_saved)
-                _saved.clear()
 
 
 def _in_style(method):

@@ -1,6 +1,5 @@
 """The option the checks of the built website share (tests/browser, tests/anywhere): ``--site``;
-how ``--dist loadfile`` hands their tests to the workers; and ``look_aheads_finished``, for the tests
-of live explorers that look ahead.
+and how ``--dist loadfile`` hands their tests to the workers.
 
 Without ``--site`` neither folder is collected, so ``pytest tests`` needs no built site, no browser
 and no extra virtual environments.
@@ -8,7 +7,6 @@ and no extra virtual environments.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -75,18 +73,3 @@ def pytest_xdist_make_scheduler(config, log):
 @pytest.fixture(scope="session")
 def site_dir(request) -> Path:
     return site_option(request.config).resolve()
-
-
-@pytest.fixture
-def look_aheads_finished(monkeypatch):
-    """A function that waits until every look-ahead of a live explorer (its thread, named
-    "look-ahead" by lib.explorer.live) has ended. The look-aheads run at the test's own priority:
-    at the lowest, on a machine busy with the other tests, drawing 40 frames took 9 s instead of 1.5."""
-    from lib.explorer import live
-
-    monkeypatch.setattr(live, "lowest_priority", lambda: None)
-
-    def wait(timeout: float = 10.0) -> None:
-        for thread in [t for t in threading.enumerate() if t.name == "look-ahead"]:
-            thread.join(timeout)
-    return wait

@@ -146,24 +146,22 @@ def readout_of(frame: str) -> str:
 
 
 def live_parts(box):
-    """A live form's controls, its picture and its shelves (``ipywidgets.Stack``), in that order."""
-    picture, *shelves = box.children[1].children
-    return box.children[0].children, picture, shelves
+    """A live form's controls and its picture."""
+    return box.children[0].children, box.children[1]
 
 
-def test_live_form_redraws_on_change(look_aheads_finished):
+def test_live_form_redraws_on_change():
     e = make()
-    (slider,), picture, _ = live_parts(e.live())
+    (slider,), picture = live_parts(e.live())
     first = picture.value
     assert first.startswith("<img src=\"data:image/png;base64,") and 'alt="a line"' in first
     slider.value = -2.0
-    look_aheads_finished()  # the view is back at the reader's step once the look-ahead is done
     assert picture.value != first and readout_of(picture.value) == "a: slope -2"
     np.testing.assert_array_equal(pixels(png_of(picture.value)), pixels(e.render()))  # the frame as it stands
     np.testing.assert_allclose(e.view.line.get_ydata(), -2 * np.linspace(-1, 1, 11))
 
 
-def test_live_sliders_offer_each_step_exactly(later):
+def test_live_sliders_offer_each_step_exactly():
     """A live slider's options are the slider's steps, so the view receives 37 for the step to 37
     (a browser's sum of steps is 36.99999999999999), an int where the steps are whole."""
     seen = []
@@ -175,7 +173,7 @@ def test_live_sliders_offer_each_step_exactly(later):
 
     e = ex.Explorer(Record, {"slope": ex.Slider(-2, 2, 0.1, value=1.0), "n": ex.Slider(2, 128, 1, value=32)},
                     alt="a line")
-    (slope, n), _, _ = live_parts(e.live())
+    (slope, n), _ = live_parts(e.live())
     assert [v for _, v in n.options] == list(range(2, 129)) and n.value == 32
     assert [label for label, _ in slope.options][:3] == ["-2", "-1.9", "-1.8"]
     n.index = 35
@@ -185,28 +183,27 @@ def test_live_sliders_offer_each_step_exactly(later):
     assert log.value == 30.0 and len(log.options) == 62  # 61 steps, and 30 between two of them
 
 
-def test_live_image_keeps_the_frame_size_and_the_alt_text_follows_the_values(look_aheads_finished):
+def test_live_image_keeps_the_frame_size_and_the_alt_text_follows_the_values():
     e = ex.Explorer(Line, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt=lambda slope: f"slope {slope:g}",
                     width=3, height=2, dpi=50)
-    (slider,), picture, _ = live_parts(e.live())
+    (slider,), picture = live_parts(e.live())
     assert 'width="150" height="100"' in picture.value
     assert "min-height:1.5em" in picture.value  # one line reserved even for an empty readout
     assert "max-width:150px" in picture.value
     for value in (-2.0, 0.5, 2.0):
         slider.value = value
-        look_aheads_finished()
         assert pixels(png_of(picture.value)).shape[:2] == (100, 150)
         assert f'alt="slope {value:g}"' in picture.value and 'width="150" height="100"' in picture.value
 
 
-def test_a_live_readout_keeps_the_most_lines_it_has_needed(later):
+def test_a_live_readout_keeps_the_most_lines_it_has_needed():
     class Wordy(Line):
         def update(self, slope, flip=False, kind="a"):
             super().update(slope)
             return "word " * int(10 + 20 * slope)
 
     e = ex.Explorer(Wordy, {"slope": ex.Slider(0, 2, 1, value=0)}, alt="x", width=3, height=2, dpi=50)
-    (slider,), picture, _ = live_parts(e.live())
+    (slider,), picture = live_parts(e.live())
     assert "min-height:4.5em" in picture.value  # 50 characters (350 px) in 150 px: three lines
     slider.value = 2
     assert "min-height:18em" in picture.value  # 250 characters: twelve
@@ -245,191 +242,45 @@ def test_update_finishes_the_work_of_a_view_that_goes_in_pieces():
 
 
 @pytest.mark.parametrize("changes", [[-2.0], [-2.0, 0.5, 1.5]])
-def test_live_form_finishes_the_work_in_a_thread(changes):
-    import threading
-    import time
+def test_live_form_goes_on_with_the_work_one_piece_per_turn_of_the_event_loop(changes):
+    """The first frame of the form is finished; after a change, one piece per turn of the event loop,
+    and a change that comes between two pieces switches the work to its setting."""
+    import asyncio
 
-    threads = set()
+    async def learner():
+        e = ex.Explorer(Counting, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="counting")
+        (slider,), picture = live_parts(e.live())
+        assert readout_of(picture.value) == "slope 1: 4 of 4"  # the first frame is complete
+        seen = []
+        for value in changes:
+            slider.value = value
+            seen.append(readout_of(picture.value))
+            await asyncio.sleep(0)  # one turn of the loop: one piece
+            seen.append(readout_of(picture.value))
+        for _ in range(Counting.pieces + 2):
+            await asyncio.sleep(0)
+        return e, picture, seen
 
-    class Slow(Counting):
-        def advance(self):
-            threads.add(threading.current_thread())
-            time.sleep(0.002)
-            return super().advance()
-
-    e = ex.Explorer(Slow, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="slow")
-    (slider,), picture, _ = live_parts(e.live())
-    assert readout_of(picture.value) == "slope 1: 4 of 4" and e.worker is None  # the first frame is complete
-    threads.clear()
-    for value in changes:   # a change while the worker runs switches its work to the new setting
-        slider.value = value
-    deadline = time.monotonic() + 10
-    while (worker := e.worker) is not None and time.monotonic() < deadline:
-        worker.join(timeout=0.1)
-    assert e.worker is None and threading.current_thread() not in threads and threads
+    e, picture, seen = asyncio.run(learner())
+    assert seen[:2] == [f"slope {changes[0]:g}: 0 of 4", f"slope {changes[0]:g}: 1 of 4"]
     assert readout_of(picture.value) == f"slope {changes[-1]:g}: 4 of 4"
     np.testing.assert_allclose(e.view.line.get_ydata(), changes[-1] * np.linspace(-1, 1, 11))
 
 
-def filled(shelf) -> dict[int, str]:
-    """The places of a shelf that hold a frame, with their frames."""
-    return {i: c.value for i, c in enumerate(shelf.children) if c.value}
-
-
-def test_the_look_ahead_puts_the_steps_around_the_reader_on_the_moved_sliders_shelf(look_aheads_finished):
-    e = ex.Explorer(Line, {"slope": ex.Slider(-2, 2, 0.5, value=1.0), "kind": ex.Choice(["a", "b"])},
-                    alt=lambda slope, kind: f"{kind} {slope:g}")
-    (slope, kind), picture, (shelf,) = live_parts(e.live())
-    assert [type(c).__name__ for c in shelf.children] == ["HTML"] * 9 and not filled(shelf)
-    assert shelf.selected_index == slope.index == 6  # the browser keeps it at the slider's index
-    slope.value = 1.5
-    look_aheads_finished()
-    frames = filled(shelf)
-    assert sorted(frames) == [0, 1, 2, 3, 4, 5, 6, 8]  # every other step; the reader's is the picture
-    for index, frame in frames.items():  # each is the frame a redraw at that step shows
-        value = slope.options[index][1]
-        e.update(slope=value)
-        np.testing.assert_array_equal(pixels(png_of(frame)), pixels(e.render()))
-        assert f'alt="a {value:g}"' in frame and readout_of(frame) == f"a: slope {value:g}"
-    kind.value = "b"  # another control: the shelf's frames show "a", so it empties
-    assert not filled(shelf) and readout_of(picture.value) == "b: slope 1.5"
-    assert e.view.line.get_ydata()[-1] == 1.5
-    look_aheads_finished()
-    assert not filled(shelf)  # only a slider's move fills its shelf
-
-
-class Later:
-    """Stands in for ``threading.Thread``: the look-aheads wait in ``pending`` until a test runs them."""
-
-    pending: list = []
-
-    def __init__(self, target, args=(), **_):
-        self.run = lambda: target(*args)
-
-    def start(self):
-        Later.pending.append(self)
-
-    @classmethod
-    def run_all(cls):
-        while cls.pending:
-            cls.pending.pop(0).run()
-
-
-@pytest.fixture
-def later(monkeypatch):
-    from lib.explorer import live
-
-    Later.pending = []
-    monkeypatch.setattr(live.threading, "Thread", Later)
-    monkeypatch.setattr(live, "lowest_priority", lambda: None)  # it would lower the test's own thread
-    return Later
-
-
-def test_a_step_onto_the_shelf_costs_no_redraw_and_the_picture_follows(later):
-    e = make(slope=ex.Slider(-2, 2, 0.5, value=0.0))
-    (slope,), picture, (shelf,) = live_parts(e.live())
-    slope.value = 0.5  # drawn by the kernel: the picture
-    later.run_all()
-    frames = filled(shelf)
-    assert sorted(frames) == [0, 1, 2, 3, 4, 6, 7, 8]
-    calls = []
-    update = e.view.update
-    e.view.update = lambda **values: calls.append(values) or update(**values)
-    slope.value = 1.0  # on the shelf: no redraw; place 5 is empty, so the picture takes the frame now
-    assert calls == [] and e.values["slope"] == 1.0 and picture.value == frames[6]
-    later.run_all()    # the look-ahead draws place 5 (0.5) again
-    assert sorted(filled(shelf)) == list(range(9)) and len(calls) == 2  # 0.5, then the reader's 1.0
-    slope.value = 1.5  # both neighbours on the shelf: the shelf shows it, the picture follows later
-    assert len(calls) == 2 and readout_of(picture.value) == "a: slope 1"
-    later.run_all()
-    assert picture.value == frames[7] and e.values == {"slope": 1.5}
-    np.testing.assert_allclose(e.view.line.get_ydata(), 1.5 * np.linspace(-1, 1, 11))  # the view as it is seen
-
-
-def test_a_shelf_holds_at_most_the_reach_either_side(monkeypatch, look_aheads_finished):
-    from lib.explorer import live
-
-    monkeypatch.setattr(live, "REACH", 3)
-    e = make(slope=ex.Slider(0, 40, 1, value=20))
-    (slope,), _, (shelf,) = live_parts(e.live())
-    slope.value = 21
-    look_aheads_finished()
-    assert sorted(filled(shelf)) == [18, 19, 20, 22, 23, 24]
-    for value in (22, 23, 24, 25):
-        slope.value = value
-        look_aheads_finished()
-    places = set(filled(shelf))  # the farthest from the reader made room for the nearer ones
-    assert {22, 23, 24, 26, 27, 28} <= places <= set(range(22, 29))
-
-
-def test_long_sliders_and_views_that_go_in_pieces_have_no_shelf():
-    e = make(slope=ex.Slider(0, 10, 0.01, value=1.0))
-    assert live_parts(e.live())[2] == []  # 1001 steps: more than a shelf holds
+def test_without_an_event_loop_the_live_form_finishes_the_work_at_once():
     e = ex.Explorer(Counting, {"slope": ex.Slider(-2, 2, 0.5, value=1.0)}, alt="counting")
-    assert live_parts(e.live())[2] == []
+    (slider,), picture = live_parts(e.live())
+    slider.value = -1.5
+    assert readout_of(picture.value) == "slope -1.5: 4 of 4" and e.advance() is None
 
 
-def test_reach_order_goes_the_way_the_slider_moved_first():
-    from lib.explorer.live import reach_order
-
-    assert reach_order(5, -1, 20, reach=2) == [4, 6, 3, 7]
-    assert reach_order(0, +1, 3) == [1, 2]
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own CPU priority is Linux's")
-def test_lowest_priority_lowers_only_the_calling_thread():
-    import os
-    import threading
-
-    from lib.explorer.live import lowest_priority
-
-    seen = {}
-
-    def look():
-        lowest_priority()
-        seen["thread"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    thread = threading.Thread(target=look)
-    thread.start()
-    thread.join()
-    assert seen["thread"] == 19
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before < 19
-
-
-def test_look_ahead_leaves_it_when_the_reader_has_moved_on(later):
-    e = make()
-    (slope,), _, (shelf,) = live_parts(e.live())
-    slope.value = 1.5
-    slope.value = 0.5
-    first, second = later.pending
-    first.run()   # the slider is at 0.5 by now: the steps around 1.5 are not what the reader will ask for
-    assert not filled(shelf)
-    second.run()
-    assert sorted(filled(shelf)) == [0, 1, 2, 3, 4, 6, 7, 8]
-    assert e.values == {"slope": 0.5}
-
-
-def test_a_live_explorer_settles_the_garbage_collector_and_frees_what_became_garbage_later():
-    import gc
-    import weakref
-
-    from lib.explorer.live import settle_garbage_collector
-
-    class Node:
-        pass
-
-    node = Node()
-    node.itself = node  # a cycle: only the cyclic collector frees it
-    alive = weakref.ref(node)
-    make().live()
-    assert gc.get_freeze_count() > 0  # the objects alive then are exempt from collections
-    del node
-    gc.collect()
-    assert alive() is not None  # frozen: a collection leaves it
-    settle_garbage_collector()  # as the next explorer does: unfreeze, collect, freeze again
-    assert alive() is None
-    gc.unfreeze()
+def test_a_live_form_hides_the_controls_that_would_change_nothing():
+    e = make(slope=ex.Slider(-2, 2, 0.5, value=1.0), kind=ex.Choice(["a", "b"]),
+             flip=ex.Toggle(False, shown_when={"kind": ["b"]}))
+    (slope, kind, flip), _ = live_parts(e.live())
+    assert flip.layout.display == "none"
+    kind.value = "b"
+    assert flip.layout.display == ""
 
 
 def test_static_mode_follows_environment(monkeypatch):
@@ -454,11 +305,6 @@ def test_sweeps_cover_each_control():
     np.testing.assert_allclose(ex.Slider(-2, 0, 0.1, value=0.1, log=True).sweep(3), [0.01, 0.1, 1])
     assert ex.Choice(["a", ("B", "b")]).sweep() == ["a", "b"]
     assert ex.Toggle(True).sweep() == [False, True]
-
-
-def test_created_explorers_are_registered():
-    e = make()
-    assert e in ex.CREATED
 
 
 class Busy:
@@ -562,16 +408,6 @@ def test_a_new_axis_label_or_ticks_redraw_the_frame():
         blitted = pixels(e.render())
         assert e.renderer.full_draws == draws
         assert_same_picture(blitted, full_redraw(e))
-
-
-def test_plain_rendering_draws_every_frame_in_full(monkeypatch):
-    monkeypatch.setattr(ex.Renderer, "blit", False)
-    e = ex.Explorer(Busy, {"slope": ex.Slider(-2, 2, 0.5, value=1.0), "wide": ex.Toggle(False)}, alt="busy")
-    e.render()
-    e.update(slope=-1.0)
-    plain = pixels(e.render())
-    assert e.renderer.full_draws == 2 and e.renderer.frames == {} and e.renderer.animated == []
-    assert_same_picture(plain, full_redraw(e))
 
 
 class FixedLegend:

@@ -101,30 +101,6 @@ def test_style_is_undone_after_an_error(matplotlib_defaults):
     assert mpl.rcParams["lines.linewidth"] == before
 
 
-def test_style_from_several_threads_is_undone_when_the_last_ends(matplotlib_defaults):
-    import threading
-
-    import matplotlib as mpl
-
-    before = mpl.rcParams["lines.linewidth"]
-    inside, release = threading.Barrier(3), threading.Event()
-
-    def hold():
-        with plotting.style():
-            inside.wait()
-            release.wait()
-
-    threads = [threading.Thread(target=hold) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    inside.wait()
-    assert mpl.rcParams["lines.linewidth"] == 2.0
-    release.set()
-    for thread in threads:
-        thread.join()
-    assert mpl.rcParams["lines.linewidth"] == before
-
-
 def test_course_figures_are_styled_outside_any_block(matplotlib_defaults):
     import matplotlib as mpl
 

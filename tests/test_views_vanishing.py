@@ -80,24 +80,18 @@ def test_gradient_view_warms_every_axis_length():
     assert lengths == {(0.0, float(n)) for n in (5, 10, 20, 30, 40, 50)}
 
 
-def test_gradient_view_draws_the_depths_around_the_reader_while_the_reader_looks(look_aheads_finished):
+def test_the_live_gradient_view_draws_a_new_depth_from_one_profile_computed_once():
     e = stethoscope(depth=10, activation="tanh", init="he")
     form = e.live()
-    depth = form.children[0].children[0]
-    shelf = form.children[1].children[1]  # the depth slider's (after the picture)
+    depth, picture = form.children[0].children[0], form.children[1]
     key = dict(activation="tanh", init="he", gain=1.0, batchnorm=False)
     experiments.gradient_profile.cache_clear()
     depth.value = 17
-    look_aheads_finished()
-    on_shelf = [d for d, frame in zip(range(2, 51), shelf.children) if frame.value]
-    assert on_shelf == [d for d in range(2, 42) if d != 17]  # 24 depths either side, the reader's aside
-    misses = experiments.gradient_profile.cache_info().misses
-    assert misses == 40  # a network for each depth drawn, and none twice
-    depth.value = 18  # answers from the shelf; the view computes nothing new for it
-    look_aheads_finished()
-    assert experiments.gradient_profile.cache_info().misses == misses + 1  # only depth 42 joined the shelf
-    assert e.view.profile(depth=18, **key) is experiments.gradient_profile(18, "tanh", "he", 1.0, False)
-    np.testing.assert_allclose(e.view.z_line.get_ydata(), e.view.profile(depth=18, **key).relative("z"))
+    assert experiments.gradient_profile.cache_info().misses == 1 and "depth 17" in e.view.title.get_text()
+    np.testing.assert_allclose(e.view.z_line.get_ydata(), e.view.profile(depth=17, **key).relative("z"))
+    depth.value = 18
+    depth.value = 17  # back: the kept profile
+    assert experiments.gradient_profile.cache_info().misses == 2 and "(bound 4^-17 =" in picture.value
 
 
 def test_gradient_view_batchnorm_and_readout_for_sigmoid():

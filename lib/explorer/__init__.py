@@ -11,9 +11,7 @@ one-line readout. :func:`explore` puts controls around a view. The mechanism is 
 * ``lib.explorer.render`` -- the figure to PNG, blitting: the frame (axes, ticks, labels) is drawn
   once, an update repaints only the data;
 * ``lib.explorer.live`` -- in a live kernel, ipywidgets: each change calls ``update`` and shows the
-  same figure re-rendered, so one step of a slider costs milliseconds, not a new figure; while the
-  reader looks, the next steps of the slider last moved are drawn and sent to the browser ahead,
-  where they show without the kernel;
+  same figure re-rendered, so one step of a slider costs milliseconds, not a new figure;
 * ``lib.explorer.static`` -- when the environment variable ``COURSE_STATIC`` is ``1`` (the site
   build sets it), one frame for every combination of the controls' ``static`` values, behind the same
   kind of controls linked in the browser, so the website still answers the reader without a kernel.
@@ -25,7 +23,8 @@ Optional parts of a view:
   for a legend into a layer of its own, laid over the data;
 * ``advance()``: for a long computation (a training run), ``update`` computes and draws only a first
   piece and each ``advance()`` call the next one, returning the readout, or None when the work is
-  done. In a live kernel a worker thread keeps calling it and shows every piece.
+  done. In a live kernel the form asks for one piece per turn of the kernel's event loop and shows
+  each.
   :meth:`Explorer.update` (used by the website's frames) always finishes the work, and so does
   building the explorer;
 * ``warm_settings``: partial settings that ``warm=True`` visits besides the static grid (e.g. one per
@@ -56,8 +55,6 @@ from __future__ import annotations
 
 import html
 import os
-import threading
-import weakref
 from typing import Callable
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -68,10 +65,7 @@ from .live import live_form
 from .render import Renderer
 from .static import MAX_FRAMES, static_form
 
-__all__ = ["CREATED", "Choice", "Explorer", "MAX_FRAMES", "Slider", "Toggle", "explore", "static_mode"]
-
-#: Every explorer built in this process, weakly held (the benchmark steps through them).
-CREATED: "weakref.WeakSet[Explorer]" = weakref.WeakSet()
+__all__ = ["Choice", "Explorer", "MAX_FRAMES", "Slider", "Toggle", "explore", "static_mode"]
 
 
 def static_mode() -> bool:
@@ -110,8 +104,6 @@ class Explorer:
         The current control values.
     renderer : Renderer
         Renders the figure (blitting).
-    worker : threading.Thread or None
-        In the live form, the thread finishing a view's work with ``advance()`` (None when idle).
     """
 
     def __init__(self, view: Callable, controls: dict, *, alt: str | Callable[..., str],
@@ -128,12 +120,10 @@ class Explorer:
         self.fig = plotting.CourseFigure(figsize=(width, height), dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.fig)
         self.values = {name: c.value for name, c in self.controls.items()}
-        self.worker: threading.Thread | None = None
         self.view = view(self.fig, **self.values)
         while self.advance() is not None:  # a view's first picture is a finished one
             pass
         self.renderer = Renderer(self.fig, getattr(self.view, "fixed_artists", ()))
-        CREATED.add(self)
 
     # -- the one step both forms share -------------------------------------------------------
     def update(self, **values) -> str:

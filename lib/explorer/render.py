@@ -27,7 +27,6 @@ has the pixels of a full draw of the same figure.
 
 The first full draw also freezes the figure's layout: constrained layout would otherwise move the
 axes as titles and tick labels change, and cost a few milliseconds each time.
-``Renderer.blit = False`` draws every frame in full instead (the benchmark's ``--no-blit``).
 
 Examples
 --------
@@ -176,9 +175,6 @@ class Renderer:
     #: How many backgrounds (one per frame signature) to keep.
     keep = 8
 
-    #: False: draw every frame in full, as a plain ``canvas.draw()`` (to measure what blitting buys).
-    blit = True
-
     def __init__(self, fig, fixed=()):
         self.fig = fig
         self.fixed = list(fixed)
@@ -195,9 +191,6 @@ class Renderer:
 
     def draw(self) -> None:
         """Bring the canvas's pixels up to date with the figure."""
-        if not self.blit:
-            self._full_draw()
-            return
         signature = frame_signature(self.fig)
         frame = self.frames.get(signature)
         if frame is None:

@@ -187,8 +187,7 @@ class GradientView:
 
     def profile(self, *, depth, activation, init, gain=1.0, batchnorm=False):
         """The profile this setting draws (:func:`~lib.experiments.vanishing.gradient_profile`,
-        which keeps it: asking again costs nothing, so a depth the live explorer's look-ahead
-        drew answers at once when the reader comes back to it)."""
+        which keeps it: a depth the reader comes back to answers at once)."""
         return experiments.gradient_profile(int(depth), activation, init, float(gain), bool(batchnorm))
 
     def update(self, *, depth, activation, init, gain=1.0, batchnorm=False):

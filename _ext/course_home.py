@@ -21,6 +21,8 @@ from pathlib import Path
 
 import nbformat
 
+from course_bundle import INSTALL_AND_START
+
 #: Refs that name a moving branch: a launch link or install line must not follow one.
 MOVING = {"main", "master", "HEAD", "develop", "dev", "trunk", "gh-pages"}
 GITHUB = re.compile(r"https://github\.com/(?P<org>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?")
@@ -29,7 +31,7 @@ COLAB = "https://colab.research.google.com"
 PACKAGE = "activations-course-lib"
 
 #: The lines of a set-up cell that make ``lib`` importable (everything up to the chapter's imports).
-SETUP_BLOCK = re.compile(r"\A(?:#[^\n]*\n)*try:\n    import lib\nexcept ImportError:[^\n]*\n(?:    [^\n]*\n?)+")
+SETUP_BLOCK = re.compile(r"\A(?:#[^\n]*\n)*try:\n    import lib[^\n]*\nexcept ImportError[^\n]*\n(?:    [^\n]*\n?)+")
 
 
 @dataclass(frozen=True)
@@ -96,18 +98,30 @@ def theme_options(home: Home, options: dict) -> dict:
 
 
 def setup_block(home: Home) -> str:
-    """The first lines of every set-up cell: import ``lib``, or say (or do) what makes it importable."""
+    """The first lines of every set-up cell: import ``lib`` and the two packages every chapter draws
+    with, or say which is missing and give the one line that installs it (``lib``'s wheel from the
+    home, which brings the others, or the course bundle's command where no home is configured)."""
     head = ("# Set-up: the course's library lib, a seeded generator, the figure style.\n"
             "try:\n"
-            "    import lib\n")
+            "    import lib, matplotlib, ipywidgets  # lib's wheel brings matplotlib and ipywidgets\n")
     if home.configured:
-        return head + ("except ImportError:  # opened on its own (Colab, a download): install lib\n"
+        return head + ("except ImportError as missing:  # opened on its own (Colab, a download)\n"
+                       "    print(f\"{missing.name} is not installed here: installing lib, the course's \"\n"
+                       "          \"library, with what it needs\")\n"
                        f"    {home.install_line()}\n")
-    return head + ("except ImportError:\n"
+    return head + ("except ImportError as missing:\n"
                    "    raise ModuleNotFoundError(\n"
-                   "        \"This notebook needs lib, the course's library: download the course \"\n"
-                   "        \"bundle ('Run this chapter on your machine' on the course website), \"\n"
-                   "        \"unzip it and follow its README.\") from None\n")
+                   "        f\"This notebook needs {missing.name}, which is not installed here. \"\n"
+                   "        \"Download the course bundle ('Run this chapter on your machine' on the \"\n"
+                   "        \"course website), unzip it and run, in its folder, the one line: \"\n"
+                   + "".join(f"        \"{part}\"\n" for part in _wrapped(INSTALL_AND_START))
+                   + "        ) from None\n")
+
+
+def _wrapped(command: str) -> list[str]:
+    """``command`` in two pieces, the second starting at its last ``&&``, for two source lines."""
+    cut = command.rindex(" && ")
+    return [command[:cut + 1], command[cut + 1:]]
 
 
 def setup_cell(nb):

@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
-import course_home as ch  # noqa: E402
+import course_home as ch
+from course_bundle import INSTALL_AND_START  # noqa: E402
 
 HOME = ch.Home("https://github.com/some-org/some-course", "v1.2")
 
@@ -58,12 +59,24 @@ def test_the_set_up_block_is_replaced_and_the_chapter_imports_kept():
         ch.with_setup_block("import lib\n", HOME)
 
 
-def test_without_a_home_the_set_up_cell_raises_one_clear_error():
+@pytest.mark.parametrize("package", ["lib", "matplotlib", "ipywidgets"])
+def test_without_a_home_the_set_up_cell_names_what_is_missing_and_the_bundles_command(package):
     namespace = {"__builtins__": __builtins__}
-    code = ch.setup_block(ch.Home()).replace("import lib", "import lib_that_is_not_installed")
-    with pytest.raises(ModuleNotFoundError, match="course bundle") as caught:
+    code = ch.setup_block(ch.Home()).replace(f" {package},", " not_installed_here,").replace(
+        f", {package}  #", ", not_installed_here  #")
+    assert "not_installed_here" in code
+    with pytest.raises(ModuleNotFoundError) as caught:
         exec(code, namespace)
+    message = str(caught.value)
+    assert message.startswith("This notebook needs not_installed_here, which is not installed here.")
+    assert "course bundle" in message and message.endswith(INSTALL_AND_START)
     assert caught.value.__suppress_context__  # `from None`: one message, not a chained traceback
+
+
+def test_with_a_home_the_set_up_cell_says_what_is_missing_and_installs_lib_from_the_home():
+    block = ch.setup_block(HOME)
+    assert block.splitlines()[-1] == "    " + HOME.install_line()
+    assert "{missing.name} is not installed here" in block
 
 
 def test_write_setup_cells_changes_only_what_differs(tmp_path):

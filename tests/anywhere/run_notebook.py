@@ -10,9 +10,12 @@ sees exactly that environment. ``--parallel`` notebooks run at a time, in this o
 one process per notebook cost 1.4 s each in the bundle's environment, most of it importing nbformat,
 whose jsonschema there compiles 39 grammars). A notebook is executed with a cell before each markdown
 cell that quotes numbers, printing what those numbers compute to (``prose_numbers.instrument``).
-One JSON line per notebook, in the order given, holds the run time, the errors (any error output of a
-cell, or the run stopping), anything written to stderr, and the quoted numbers that no longer agree
-with their computation.
+After the notebook's own cells, one more cell moves the first control of every live explorer the
+notebook built (the next option, or the other state of a checkbox) and looks whether its picture
+changed (:data:`EXPLORER_CHECK`). One JSON line per notebook, in the order given, holds the run
+time, the errors (any error output of a cell, or the run stopping), anything written to stderr, the
+quoted numbers that no longer agree with their computation, and how many explorers were built and
+which of them did not answer.
 """
 
 import argparse
@@ -25,6 +28,25 @@ import time
 from pathlib import Path
 
 
+#: The last cell of every run: each live explorer (an ipywidgets VBox of class ``course-explorer``,
+#: lib.explorer.live) gets a change of its first control; the picture must change with it.
+EXPLORER_CHECK = """\
+import gc as _gc, json as _json, ipywidgets as _w
+_forms = [o for o in _gc.get_objects() if isinstance(o, _w.VBox) and "course-explorer" in o._dom_classes]
+_silent = []
+for _n, _form in enumerate(_forms):
+    _control, _picture = _form.children[0].children[0], _form.children[1]
+    _before = _picture.value
+    if isinstance(_control, _w.Checkbox):
+        _control.value = not _control.value
+    else:
+        _control.index = (_control.index + 1) % len(_control.options)
+    if _picture.value == _before:
+        _silent.append(f"explorer {_n + 1} ({_control.description})")
+print("EXPLORERS " + _json.dumps({"built": len(_forms), "silent": _silent}))
+"""
+
+
 async def run(notebook: Path, timeout: int, slots: asyncio.Semaphore) -> dict:
     import nbformat
     from nbclient import NotebookClient
@@ -33,6 +55,7 @@ async def run(notebook: Path, timeout: int, slots: asyncio.Semaphore) -> dict:
 
     nb = nbformat.read(notebook, as_version=4)
     instrumented, wanted = prose_numbers.instrument(nb)
+    instrumented.cells.append(nbformat.v4.new_code_cell(EXPLORER_CHECK))
     errors, stderr = [], []
     async with slots:
         client = NotebookClient(instrumented, timeout=timeout, kernel_name="python3", allow_errors=True,
@@ -50,6 +73,11 @@ async def run(notebook: Path, timeout: int, slots: asyncio.Semaphore) -> dict:
             elif output.get("output_type") == "stream" and output.get("name") == "stderr":
                 stderr.append(f"cell {index}: {output.get('text', '').strip()[:300]}")
     values = prose_numbers.computed(instrumented)
+    explorers = {"built": 0, "silent": ["the explorer check did not run"]}
+    for output in instrumented.cells[-1].get("outputs", []):
+        for line in output.get("text", "").splitlines():
+            if line.startswith("EXPLORERS "):
+                explorers = json.loads(line[len("EXPLORERS "):])
     return {
         "notebook": notebook.name,
         "path": str(notebook),
@@ -59,6 +87,7 @@ async def run(notebook: Path, timeout: int, slots: asyncio.Semaphore) -> dict:
         "stderr": stderr,
         "numbers": len(wanted),
         "stale_numbers": prose_numbers.stale_numbers(wanted, values),
+        "explorers": explorers,
     }
 
 

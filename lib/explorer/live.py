@@ -56,6 +56,10 @@ def live_form(explorer):
         lines = max(lines, -(-len(text) * 7 // width))  # about 7 px a character
         picture.value = explorer.frame_html(text, lines=lines)
 
+    def offer(values: dict) -> None:  # hide the controls that would change nothing (``shown_when``)
+        for name, control in explorer.controls.items():
+            widgets[name].layout.display = "" if shown(control, values) else "none"
+
     def go_on(change: int) -> None:  # the next piece of a view's work, if no change came since
         if change == changes and (text := explorer.advance()) is not None:
             show(text)
@@ -70,8 +74,7 @@ def live_form(explorer):
     def redraw(change=None) -> None:
         nonlocal changes
         values = {name: wd.value for name, wd in widgets.items()}
-        for name, control in explorer.controls.items():  # hide controls that would change nothing
-            widgets[name].layout.display = "" if shown(control, values) else "none"
+        offer(values)
         changes += 1
         show(explorer.respond(**values))
         later(changes)
@@ -79,7 +82,6 @@ def live_form(explorer):
     for wd in widgets.values():
         wd.observe(redraw, names="value")
     show(explorer.update(**{name: wd.value for name, wd in widgets.items()}))  # a finished first frame
-    for name, control in explorer.controls.items():
-        widgets[name].layout.display = "" if shown(control, explorer.values) else "none"
+    offer(explorer.values)
     return w.VBox([w.HBox(list(widgets.values()), layout=w.Layout(flex_flow="row wrap")), picture],
                   _dom_classes=["course-explorer"])

@@ -719,11 +719,14 @@ def test_claim_the_sigmoid_network_stalls_at_the_mean_and_relu_learns():
 
 
 def test_claim_a_backward_signal_as_large_as_relus_does_not_move_the_sigmoid_network():
-    """'The sigmoid network at gain 8 has a backward ratio of 0.07–1 against ReLU's 0.03–0.07 ...
-    and at learning rate 0.05 it still stalls at the mean in all five runs'."""
+    """'The sigmoid network at gain 8 has a backward ratio of 0.07–1 against ReLU's 0.03–0.07 (seed
+    by seed, the sigmoid's is 11–24 times the ReLU network's in 4 of 5 seeds and equal, 0.99, in the
+    other), and at learning rate 0.05 it still stalls at the mean in all five runs'."""
     sigmoid = experiments.profile_spread("ratio", 10, "sigmoid", "xavier", 8.0)
     relu = experiments.profile_spread("ratio", 10, "relu", "xavier")
-    assert np.all(sigmoid.values > 0.95 * relu.values) and sigmoid.count(sigmoid.values > relu.values) >= 4
+    times = sigmoid.values / relu.values
+    assert np.sum((times > 10) & (times < 25)) == 4
+    assert np.all(times > 0.95)   # 'at least as strongly'
     stall = experiments.final_losses("sigmoid", 0.05, gain=8.0)
     assert np.all(np.abs(stall.values - experiments.mean_predictor_loss()) < 0.003)
     assert experiments.final_losses("relu", 0.05, init="xavier").max < 0.14
@@ -803,7 +806,8 @@ def test_claim_dead_first_layer_units_never_come_back_and_deeper_ones_can():
                                   watch=False)
              for name, slope in [("relu", None), ("leaky_relu", 0.01)] for s in experiments.SEEDS]
     assert all(run.revived[0] == 0 for run in runs)
-    assert sum(int(run.revived[1:].sum()) for run in runs[:10]) > 5
+    finished = [run for run in runs[:10] if not run.diverged]   # 'the 9 runs that did not diverge'
+    assert len(finished) == 9 and sum(int(run.revived[1:].sum()) for run in finished) > 5
     assert all(run.dead_before[0] > 0 for run in runs[10:15])   # first-layer units do start dead
 
 
@@ -834,6 +838,12 @@ def test_claim_a_negative_side_slope_large_enough_cures_the_negative_bias():
     others = np.array([final[k] for k in final if k != "elu"])
     assert np.all(final["elu"] < others.min(axis=0))
     assert final["prelu"].max() > mean > final["prelu"].min()
+    # 'In seed 2 it learned its last layer's slope down to -0.002 ... and that run ends at 0.168,
+    # the loss of predicting the mean'
+    prelu = [experiments.dead_run("prelu", 0.05, depth=4, bias_init=-1.0, seed=s, watch=False)
+             for s in experiments.SEEDS]
+    sunk = min(prelu, key=lambda run: abs(run.slopes[-1]))
+    assert abs(sunk.slopes[-1]) < 0.01 and abs(sunk.final - mean) < 0.002
 
 
 def test_claim_batch_norm_rescues_the_gradient_by_its_division_not_by_the_slopes():
@@ -855,11 +865,36 @@ def test_claim_batch_norm_rescues_the_gradient_by_its_division_not_by_the_slopes
     predicted = experiments.profile_spread("predicted_ratio", 30, "sigmoid", "xavier",
                                            batchnorm=True).values
     assert np.all(np.abs(np.log(predicted / measured)) < np.log(3))
+    # 'a single layer can lose more than half ... over the 29 layers the projection multiplies the
+    # ratio by 0.33–0.73. Counting it ... within a factor of 2.6 in every seed, but below the
+    # measurement in 4 of 5. So the projection does not account for the miss'
+    projection = [experiments.gradient_profile(30, "sigmoid", "xavier", batchnorm=True,
+                                               seed=s).bn_projection for s in experiments.SEEDS]
+    assert all(np.all(share <= 1 + 1e-12) for share in projection)
+    assert min(share.min() for share in projection) < 0.5
+    product = np.array([np.prod(share[1:]) for share in projection])
+    assert 0.25 < product.min() and product.max() < 0.8
+    counted = predicted * product
+    assert np.all(np.abs(np.log(counted / measured)) < np.log(3)) and np.sum(counted < measured) == 4
     X, _ = experiments.toy_task()
     for seed in experiments.SEEDS:   # 'with eps = 1, larger than every batch variance'
         net = experiments.build_net(30, "sigmoid", "xavier", batchnorm=True, seed=seed)
         net.forward(X)
         assert max(bn.batch_var.max() for bn in net.norms) < 1.0
+
+
+def test_bn_projection_is_what_batch_norms_backward_keeps_of_the_scaled_gradient():
+    X, y = experiments.toy_task()
+    net = experiments.build_net(30, "sigmoid", "xavier", batchnorm=True, seed=2)
+    _, dy_hat = mse_loss(net.forward(X), y)
+    net.backward(dy_hat)
+    p = experiments.gradient_profile(30, "sigmoid", "xavier", batchnorm=True, seed=2)
+    for k in (0, 7, 28):
+        bn, g = net.norms[k], net.acts[k].dz
+        sigma = np.sqrt(bn.batch_var + bn.eps)
+        kept = np.linalg.norm(bn.backward(g)) / np.linalg.norm(g / sigma)
+        assert p.bn_projection[k] == pytest.approx(kept, rel=1e-12)
+    assert experiments.gradient_profile(30, "sigmoid", "xavier").bn_projection is None
 
 
 def test_claim_skip_connections_keep_the_gradient_and_the_network_learns():

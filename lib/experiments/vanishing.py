@@ -186,7 +186,12 @@ class Profile:
     bn_scale : ndarray of shape (depth,), or None
         With batch normalization: each layer's ``1 / sqrt(sigma_B^2 + eps)``, averaged over its units,
         the factor by which its backward pass scales the gradient (``sigma_B``: the batch standard
-        deviation of the dense layer's output).
+        deviation of the dense layer's output), before the projection below.
+    bn_projection : ndarray of shape (depth,), or None
+        With batch normalization: what the rest of its backward pass does to each layer's gradient.
+        Batch norm passes back ``(g - mean(g) - x_hat mean(g x_hat)) / sigma_B`` per unit (``g``: the
+        gradient at its output, means over the batch): this is ``||that|| / ||g / sigma_B||``, at most 1,
+        the share that survives removing each unit's batch mean and its component along ``x_hat``.
     dead : ndarray of shape (depth,)
         Fraction of each hidden layer's units that never activate on the batch.
     forward : ndarray of shape (depth + 1,)
@@ -223,6 +228,7 @@ class Profile:
     width: int
     residual: bool
     bn_scale: np.ndarray | None
+    bn_projection: np.ndarray | None
     dead: np.ndarray
     forward: np.ndarray
     output_std: float
@@ -369,9 +375,11 @@ def _profile(depth, activation, init, gain, batchnorm, bias_init, width, seed, r
         h_std = np.array([np.mean(np.std(hk, axis=0)) for hk in h])
         saturated = np.array([saturated_fraction(activation, a.f(a.z)) if activation in SATURATION_BOUNDS
                               else 0.0 for a in net.acts[:-1]])  # of f(z), with or without a skip
-        bn_scale = None
+        bn_scale = bn_projection = None
         if net.norms:
             bn_scale = np.array([np.mean(1.0 / np.sqrt(bn.batch_var + bn.eps)) for bn in net.norms])
+            bn_projection = np.array([_projected_share(bn, act.dz)
+                                      for bn, act in zip(net.norms, net.acts)])
     # a unit is dead when its derivative is 0 on every sample (as net.dead_fraction counts it),
     # read off this forward pass instead of running another
     dead = np.array([np.mean(np.all(f == 0, axis=0)) for f in factors])
@@ -385,6 +393,7 @@ def _profile(depth, activation, init, gain, batchnorm, bias_init, width, seed, r
         width=int(width),
         residual=bool(residual),
         bn_scale=bn_scale,
+        bn_projection=bn_projection,
         dead=dead,
         forward=forward,
         output_std=float(np.std(y_hat)),
@@ -394,6 +403,13 @@ def _profile(depth, activation, init, gain, batchnorm, bias_init, width, seed, r
         saturated=saturated,
         off=np.array([np.mean(f == 0) for f in factors]),
     )
+
+
+def _projected_share(bn, g):
+    """``||dx|| / ||g / sigma_B||`` for batch norm's backward pass (gamma = 1, as at the start)."""
+    sigma = np.sqrt(bn.batch_var + bn.eps)
+    projected = g - g.mean(axis=0) - bn.x_hat * np.mean(g * bn.x_hat, axis=0)
+    return float(np.linalg.norm(projected / sigma) / np.linalg.norm(g / sigma))
 
 
 gradient_profile.cache_info = _profile.cache_info

@@ -244,7 +244,7 @@ class Sigmoid(Activation):
     @staticmethod
     def _f(x):
         e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
-        return ((x >= 0) + (x < 0) * e) / (1 + e)  # numerator: 1 for x >= 0, e for x < 0
+        return np.where(x >= 0, 1, e) / (1 + e)  # 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) below
 
     @staticmethod
     def _df(x):
@@ -674,7 +674,7 @@ class GELU(Activation):
     def _v(self, x):
         """v = 2 k (x + 0.044715 x^3), with x clipped to +-30, where sigmoid(v) is already 0 or 1."""
         x = np.clip(x, -30, 30)
-        return 2 * self._K * (x + self._C * x * x * x)  # x * x * x: numpy's x**3 is a slow pow
+        return 2 * self._K * (x + self._C * x**3)
 
 
 # -- more of the zoo: eleven more of PyTorch's and Keras's elementwise activations ----------------------

@@ -20,10 +20,11 @@ which :func:`statistics_axes` and :func:`shares_statistics` name:
   spatial axes (group norm with one channel per group).
 
 Every function takes array_like input, keeps float32 as float32 (other non-float inputs are
-computed in float64), returns a new array and never modifies the caller's. No finite input
-overflows: where the square of a large value could, the arithmetic runs on x divided by a power of
-two near its largest magnitude, which is exact, so the results keep the formula's own digits. NaN
-or +-inf in a slice make that slice NaN (inf with numpy's RuntimeWarning, as ``np.std`` gives).
+computed in float64), returns a new array and never modifies the caller's. The arithmetic is the
+formula's: values beyond about 1e154 in float64 (1e19 in float32) overflow when squared, as they
+do in PyTorch and scikit-learn, and the results are wrong (0, inf or NaN). NaN in a slice makes
+that slice NaN, and so does +-inf (in :func:`min_max_scale` and :func:`rms_norm` the slice's
+other values may come out 0 instead: they are divided by inf).
 """
 
 import functools
@@ -62,52 +63,28 @@ def _is_int(value):
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def _max_abs(x, axes):
-    """The largest |x| over ``axes``, kept as axes of length 1 so that it broadcasts against x."""
-    return np.max(np.abs(x), axis=axes, keepdims=True)
-
-
-def _power_of_two_at_most(m):
-    """2**floor(log2 m) for m > 0: dividing a value of size up to m by it is exact and leaves < 2."""
-    return 2.0 ** np.floor(np.log2(m))
-
-
-def _scale(x, axes):
-    """Per slice, the power of two at or below the largest |x|, or 1 when that is below 1.
-
-    Normalizing u = x / s instead of x, with epsilon / s**2 in place of epsilon, gives the same
-    x-hat digit for digit (a power of two changes no digit), and |u| < 2, so squares of u cannot
-    overflow. Only large slices are scaled: for small ones epsilon / s**2 would overflow.
-    """
-    return _power_of_two_at_most(np.maximum(_max_abs(x, axes), 1))
+def _constant(x, axes):
+    """True for each slice over ``axes`` whose values are all equal (kept as axes of length 1)."""
+    return np.min(x, axis=axes, keepdims=True) == np.max(x, axis=axes, keepdims=True)
 
 
 def _normalize(x, axes, eps):
     """The forward pass of batch, layer, group and instance norm, over ``axes``:
 
     .. math:: \\hat x = \\frac{x - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}}
-              = \\frac{u - \\mu_u}{\\sqrt{\\sigma_u^2 + \\epsilon / s^2}}, \\qquad u = \\frac{x}{s},
 
-    with :math:`\\mu, \\sigma^2` the mean and biased variance of a slice and s from
-    :func:`_scale`. Returns x_hat and, per slice (``axes`` kept with length 1), mu and sigma2 in
-    float64 (the statistics a layer reports) and sqrt(sigma2 + eps) in x's dtype (what the backward
-    pass divides by). A constant slice gets x_hat = 0 exactly: its rounded mean could leave
-    deviations of one ulp, which a tiny eps / s**2 would not hide.
+    with :math:`\\mu, \\sigma^2` the mean and biased variance of a slice. Returns x_hat and, per
+    slice (``axes`` kept with length 1), mu and sigma2 in float64 (the statistics a layer reports)
+    and sqrt(sigma2 + eps) in x's dtype (what the backward pass divides by). A constant slice gets
+    x_hat = 0 exactly: its rounded mean can leave deviations of one ulp, which a small eps would
+    not hide.
     """
     eps = x.dtype.type(eps)
-    s = _scale(x, axes)
-    u = x / s
-    mu_u = np.mean(u, axis=axes, keepdims=True)
-    constant = np.min(u, axis=axes, keepdims=True) == np.max(u, axis=axes, keepdims=True)
-    centred = np.where(constant, 0, u - mu_u)                  # (x - mu) / s
-    var_u = np.mean(centred**2, axis=axes, keepdims=True)       # sigma2 / s**2
-    std_u = np.sqrt(var_u + eps / s / s)                        # sqrt(sigma2 + eps) / s
-    x_hat = centred / np.where(constant, 1, std_u)              # constant: 0 / 1, never 0 / 0
-    std = np.hypot(s * np.sqrt(var_u), np.sqrt(eps))            # sqrt(sigma2 + eps), no square formed
-    s = s.astype(np.float64)
-    with np.errstate(over="ignore"):                           # a variance above 1.8e308 is inf
-        var = s * (s * var_u)
-    return x_hat, s * mu_u, var, std
+    mu = np.mean(x, axis=axes, keepdims=True)
+    centred = np.where(_constant(x, axes), 0, x - mu)
+    var = np.mean(centred**2, axis=axes, keepdims=True)
+    std = np.sqrt(var + eps)
+    return centred / std, mu.astype(np.float64), var.astype(np.float64), std
 
 
 def _normalize_backward(x_hat, std, g, axes):
@@ -118,8 +95,7 @@ def _normalize_backward(x_hat, std, g, axes):
               = \\frac{g - \\overline{g} - \\hat x\\;\\overline{g \\hat x}}{\\sqrt{\\sigma^2+\\epsilon}}
 
     with N the number of values in a slice, sums and means (bars) over the slice. The second form
-    is the first with N divided into the bracket; computed that way, N times a huge standard
-    deviation cannot overflow.
+    is the first with N divided into the bracket.
     """
     g_mean = np.mean(g, axis=axes, keepdims=True)
     gx_mean = np.mean(g * x_hat, axis=axes, keepdims=True)
@@ -226,13 +202,9 @@ def standardize(x, axis=0):
     x = _as_float(x)
     if x.size == 0:
         return x.copy()
-    # z-scores do not change when x is multiplied by a constant: work on u = x / s, |u| < 2, so
-    # that neither the sum nor the squares can overflow (or, for tiny x, underflow)
-    biggest = _max_abs(x, axis)
-    u = x / _power_of_two_at_most(np.where(biggest > 0, biggest, 1))
-    centred = u - np.mean(u, axis=axis, keepdims=True)
+    centred = x - np.mean(x, axis=axis, keepdims=True)
     sigma = np.sqrt(np.mean(centred**2, axis=axis, keepdims=True))
-    constant = np.max(x, axis=axis, keepdims=True) == np.min(x, axis=axis, keepdims=True)
+    constant = _constant(x, axis)
     return np.where(constant, 0, centred / np.where(constant, 1, sigma))
 
 
@@ -284,12 +256,9 @@ def min_max_scale(x, axis=0, feature_range=(0, 1)):
     x = _as_float(x)
     if x.size == 0:
         return x.copy()
-    # t does not change when x is multiplied by a constant: on u = x / s, |u| < 2, max - min
-    # cannot overflow
-    u = x / _scale(x, axis)
-    u_min = np.min(u, axis=axis, keepdims=True)
-    span = np.max(u, axis=axis, keepdims=True) - u_min
-    t = (u - u_min) / np.where(span > 0, span, 1)       # a constant slice: 0 / 1
+    x_min = np.min(x, axis=axis, keepdims=True)
+    span = np.max(x, axis=axis, keepdims=True) - x_min
+    t = (x - x_min) / np.where(span > 0, span, 1)       # a constant slice: 0 / 1
     return lo * (1 - t) + hi * t
 
 
@@ -374,8 +343,7 @@ class BatchNorm:
         Gradients of the loss with respect to gamma and beta, set by :meth:`backward`.
     batch_mean, batch_var : ndarray, shape (C,) or None
         Mean and biased variance of the last batch normalized with its own statistics, float64
-        (None after an inference forward with running statistics). A variance beyond the largest
-        float (data beyond about 1e154) is inf, in ``running_var`` too; x_hat stays exact.
+        (None after an inference forward with running statistics).
     x_hat : ndarray, shape of the input, or None
         The normalized input of the last forward pass, before gamma and beta.
 
@@ -530,10 +498,9 @@ class BatchNorm:
         """Move the running statistics towards the last batch's (m values per channel)."""
         self.num_batches_tracked += 1
         t = self.num_batches_tracked
-        with np.errstate(over="ignore"):                   # a variance above 1.8e308 stays inf
-            unbiased = self.batch_var * (m / (m - 1))
-            self.running_mean = running_average(self.running_mean, self.batch_mean, self.momentum, t)
-            self.running_var = running_average(self.running_var, unbiased, self.momentum, t)
+        unbiased = self.batch_var * (m / (m - 1))
+        self.running_mean = running_average(self.running_mean, self.batch_mean, self.momentum, t)
+        self.running_var = running_average(self.running_var, unbiased, self.momentum, t)
 
     def backward(self, dy):
         """Gradient with respect to the input of the last :meth:`forward`; sets ``dgamma``, ``dbeta``.
@@ -688,15 +655,10 @@ def _rms_eps(eps, x):
 
 
 def _rms_normalize(x, eps):
-    """x / sqrt(mean(x**2) + eps) over the last axis, and sqrt(mean(x**2) + eps), for any finite x.
-
-    As in :func:`_normalize`, the arithmetic runs on u = x / s (see :func:`_scale`).
-    """
+    """x / sqrt(mean(x**2) + eps) over the last axis, and sqrt(mean(x**2) + eps)."""
     eps = x.dtype.type(eps)
-    s = _scale(x, -1)
-    u = x / s
-    rms_u = np.sqrt(np.mean(u**2, axis=-1, keepdims=True) + eps / s / s)   # sqrt(mean x^2 + eps) / s
-    return u / rms_u, s * rms_u
+    rms = np.sqrt(np.mean(x**2, axis=-1, keepdims=True) + eps)
+    return x / rms, rms
 
 
 def rms_norm(x, gamma=None, eps=1e-6):

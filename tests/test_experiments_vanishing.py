@@ -113,24 +113,6 @@ def test_a_diverging_run_in_pieces_stops_where_the_whole_run_does():
     np.testing.assert_array_equal(run.result().losses, whole.losses)
 
 
-def test_threads_advancing_one_run_take_turns():
-    import threading
-
-    whole = experiments.TrainingRun("tanh", 0.1, depth=6, steps=120)
-    whole.advance()
-    shared = experiments.TrainingRun("tanh", 0.1, depth=6, steps=120)
-
-    def step_by_step():
-        while not shared.done:
-            shared.advance(1)
-
-    threads = [threading.Thread(target=step_by_step) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert shared.t == 120
-    np.testing.assert_array_equal(shared.result().losses, whole.losses)
 
 
 def test_training_runs_are_shared_and_resumed():

@@ -19,7 +19,6 @@ range, and the tests assert the claim over the same seeds.
 from __future__ import annotations
 
 import collections
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,8 +96,6 @@ def over_seeds(measure, seeds=SEEDS) -> Spread:
 class BoundedCache:
     """A mapping that holds at most ``maxsize`` entries and forgets the least recently used first.
 
-    Safe to use from several threads (an explorer's worker and a notebook cell).
-
     Examples
     --------
     >>> cache = BoundedCache(2)
@@ -115,26 +112,22 @@ class BoundedCache:
             raise ValueError(f"maxsize must be a positive integer, got maxsize={maxsize!r}")
         self.maxsize = int(maxsize)
         self._entries: collections.OrderedDict = collections.OrderedDict()
-        self._lock = threading.RLock()
 
     def get(self, key, default=None):
         """The value for ``key`` (now the most recently used), or ``default``."""
-        with self._lock:
-            if key not in self._entries:
-                return default
-            self._entries.move_to_end(key)
-            return self._entries[key]
+        if key not in self._entries:
+            return default
+        self._entries.move_to_end(key)
+        return self._entries[key]
 
     def __setitem__(self, key, value) -> None:
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.maxsize:
-                self._entries.popitem(last=False)
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.maxsize:
+            self._entries.popitem(last=False)
 
     def __delitem__(self, key) -> None:
-        with self._lock:
-            del self._entries[key]
+        del self._entries[key]
 
     def __contains__(self, key) -> bool:
         return key in self._entries
@@ -144,14 +137,11 @@ class BoundedCache:
 
     def keys(self) -> list:
         """The keys, least recently used first."""
-        with self._lock:
-            return list(self._entries)
+        return list(self._entries)
 
     def values(self) -> list:
         """The values, least recently used first."""
-        with self._lock:
-            return list(self._entries.values())
+        return list(self._entries.values())
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()

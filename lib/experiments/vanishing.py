@@ -22,7 +22,6 @@ reference answer of the dead-units exercise (:func:`dead_fraction_reference`). T
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -765,9 +764,6 @@ class TrainingRun:
         self.dead_after = float("nan")
         self._start = [layer.W.copy() for layer in self.net.dense]
         self.moved = np.full(len(self._start), np.nan)
-        # runs are shared (training_run): the explorer's worker thread and a notebook cell may
-        # advance the same one at once, and must take turns
-        self._lock = threading.Lock()
 
     @property
     def done(self) -> bool:
@@ -776,11 +772,8 @@ class TrainingRun:
     def advance(self, steps: int | None = None, *, seconds: float | None = None) -> None:
         """Take up to ``steps`` more steps (all that remain by default); with ``seconds``, stop
         after the first step that ends past that much time."""
-        with self._lock:
-            if self.net is not None:
-                self._advance(steps, seconds)
-
-    def _advance(self, steps, seconds):
+        if self.net is None:
+            return
         stop = self.steps if steps is None else min(self.steps, self.t + int(steps))
         deadline = None if seconds is None else time.perf_counter() + seconds
         net, X, y = self.net, self.X, self.y
@@ -814,8 +807,6 @@ RUNS = BoundedCache(256)
 #: How many unfinished runs (each holding its network) :data:`RUNS` keeps at most.
 KEEP_UNFINISHED = 4
 
-_RUNS_LOCK = threading.Lock()
-
 
 def training_run(activation: str, lr: float, depth: int = 10, init: str = "matched", steps: int = 200,
                  gain: float = 1.0, bias_init: float = 0.0, width: int = 32, seed: int = 1,
@@ -834,13 +825,12 @@ def training_run(activation: str, lr: float, depth: int = 10, init: str = "match
     """
     key = (activation, float(lr), int(depth), init, int(steps), float(gain), float(bias_init),
            int(width), int(seed), bool(residual))
-    with _RUNS_LOCK:
-        run = RUNS.get(key)
-        if run is None:
-            run = RUNS[key] = TrainingRun(*key)
-            unfinished = [k for k, r in zip(RUNS.keys(), RUNS.values()) if not r.done and k != key]
-            for old in unfinished[:max(0, len(unfinished) - (KEEP_UNFINISHED - 1))]:
-                del RUNS[old]
+    run = RUNS.get(key)
+    if run is None:
+        run = RUNS[key] = TrainingRun(*key)
+        unfinished = [k for k, r in zip(RUNS.keys(), RUNS.values()) if not r.done and k != key]
+        for old in unfinished[:max(0, len(unfinished) - (KEEP_UNFINISHED - 1))]:
+            del RUNS[old]
     return run
 
 

@@ -857,6 +857,31 @@ def train_curve(activation: str, lr: float, depth: int = 10, init: str = "matche
     return run.result()
 
 
+@lru_cache(maxsize=64)
+def ratio_while_training(activation: str, lr: float, at: tuple = (0, 10, 199), depth: int = 10,
+                         init: str = "matched", gain: float = 1.0, seed: int = 1) -> np.ndarray:
+    """The backward ratio ``||delta_1|| / ||delta_out||`` of :func:`train_curve`'s run, measured
+    before each step in ``at`` (step 0: at initialization), with the same network, data and steps.
+
+    Examples
+    --------
+    >>> r = ratio_while_training("relu", 0.05, at=(0, 5), depth=4)
+    >>> r.shape, bool(r[0] == gradient_profile(4, "relu", "he").ratio)
+    ((2,), True)
+    """
+    net = build_net(depth, activation, init, gain, seed=seed)
+    X, y = toy_task()
+    ratios = []
+    for t in range(max(at) + 1):
+        _, dy_hat = mse_loss(net.forward(X), y)
+        net.backward(dy_hat)
+        if t in at:
+            norms = net.grad_norms("z")
+            ratios.append(norms[0] / norms[-1])
+        net.sgd_step(lr)
+    return np.array(ratios)
+
+
 def final_losses(activation: str, lr: float, depth: int = 10, init: str = "matched", seeds=SEEDS,
                  **options) -> Spread:
     """The last finite training loss of :func:`train_curve` over seeds (NaN for a run that diverged

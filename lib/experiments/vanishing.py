@@ -30,6 +30,7 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..network import MLP, mse_loss
+from ..normalization import _normalize_backward
 from . import SEEDS, BoundedCache, Spread, over_seeds
 
 #: The activations the chapter measures, in the order its figures use.
@@ -407,8 +408,8 @@ def _profile(depth, activation, init, gain, batchnorm, bias_init, width, seed, r
 def _projected_share(bn, g):
     """``||dx|| / ||g / sigma_B||`` for batch norm's backward pass (gamma = 1, as at the start)."""
     sigma = np.sqrt(bn.batch_var + bn.eps)
-    projected = g - g.mean(axis=0) - bn.x_hat * np.mean(g * bn.x_hat, axis=0)
-    return float(np.linalg.norm(projected / sigma) / np.linalg.norm(g / sigma))
+    dx = _normalize_backward(bn.x_hat, sigma, g, 0)   # batch norm's own backward formula
+    return float(np.linalg.norm(dx) / np.linalg.norm(g / sigma))
 
 
 gradient_profile.cache_info = _profile.cache_info

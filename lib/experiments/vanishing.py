@@ -938,6 +938,14 @@ class DeadRun:
         finite = self.losses[np.isfinite(self.losses)]
         return float(finite[-1]) if finite.size else float("nan")
 
+    @property
+    def settled(self) -> float:
+        """The median loss of the last 20 finite epochs: where the run ended up, which a spike in its
+        last few epochs does not move (at a learning rate near the edge of stability, ``final`` can
+        catch one)."""
+        finite = self.losses[np.isfinite(self.losses)]
+        return float(np.median(finite[-20:])) if finite.size else float("nan")
+
 
 @lru_cache(maxsize=64)
 def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0.0, epochs: int = 200,

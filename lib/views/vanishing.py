@@ -114,8 +114,9 @@ def plot_dead_curves(ax, runs: dict, colors=("blue", "vermillion")):
 
 
 def plot_final_losses(ax, finals: dict, mean_loss: float):
-    """Draw each run's final loss as a dot, one column per label of ``finals`` (``{label: Spread}``),
-    on a log scale, over the dotted loss of always predicting the mean."""
+    """Draw where each run ended (``DeadRun.settled``, the median loss of its last 20 epochs) as a
+    dot, one column per label of ``finals`` (``{label: Spread}``), on a log scale, over the dotted
+    loss of always predicting the mean."""
     for i, (label, spread) in enumerate(finals.items()):
         offsets = np.linspace(-0.12, 0.12, len(spread.values))
         dots(ax, i + offsets, spread.values, color=PALETTE["blue"], size=30)
@@ -123,7 +124,7 @@ def plot_final_losses(ax, finals: dict, mean_loss: float):
     ax.set_xticks(range(len(finals)), list(finals), fontsize=9)
     ax.set_xlim(-0.5, len(finals) - 0.5)
     ax.set_yscale("log")
-    ax.set_ylabel("final training loss (MSE)")
+    ax.set_ylabel("loss (MSE), last 20 epochs")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -521,14 +522,15 @@ def skips_alt(runs: dict, mean_loss: float) -> str:
 
 
 def finals_alt(finals: dict, mean_loss: float) -> str:
-    """Alt text of :func:`plot_final_losses`: ``{label: Spread}`` of final losses.
+    """Alt text of :func:`plot_final_losses`: ``{label: Spread}`` of the runs' ending losses.
 
     Examples
     --------
     >>> from lib.experiments import Spread
     >>> finals_alt({"elu": Spread(np.array([0.01, 0.02]), (1, 2))}, 0.17)
-    'Final training loss of each run, one column of dots per activation, on a log scale, with the dotted loss of predicting the mean (0.17): elu from 0.01 to 0.02.'
+    'Training loss at the end of each run (the median of its last 20 epochs), one column of dots per activation, on a log scale, with the dotted loss of predicting the mean (0.17): elu from 0.01 to 0.02.'
     """
     parts = [f"{label} from {s.min:.3g} to {s.max:.3g}" for label, s in finals.items()]
-    return ("Final training loss of each run, one column of dots per activation, on a log scale, "
+    return ("Training loss at the end of each run (the median of its last 20 epochs), one column of "
+            "dots per activation, on a log scale, "
             f"with the dotted loss of predicting the mean ({mean_loss:.3g}): " + ", ".join(parts) + ".")

@@ -490,7 +490,9 @@ class MLP:
         rng : numpy.random.Generator, optional
             Shuffles the mini-batches; defaults to the generator the network was built with.
         callback : callable, optional
-            Called as ``callback(net, epoch, loss)`` after every epoch, e.g. to record weights.
+            Called as ``callback(net, epoch, loss)`` after every epoch, e.g. to record weights. When
+            it returns True, training stops after that epoch (for a run that has diverged, or one
+            out of time).
         drop_last : bool, default False
             Skip each epoch's last, incomplete mini-batch, as ``drop_last=True`` does in PyTorch's
             ``DataLoader``: with batch normalization a small last batch is normalized by its own
@@ -499,7 +501,8 @@ class MLP:
         Returns
         -------
         ndarray of shape (epochs,)
-            Each epoch's training loss, measured on the mini-batches before their updates.
+            Each epoch's training loss, measured on the mini-batches before their updates; shorter
+            when the callback stopped the training, one entry per epoch run.
         """
         X = self._check_X(X)
         loss_fn = _loss_function(loss)
@@ -541,8 +544,8 @@ class MLP:
                 total += value * len(X_batch)
                 count += len(X_batch)
             history[epoch] = total / count
-            if callback is not None:
-                callback(self, epoch, history[epoch])
+            if callback is not None and callback(self, epoch, history[epoch]):
+                return history[: epoch + 1]
         return history
 
     def predict(self, X):

@@ -430,6 +430,21 @@ def test_training_classifiers_with_minibatches():
     assert np.mean((deep.predict(X)[:, 0] > 0) == inside) > 0.9
 
 
+def test_a_callback_that_returns_true_stops_training_after_that_epoch():
+    X = np.random.default_rng(3).normal(size=(50, 2))
+    y = X[:, :1] ** 2
+    full = MLP([2, 8, 1], rng=np.random.default_rng(4)).train(X, y, lr=0.05, epochs=10)
+    net = MLP([2, 8, 1], rng=np.random.default_rng(4))
+    seen = []
+    history = net.train(X, y, lr=0.05, epochs=10,
+                        callback=lambda n, e, loss: seen.append(e) or e == 3)
+    assert seen == [0, 1, 2, 3]
+    np.testing.assert_array_equal(history, full[:4])   # the same epochs, then no more
+    after_four = MLP([2, 8, 1], rng=np.random.default_rng(4))
+    after_four.train(X, y, lr=0.05, epochs=4)
+    np.testing.assert_array_equal(net.dense[0].W, after_four.dense[0].W)
+
+
 def test_prelu_slope_is_learned():
     rng = np.random.default_rng(16)
     X = rng.normal(size=(200, 1))

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
+from ..activations import ACTIVATIONS, sigmoid
 from ..network import MLP, mse_loss
 from ..normalization import _normalize_backward
 from . import SEEDS, BoundedCache, Spread, over_seeds
@@ -86,6 +86,19 @@ def mean_predictor_loss() -> float:
     """
     _, y = toy_task()
     return float(np.var(y))
+
+
+def learned(loss) -> np.ndarray:
+    """Whether a run that ends at ``loss`` has learned: at least 10 % below the loss of predicting the
+    mean (:func:`mean_predictor_loss`). A run within 10 % of it has learned next to nothing; a diverged
+    run (NaN) has not learned.
+
+    Examples
+    --------
+    >>> learned([0.05, 0.16, float("nan")])
+    array([ True, False, False])
+    """
+    return np.asarray(loss, dtype=np.float64) < 0.9 * mean_predictor_loss()
 
 
 def sigmoid_bound(n) -> np.ndarray:
@@ -192,6 +205,15 @@ class Profile:
         Batch norm passes back ``(g - mean(g) - x_hat mean(g x_hat)) / sigma_B`` per unit (``g``: the
         gradient at its output, means over the batch): this is ``||that|| / ||g / sigma_B||``, at most 1,
         the share that survives removing each unit's batch mean and its component along ``x_hat``.
+    bn_var : ndarray of shape (depth, width), or None
+        With batch normalization: each unit's batch variance ``sigma_B^2`` (before ``eps``).
+    chi_units : ndarray of shape (depth,), or None
+        With batch normalization: the gain of each hidden layer counted unit by unit, as the sum
+        behind :attr:`chi` runs. Going back through layer k + 1, unit j of it scales its gradient by
+        ``1 / sigma_j`` and spreads it over its weight column ``W[:, j]``, so, with every unit's
+        gradient of the same size, ``chi_k = E[f'(z_k)^2] mean_j ||W[:, j]||^2 / (sigma_j^2 + eps)``;
+        :attr:`chi` uses one average ``1 / sigma_B`` per layer instead (the two agree when the units'
+        ``sigma_j`` are alike).
     dead : ndarray of shape (depth,)
         Fraction of each hidden layer's units that never activate on the batch.
     forward : ndarray of shape (depth + 1,)
@@ -229,6 +251,8 @@ class Profile:
     residual: bool
     bn_scale: np.ndarray | None
     bn_projection: np.ndarray | None
+    bn_var: np.ndarray | None
+    chi_units: np.ndarray | None
     dead: np.ndarray
     forward: np.ndarray
     output_std: float
@@ -296,6 +320,14 @@ class Profile:
         blocks = self.width * self.weight_var[1:-1] * self.slope_ms[1:]   # layers 2 .. depth
         out = self.width * self.weight_var[-1]     # delta_out -> dLoss/dh of the last hidden layer
         return float(np.sqrt(self.slope_ms[0] * np.prod(1.0 + blocks) * out))
+
+    @property
+    def units_predicted_ratio(self) -> float:
+        """With batch normalization: what :attr:`chi_units` predicts for :attr:`ratio`, the product of
+        their square roots (NaN without batch norm)."""
+        if self.chi_units is None:
+            return float("nan")
+        return float(np.sqrt(np.prod(self.chi_units)))
 
     @property
     def predicted_per_layer(self) -> float:
@@ -375,11 +407,18 @@ def _profile(depth, activation, init, gain, batchnorm, bias_init, width, seed, r
         h_std = np.array([np.mean(np.std(hk, axis=0)) for hk in h])
         saturated = np.array([saturated_fraction(activation, a.f(a.z)) if activation in SATURATION_BOUNDS
                               else 0.0 for a in net.acts[:-1]])  # of f(z), with or without a skip
-        bn_scale = bn_projection = None
+        slope_ms = np.array([np.mean(f**2) for f in factors])
+        bn_scale = bn_projection = bn_var = chi_units = None
         if net.norms:
+            bn_var = np.array([bn.batch_var for bn in net.norms])
             bn_scale = np.array([np.mean(1.0 / np.sqrt(bn.batch_var + bn.eps)) for bn in net.norms])
             bn_projection = np.array([_projected_share(bn, act.dz)
                                       for bn, act in zip(net.norms, net.acts)])
+            # each next layer's units j: ||W[:, j]||^2 / (sigma_j^2 + eps); the output layer has no
+            # batch norm
+            divided = [1.0 / (bn.batch_var + bn.eps) for bn in net.norms[1:]] + [1.0]
+            chi_units = slope_ms * np.array([np.mean(np.sum(layer.W**2, axis=0) * d)
+                                             for layer, d in zip(net.dense[1:], divided)])
     # a unit is dead when its derivative is 0 on every sample (as net.dead_fraction counts it),
     # read off this forward pass instead of running another
     dead = np.array([np.mean(np.all(f == 0, axis=0)) for f in factors])
@@ -388,12 +427,14 @@ def _profile(depth, activation, init, gain, batchnorm, bias_init, width, seed, r
         grad_W=net.grad_norms("W"),
         factor_mean=np.array([f.mean() for f in factors]),
         factor_max=np.array([f.max() for f in factors]),
-        slope_ms=np.array([np.mean(f**2) for f in factors]),
+        slope_ms=slope_ms,
         weight_var=np.array([np.var(layer.W) for layer in net.dense]),
         width=int(width),
         residual=bool(residual),
         bn_scale=bn_scale,
         bn_projection=bn_projection,
+        bn_var=bn_var,
+        chi_units=chi_units,
         dead=dead,
         forward=forward,
         output_std=float(np.std(y_hat)),
@@ -414,6 +455,31 @@ def _projected_share(bn, g):
 
 gradient_profile.cache_info = _profile.cache_info
 gradient_profile.cache_clear = _profile.cache_clear
+
+
+def spread_in_precision(dtype, depth: int = 50, seed: int = 1) -> np.ndarray:
+    """:attr:`Profile.h_std` of the sigmoid network with Xavier initialization, computed in ``dtype``.
+
+    The same weights (drawn in float64, then rounded to ``dtype``) and the same data; every layer's
+    ``sigmoid(h W + b)`` in that precision. In float64 it is ``gradient_profile(depth, "sigmoid",
+    "xavier", seed=seed).h_std``. Where the input-dependent part has shrunk below the rounding error
+    of numbers near 0.5, what is left is rounding noise, and its level follows the precision: the
+    ablation of the claim that the deep layers' spread is rounding.
+
+    Examples
+    --------
+    >>> floor = {dt: np.median(spread_in_precision(dt)[29:]) for dt in (np.float32, np.float64)}
+    >>> [round(float(floor[dt] / np.spacing(dt(0.5)))) for dt in floor]   # spacings near 0.5
+    [13, 13]
+    """
+    net = build_net(depth, "sigmoid", "xavier", seed=seed)
+    X, _ = toy_task()
+    h = X.astype(dtype)
+    spread = []
+    for layer in net.dense[:-1]:
+        h = sigmoid(h @ layer.W.astype(dtype) + layer.b.astype(dtype))
+        spread.append(np.mean(np.std(h, axis=0)))
+    return np.array(spread, dtype=np.float64)
 
 
 def example_gain_ratio(depth: int, activation: str, init: str = "he", gain: float = 1.0, *,
@@ -935,7 +1001,7 @@ class DeadRun:
     @property
     def final(self) -> float:
         """The last finite loss."""
-        finite = self.losses[np.isfinite(self.losses)]
+        finite = self._finite_losses()
         return float(finite[-1]) if finite.size else float("nan")
 
     @property
@@ -943,8 +1009,17 @@ class DeadRun:
         """The median loss of the last 20 finite epochs: where the run ended up, which a spike in its
         last few epochs does not move (at a learning rate near the edge of stability, ``final`` can
         catch one)."""
-        finite = self.losses[np.isfinite(self.losses)]
+        finite = self._finite_losses()
         return float(np.median(finite[-20:])) if finite.size else float("nan")
+
+    @property
+    def has_learned(self) -> bool:
+        """Whether the run settled at least 10 % below the loss of predicting the mean
+        (:func:`learned`) without diverging."""
+        return not self.diverged and bool(learned(self.settled))
+
+    def _finite_losses(self) -> np.ndarray:
+        return self.losses[np.isfinite(self.losses)]
 
 
 @lru_cache(maxsize=64)
@@ -954,7 +1029,8 @@ def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0
     units are dead after every epoch (``net.dead_units``), through ``MLP.train``'s callback (cached).
     With ``watch=False`` only the start and the end are looked at (``dead_curve`` is then empty, and
     a run that diverged keeps its start as ``dead_after``), for a run that needs no curve; the
-    training itself is the same.
+    training itself is the same. A run that diverges (a loss or a parameter overflows) stops there;
+    its later epochs are NaN.
 
     A dead unit's incoming weights and bias get no gradient, so they cannot bring it back; but the
     layers below it keep learning and change its inputs, which can. In the first hidden layer the
@@ -974,27 +1050,31 @@ def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0
     last = [start]
     curve = []
 
-    def look(net, epoch, loss):   # after each epoch's update
-        dead = net.dead_units(X)    # a forward pass on X
-        if np.all(np.isfinite(net.acts[-1].z)):
-            last[0] = dead
-            curve.append(np.mean(np.concatenate(dead)))
-        else:                       # the update overflowed: the run has diverged
-            curve.append(np.nan)
+    def blown(net, loss):   # after an update: the run has diverged, and training stops
+        return not (np.isfinite(loss) and all(np.all(np.isfinite(getattr(layer, name)))
+                                              for layer, name in net.parameters()))
+
+    def look(net, epoch, loss):   # after each epoch's update; True stops the training
+        if not blown(net, loss):
+            dead = net.dead_units(X)    # a forward pass on X
+            if np.all(np.isfinite(net.acts[-1].z)):
+                last[0] = dead
+                curve.append(np.mean(np.concatenate(dead)))
+                return False
+        curve.append(np.nan)            # the update overflowed: the run has diverged
+        return True
 
     with np.errstate(over="ignore", invalid="ignore"):   # a diverging run overflows; it is marked
-        losses = net.train(X, y, loss="mse", lr=lr, epochs=epochs, callback=look if watch else None)
-        if not watch:
-            look(net, epochs, losses[-1])   # the end only
-    curve = np.array(curve)
-    if watch:
-        after_overflow = np.concatenate([[False], np.isnan(curve[:-1])])   # the epochs after it
-        losses[~np.isfinite(losses) | after_overflow] = np.nan
-        diverged = bool(np.isnan(curve).any())
-    else:
-        diverged = bool(np.isnan(curve[-1]) or not np.isfinite(losses).all())
-        losses[~np.isfinite(losses)] = np.nan
-        curve = curve[:0]
+        losses = net.train(X, y, loss="mse", lr=lr, epochs=epochs,
+                           callback=look if watch else lambda net, epoch, loss: blown(net, loss))
+        if watch:
+            diverged = bool(curve) and bool(np.isnan(curve[-1]))
+        else:   # the end only
+            diverged = len(losses) < epochs or look(net, epochs, losses[-1])
+    unrun = np.full(epochs - len(losses), np.nan)    # the epochs after the one that overflowed
+    losses = np.concatenate([losses, unrun])
+    losses[~np.isfinite(losses)] = np.nan
+    curve = np.concatenate([curve, unrun]) if watch else np.array([])
     end = last[0]
     return DeadRun(
         losses=losses, dead_curve=curve,

@@ -16,7 +16,7 @@ def test_training_view_draws_a_new_run_as_it_trains(monkeypatch):
                                   "lr": Slider(-3, 0, 0.5, value=0.1, log=True)}, alt="loss curve",
                  width=4, height=3)
     readout = e.respond(activation="tanh", lr=0.0123)
-    assert e.view.run.t == 1 and readout.startswith("training: step 1 of 200, loss")
+    assert len(e.view.losses) == 1 and readout.startswith("training: step 1 of 200, loss")
     assert np.count_nonzero(np.isfinite(e.view.line.get_ydata())) == 1
     pieces = []
     while (more := e.advance()) is not None:

@@ -5,9 +5,9 @@ so that an explorer computes every setting once:
 
 * :func:`gradient_profile` builds a deep network, runs one forward and one backward pass on a fixed
   batch of the toy task and records, for every layer, the size of the gradient that reaches it;
-* :func:`train_curve` trains a network on the toy task with plain gradient descent and records the loss
-  of every step; :class:`TrainingRun` is the same run taken a few steps at a time, which lets the
-  training explorer draw a run while it trains.
+* :func:`train_curve` trains a network on the toy task with plain gradient descent (``MLP.train``)
+  and records the loss of every step; the training explorer takes the same steps a piece at a time
+  with :func:`train_more`.
 
 Two more, for the initialization sections: :func:`variance_profile` measures the variance of the
 forward and backward signals layer by layer in a wide network (what Xavier and He initialization keep
@@ -31,7 +31,7 @@ import numpy as np
 from ..activations import ACTIVATIONS, sigmoid
 from ..network import MLP, mse_loss
 from ..normalization import _normalize_backward
-from . import SEEDS, BoundedCache, Spread, over_seeds
+from . import SEEDS, Spread, over_seeds
 
 #: The activations the chapter measures, in the order its figures use.
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
@@ -761,11 +761,7 @@ def symmetry_run(start: str, activation: str = "tanh", width: int = 8, value: fl
             layer.W = np.full_like(layer.W, 0.0 if start == "zero" else float(value))
     X, y = toy_task()
     before = np.array([unit_spread(layer) for layer in net.dense[:-1]])
-    losses = np.empty(int(steps))
-    for t in range(int(steps)):
-        losses[t], dy_hat = mse_loss(net.forward(X), y)
-        net.backward(dy_hat)
-        net.sgd_step(lr)
+    losses = net.train(X, y, loss="mse", lr=lr, epochs=int(steps))
     return SymmetryRun(losses=losses,
                        spread=np.array([unit_spread(layer) for layer in net.dense[:-1]]),
                        spread_before=before, first_weights=net.dense[0].W.copy())
@@ -778,10 +774,11 @@ def symmetry_run(start: str, activation: str = "tanh", width: int = 8, value: fl
 
 @dataclass(frozen=True)
 class TrainResult:
-    """Losses of a training run: ``losses[t]`` before update t; NaN after a divergence.
+    """Losses of a training run: ``losses[t]`` before update t; NaN from a divergence on.
 
-    ``moved[k]`` is how far dense layer k's weights moved, ``||W_end - W_start|| / ||W_start||``
-    (NaN until the run ends).
+    ``dead_before`` and ``dead_after`` are the fractions of dead hidden units at the start and the
+    end; ``moved[k]`` is how far dense layer k's weights moved, ``||W_end - W_start|| / ||W_start||``.
+    Both ends are NaN for a run that diverged or has not finished.
     """
 
     losses: np.ndarray
@@ -797,119 +794,60 @@ class TrainResult:
         return float(finite[-1]) if finite.size else float("nan")
 
 
-class TrainingRun:
-    """A training run of :func:`train_curve` that goes a few steps at a time.
+def overflowed(loss) -> bool:
+    """Whether a training loss says the run has diverged: infinite, NaN or above 1e6 (the toy task's
+    losses start below 2)."""
+    return not np.isfinite(loss) or loss > 1e6
 
-    The training explorer draws a run while it trains, so that a new setting shows its first steps at
-    once instead of after the whole run. Every step is the one :func:`train_curve` takes, so a finished
-    run has exactly its losses. ``net`` is the network being trained; a finished run lets it go
-    (``net`` becomes None) and keeps only its losses and dead fractions.
 
-    Examples
-    --------
-    >>> run = TrainingRun("relu", 0.05, depth=4, steps=50)
-    >>> run.advance(20)
-    >>> run.t, run.done
-    (20, False)
-    >>> run.advance()
-    >>> run.t, run.done, bool(run.result().final < run.losses[0]), run.net
-    (50, True, True, None)
+def train_more(net: MLP, lr: float, steps: int, deadline: float | None = None) -> np.ndarray:
+    """Up to ``steps`` steps of full-batch gradient descent on the toy task, ``net.train``'s loop;
+    returns their losses. It stops after a step whose loss :func:`overflowed` (the last loss
+    returned) and, with ``deadline`` (a ``time.perf_counter()`` value), after the first step that
+    ends past it: the training explorer draws a run a piece at a time this way.
     """
+    X, y = toy_task()
 
-    def __init__(self, activation: str, lr: float, depth: int = 10, init: str = "matched",
-                 steps: int = 200, gain: float = 1.0, bias_init: float = 0.0, width: int = 32,
-                 seed: int = 1, residual: bool = False):
-        self.lr = float(lr)
-        self.steps = int(steps)
-        self.net = build_net(depth, activation, init, gain, bias_init=bias_init, width=width, seed=seed,
-                             residual=residual)
-        self.X, self.y = toy_task()
-        self.losses = np.full(self.steps, np.nan)
-        self.t = 0
-        self.diverged_at: int | None = None
-        self.dead_before = float(self.net.dead_fraction(self.X).mean())
-        self.dead_after = float("nan")
-        self._start = [layer.W.copy() for layer in self.net.dense]
-        self.moved = np.full(len(self._start), np.nan)
+    def stop(net, step, loss):
+        return overflowed(loss) or (deadline is not None and time.perf_counter() > deadline)
 
-    @property
-    def done(self) -> bool:
-        return self.diverged_at is not None or self.t >= self.steps
-
-    def advance(self, steps: int | None = None, *, seconds: float | None = None) -> None:
-        """Take up to ``steps`` more steps (all that remain by default); with ``seconds``, stop
-        after the first step that ends past that much time."""
-        if self.net is None:
-            return
-        stop = self.steps if steps is None else min(self.steps, self.t + int(steps))
-        deadline = None if seconds is None else time.perf_counter() + seconds
-        net, X, y = self.net, self.X, self.y
-        with np.errstate(all="ignore"):  # a diverging run overflows on purpose; it is stopped below
-            while self.t < stop and self.diverged_at is None:
-                loss, dy_hat = mse_loss(net.forward(X), y)
-                if not np.isfinite(loss) or loss > 1e6:
-                    self.diverged_at = self.t
-                    break
-                self.losses[self.t] = loss
-                net.backward(dy_hat)
-                net.sgd_step(self.lr)
-                self.t += 1
-                if deadline is not None and time.perf_counter() > deadline:
-                    break
-            if self.done:  # measured once, when the run ends; then the network is let go
-                self.dead_after = float(net.dead_fraction(X).mean())
-                self.moved = np.array([np.linalg.norm(layer.W - W0) / np.linalg.norm(W0)
-                                       for layer, W0 in zip(net.dense, self._start)])
-                self.net = self._start = None
-
-    def result(self) -> TrainResult:
-        """The losses so far (NaN for steps not taken); ``dead_after`` is NaN until the run ends."""
-        return TrainResult(self.losses.copy(), self.dead_before, self.dead_after, self.diverged_at,
-                           self.moved.copy())
+    with np.errstate(all="ignore"):   # a diverging run overflows on purpose; it is stopped
+        return net.train(X, y, loss="mse", lr=lr, epochs=int(steps), callback=stop)
 
 
-#: Runs by their arguments, finished or not, most recently used last (see :func:`training_run`).
-RUNS = BoundedCache(256)
-
-#: How many unfinished runs (each holding its network) :data:`RUNS` keeps at most.
-KEEP_UNFINISHED = 4
-
-
-def training_run(activation: str, lr: float, depth: int = 10, init: str = "matched", steps: int = 200,
-                 gain: float = 1.0, bias_init: float = 0.0, width: int = 32, seed: int = 1,
-                 residual: bool = False) -> TrainingRun:
-    """The :class:`TrainingRun` for these arguments, shared and kept for reuse.
-
-    A run left unfinished (the reader moved on) resumes where it stopped when its setting comes back.
-    The cache is bounded: the last 256 runs, of which at most :data:`KEEP_UNFINISHED` unfinished ones
-    (a finished run keeps only its losses, an unfinished one its network).
-
-    Examples
-    --------
-    >>> run = training_run("relu", 0.05, depth=3, steps=20)
-    >>> training_run("relu", 0.05, depth=3, steps=20) is run
-    True
+def train_result(losses, steps: int, dead_before: float, net: MLP | None = None,
+                 start: list | None = None) -> TrainResult:
+    """The :class:`TrainResult` of a run whose losses so far are ``losses``, as :func:`train_more`
+    returns them (a run that diverged ends with the loss that overflowed). ``net`` is the network
+    once the run has finished, for its dead units and, with its ``start`` weights, how far it moved.
     """
-    key = (activation, float(lr), int(depth), init, int(steps), float(gain), float(bias_init),
-           int(width), int(seed), bool(residual))
-    run = RUNS.get(key)
-    if run is None:
-        run = RUNS[key] = TrainingRun(*key)
-        unfinished = [k for k, r in zip(RUNS.keys(), RUNS.values()) if not r.done and k != key]
-        for old in unfinished[:max(0, len(unfinished) - (KEEP_UNFINISHED - 1))]:
-            del RUNS[old]
-    return run
+    losses = np.asarray(losses, dtype=np.float64)
+    diverged_at = len(losses) - 1 if len(losses) and overflowed(losses[-1]) else None
+    curve = np.full(int(steps), np.nan)
+    curve[:len(losses)] = losses
+    dead_after = float("nan")
+    moved = np.full(0 if start is None else len(start), np.nan)
+    if diverged_at is not None:
+        curve[diverged_at] = np.nan
+    elif net is not None:
+        dead_after = float(net.dead_fraction(toy_task()[0]).mean())
+        if start is not None:
+            moved = np.array([np.linalg.norm(layer.W - W0) / np.linalg.norm(W0)
+                              for layer, W0 in zip(net.dense, start)])
+    return TrainResult(curve, float(dead_before), dead_after, diverged_at, moved)
 
 
+@lru_cache(maxsize=256)
 def train_curve(activation: str, lr: float, depth: int = 10, init: str = "matched", steps: int = 200,
                 gain: float = 1.0, bias_init: float = 0.0, width: int = 32, seed: int = 1,
                 residual: bool = False) -> TrainResult:
-    """Train a network on the toy task with full-batch gradient descent (cached).
+    """Train a network on the toy task with full-batch gradient descent (cached; treat the result as
+    read-only).
 
-    Each step is forward, loss, backward, update (``net.sgd_step(lr)``). A run whose loss
-    becomes infinite, NaN or above 1e6 is stopped there and marked as diverged; the remaining
-    losses are NaN. The arguments are those of :func:`build_net` (``residual`` adds skip
-    connections), the learning rate ``lr`` and the number of steps.
+    Each step is ``net.train``'s: forward, loss, backward, update. A run whose loss becomes
+    infinite, NaN or above 1e6 is stopped there and marked as diverged; the remaining losses are
+    NaN. The arguments are those of :func:`build_net` (``residual`` adds skip connections), the
+    learning rate ``lr`` and the number of steps.
 
     Examples
     --------
@@ -919,9 +857,11 @@ def train_curve(activation: str, lr: float, depth: int = 10, init: str = "matche
     >>> bool(run.final < run.losses[0])
     True
     """
-    run = training_run(activation, lr, depth, init, steps, gain, bias_init, width, seed, residual)
-    run.advance()
-    return run.result()
+    net = build_net(depth, activation, init, gain, bias_init=bias_init, width=width, seed=seed,
+                    residual=residual)
+    start = [layer.W.copy() for layer in net.dense]
+    dead_before = float(net.dead_fraction(toy_task()[0]).mean())
+    return train_result(train_more(net, lr, steps), steps, dead_before, net, start)
 
 
 @lru_cache(maxsize=64)
@@ -938,15 +878,16 @@ def ratio_while_training(activation: str, lr: float, at: tuple = (0, 10, 199), d
     """
     net = build_net(depth, activation, init, gain, seed=seed)
     X, y = toy_task()
-    ratios = []
-    for t in range(max(at) + 1):
-        _, dy_hat = mse_loss(net.forward(X), y)
-        net.backward(dy_hat)
-        if t in at:
+    ratios = {}
+
+    def measure(net, step, loss):   # after step's update; its gradients are those before it
+        if step in at:
             norms = net.grad_norms("z")
-            ratios.append(norms[0] / norms[-1])
-        net.sgd_step(lr)
-    return np.array(ratios)
+            ratios[step] = norms[0] / norms[-1]
+        return step >= max(at)
+
+    net.train(X, y, loss="mse", lr=lr, epochs=max(at) + 1, callback=measure)
+    return np.array([ratios[step] for step in at])
 
 
 def final_losses(activation: str, lr: float, depth: int = 10, init: str = "matched", seeds=SEEDS,

@@ -3,10 +3,12 @@
 The ``plot_*`` functions draw the chapter's measurements (:mod:`lib.experiments.vanishing`);
 :class:`GradientView` and :class:`TrainingView` are the chapter's explorers. Nothing here measures:
 every value drawn comes from :func:`~lib.experiments.vanishing.gradient_profile`,
-:func:`~lib.experiments.vanishing.training_run` and the other experiments of the chapter.
+:func:`~lib.experiments.vanishing.train_more` and the other experiments of the chapter.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
@@ -236,9 +238,8 @@ class TrainingView:
 
     A new setting trains a network (0.1 to 1 s). In a live kernel the view draws the run while it
     trains: :meth:`update` takes the first steps (:attr:`FIRST_SECONDS` of training) and
-    :meth:`advance` the next ones (:attr:`CHUNK_SECONDS` each), until the run is finished; a setting
-    seen before (or left half-trained) answers from :func:`lib.experiments.vanishing.training_run`'s
-    cache.
+    :meth:`advance` the next ones (:attr:`CHUNK_SECONDS` each), until the run is finished. The steps
+    are :func:`lib.experiments.vanishing.train_curve`'s, so a finished run has exactly its losses.
     """
 
     #: Seconds of training between two frames while a run is drawn as it trains.
@@ -268,8 +269,11 @@ class TrainingView:
         self.update(**values)
 
     def update(self, *, activation, lr, depth=10, init="matched"):
-        self.run = experiments.training_run(activation, float(lr), int(depth), init, self.steps)
-        self.run.advance(seconds=self.FIRST_SECONDS)
+        self.lr = float(lr)
+        self.net = experiments.build_net(int(depth), activation, init)   # train_curve's network
+        self.dead_before = float(self.net.dead_fraction(experiments.toy_task()[0]).mean())
+        self.losses = np.empty(0)
+        self._train(self.FIRST_SECONDS)
         color = COLORS.get(activation, PALETTE["blue"])
         self.line.set_color(color)
         used = experiments.matched_init(activation) if init == "matched" else init
@@ -278,26 +282,33 @@ class TrainingView:
 
     def advance(self):
         """Train the current setting a little further and redraw; None once its run is finished."""
-        if self.run.done and self._drawn == self.run.t:
+        if self.net is None:
             return None
-        self.run.advance(seconds=self.CHUNK_SECONDS)
+        self._train(self.CHUNK_SECONDS)
         return self._draw()
 
+    def _train(self, seconds: float) -> None:
+        more = experiments.train_more(self.net, self.lr, self.steps - len(self.losses),
+                                      deadline=time.perf_counter() + seconds)
+        self.losses = np.concatenate([self.losses, more])
+        done = len(self.losses) == self.steps or experiments.overflowed(self.losses[-1])
+        self.run = experiments.train_result(self.losses, self.steps, self.dead_before,
+                                            self.net if done else None)
+        if done:
+            self.net = None   # finished: the network is let go
+
     def _draw(self) -> str:
-        run = self.run
-        self._drawn = run.t
+        run, t = self.run, len(self.losses)
         self.line.set_ydata(run.losses)
         if run.diverged_at is None:
             self.marker.set_data([], [])
         else:
             self.marker.set_data([run.diverged_at], [diverged_marker_y(run.losses, run.diverged_at)])
-        if run.diverged_at is not None:
             return f"diverged at step {run.diverged_at}: the loss overflowed"
-        if not run.done:
-            return (f"training: step {run.t} of {self.steps}, loss {run.losses[0]:.3g} → "
-                    f"{run.losses[run.t - 1]:.3g}")
-        final = run.result().final
-        return (f"loss {run.losses[0]:.3g} → {final:.3g} after {self.steps} steps "
+        if self.net is not None:
+            return (f"training: step {t} of {self.steps}, loss {run.losses[0]:.3g} → "
+                    f"{run.losses[t - 1]:.3g}")
+        return (f"loss {run.losses[0]:.3g} → {run.final:.3g} after {self.steps} steps "
                 f"(predicting the mean: {experiments.mean_predictor_loss():.3g}); dead units "
                 f"{100 * run.dead_before:.0f} % → {100 * run.dead_after:.0f} %")
 

@@ -120,18 +120,6 @@ def test_sigmoid_bound_and_mean_predictor_loss():
     assert experiments.mean_predictor_loss() == np.mean((y - y.mean()) ** 2)
 
 
-def test_dead_fraction_reference_agrees_with_the_network():
-    rng = np.random.default_rng(3)
-    X = rng.normal(size=(50, 3))
-    for bias, activation in ((-5.0, "relu"), (-0.3, "relu"), (-0.3, "leaky_relu"), (0.0, "elu")):
-        net = MLP([3, 6, 6, 1], rng=rng, bias_init=bias, activation=activation)
-        np.testing.assert_array_equal(experiments.dead_fraction_reference(net, X), net.dead_fraction(X))
-    net = MLP([3, 6, 6, 1], rng=rng, bias_init=-5.0)
-    np.testing.assert_array_equal(experiments.dead_fraction_reference(net, X), [1.0, 1.0])
-
-
-# ---- bounded caches ------------------------------------------------------------------------------
-
 def test_gradient_profile_cache_is_bounded():
     assert experiments.gradient_profile.cache_info().maxsize == 1024
 

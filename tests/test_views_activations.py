@@ -149,7 +149,11 @@ def test_decision_boundary_view_swaps_the_image_only():
     view = view_cls(f, activation="linear", width=4)
     image, axes, n_collections = view.image, list(f.axes), len(view.ax.collections)
     readout = view.update(activation="tanh", width=4)
-    result = experiments.train_classifier(X, y, "tanh", 4, epochs=300)
+    result = view.trained["tanh", 4]
+    np.testing.assert_array_equal(
+        result["history"], experiments.train_classifier(X, y, "tanh", 4, epochs=300)["history"])
+    view.update(activation="linear", width=4)
+    assert view.update(activation="tanh", width=4) == readout and view.trained["tanh", 4] is result
     np.testing.assert_allclose(view.image.get_array(), result["grid"])
     assert view.image is image and list(f.axes) == axes and len(view.ax.collections) == n_collections
     assert len(view.ax.images) == 1

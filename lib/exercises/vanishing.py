@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import Report, _call, check_value, compare_arrays, not_attempted
-from ..experiments.vanishing import dead_fraction_reference
 from ..network import MLP
 
 #: Initialization schemes a learner may name in :func:`check_tanh_init`.
@@ -138,10 +137,10 @@ def check_count_dead(answer) -> Report:
 
     Examples
     --------
-    >>> check_count_dead(dead_fraction_reference).passed
+    >>> check_count_dead(lambda net, X: net.dead_fraction(X)).passed
     True
     >>> def counts(net, X):
-    ...     return dead_fraction_reference(net, X) * net.sizes[1]
+    ...     return net.dead_fraction(X) * net.sizes[1]
     >>> print(check_count_dead(counts).message)  # doctest: +ELLIPSIS
     Not quite: ... counts ... divide each layer's count by its width.
     """

@@ -7,9 +7,9 @@ from lib's numeric modules (:mod:`lib.activations`, :mod:`lib.derivatives`, :mod
 results are in ``lib.views``, the checkers that compare a learner's answer with them in
 :mod:`lib.exercises`.
 
-An experiment that takes a while (a training run) is cached per setting, so that an explorer
-computes every setting once; every cache is bounded (:class:`BoundedCache`, or
-``functools.lru_cache`` with a ``maxsize``), so a session that visits many settings keeps its memory.
+An experiment that takes a while (a training run) is a plain function cached per setting with
+``functools.lru_cache`` and a ``maxsize``, so that a page computes every setting once and a session
+that visits many settings keeps its memory.
 
 A comparison between settings ("A trains better than B") is never read off one run: each chapter
 measures it over the :data:`SEEDS` (:func:`over_seeds`) and shows the :class:`Spread`, its mean and
@@ -18,7 +18,6 @@ range, and the tests assert the claim over the same seeds.
 
 from __future__ import annotations
 
-import collections
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,57 +90,3 @@ def over_seeds(measure, seeds=SEEDS) -> Spread:
     """
     seeds = tuple(seeds)
     return Spread(np.array([measure(seed) for seed in seeds], dtype=np.float64), seeds)
-
-
-class BoundedCache:
-    """A mapping that holds at most ``maxsize`` entries and forgets the least recently used first.
-
-    Examples
-    --------
-    >>> cache = BoundedCache(2)
-    >>> cache["a"], cache["b"] = 1, 2
-    >>> cache.get("a")          # "a" is now the most recently used
-    1
-    >>> cache["c"] = 3          # so "b" is forgotten
-    >>> sorted(cache.keys()), len(cache), "b" in cache
-    (['a', 'c'], 2, False)
-    """
-
-    def __init__(self, maxsize: int):
-        if int(maxsize) < 1:
-            raise ValueError(f"maxsize must be a positive integer, got maxsize={maxsize!r}")
-        self.maxsize = int(maxsize)
-        self._entries: collections.OrderedDict = collections.OrderedDict()
-
-    def get(self, key, default=None):
-        """The value for ``key`` (now the most recently used), or ``default``."""
-        if key not in self._entries:
-            return default
-        self._entries.move_to_end(key)
-        return self._entries[key]
-
-    def __setitem__(self, key, value) -> None:
-        self._entries[key] = value
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.maxsize:
-            self._entries.popitem(last=False)
-
-    def __delitem__(self, key) -> None:
-        del self._entries[key]
-
-    def __contains__(self, key) -> bool:
-        return key in self._entries
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def keys(self) -> list:
-        """The keys, least recently used first."""
-        return list(self._entries)
-
-    def values(self) -> list:
-        """The values, least recently used first."""
-        return list(self._entries.values())
-
-    def clear(self) -> None:
-        self._entries.clear()

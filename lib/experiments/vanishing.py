@@ -15,9 +15,8 @@ constant), and :func:`symmetry_run` trains a small network from all-zero, all-eq
 weights (identical units stay identical).
 
 Besides: the toy task (:func:`toy_task`), the networks (:func:`build_net`), the bound ``4^-n``
-(:func:`sigmoid_bound`), the loss of the best constant prediction (:func:`mean_predictor_loss`) and the
-reference answer of the dead-units exercise (:func:`dead_fraction_reference`). The figures are in
-``lib.views.vanishing``.
+(:func:`sigmoid_bound`) and the loss of the best constant prediction (:func:`mean_predictor_loss`).
+The figures are in ``lib.views.vanishing``.
 """
 
 from __future__ import annotations
@@ -419,9 +418,7 @@ def _profile(depth, activation, init, gain, batchnorm, bias_init, width, seed, r
             divided = [1.0 / (bn.batch_var + bn.eps) for bn in net.norms[1:]] + [1.0]
             chi_units = slope_ms * np.array([np.mean(np.sum(layer.W**2, axis=0) * d)
                                              for layer, d in zip(net.dense[1:], divided)])
-    # a unit is dead when its derivative is 0 on every sample (as net.dead_fraction counts it),
-    # read off this forward pass instead of running another
-    dead = np.array([np.mean(np.all(f == 0, axis=0)) for f in factors])
+        dead = net.dead_fraction(X, training=True)   # its own forward pass; the arrays above stay
     return Profile(
         grad_z=net.grad_norms("z"),
         grad_W=net.grad_norms("W"),
@@ -1024,28 +1021,3 @@ def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0
         diverged=diverged,
         slopes=tuple(float(a.a) for a in net.acts[:-1] if a.learnable),
     )
-
-
-# --------------------------------------------------------------------------------------------------
-# The dead-units exercise
-# --------------------------------------------------------------------------------------------------
-
-
-def dead_fraction_reference(net: MLP, X) -> np.ndarray:
-    """The fraction of each hidden layer's units whose activation derivative is 0 on every row of X.
-
-    The reference answer of the ``count_dead`` exercise, written from ``net.pre_activations``.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> net = MLP([3, 10, 10, 1], rng=rng, bias_init=-10.0)
-    >>> dead_fraction_reference(net, rng.normal(size=(100, 3)))
-    array([1., 1.])
-    """
-    net.forward(X, training=False)
-    fractions = []
-    for act, z in zip(net.acts[:-1], net.pre_activations[:-1]):
-        slope = act.derivative(z)   # with the layer's own parameters (negative_slope, PReLU's a)
-        fractions.append(np.all(slope == 0, axis=0).mean())
-    return np.array(fractions)

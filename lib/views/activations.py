@@ -396,13 +396,15 @@ class DecisionBoundaryView:
     """The decision regions of a one-hidden-layer network, for a hidden activation and width.
 
     Build it with the data, e.g. ``functools.partial(DecisionBoundaryView, X=X, y=y)``. Controls:
-    ``activation`` (a key of ``ACTIVATIONS``) and ``width`` (hidden units). Each setting is trained
-    once (:func:`lib.experiments.activations.train_classifier`); an update only swaps the image's data.
+    ``activation`` (a key of ``ACTIVATIONS``) and ``width`` (hidden units). The view trains each
+    setting once (:func:`lib.experiments.activations.train_classifier`) and keeps it in ``trained``;
+    an update only swaps the image's data.
     """
 
     def __init__(self, fig, *, X, y, epochs=800, lr=1.0, **values):
         self.X, self.y = np.asarray(X, dtype=float), np.asarray(y).ravel()
         self.epochs, self.lr = epochs, lr
+        self.trained = {}   # (activation, width) -> train_classifier's result
         self.ax = subplots(fig)
         self.image, _, _ = plot_decision_regions(self.ax, lambda P: np.zeros(len(P)), self.X, self.y)
         legend = self.ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
@@ -411,8 +413,11 @@ class DecisionBoundaryView:
         self.update(**values)
 
     def update(self, activation, width):
-        result = experiments.train_classifier(self.X, self.y, activation, int(width),
-                                              epochs=self.epochs, lr=self.lr)
+        setting = (activation, int(width))
+        if setting not in self.trained:
+            self.trained[setting] = experiments.train_classifier(
+                self.X, self.y, activation, int(width), epochs=self.epochs, lr=self.lr)
+        result = self.trained[setting]
         self.image.set_data(result["grid"])
         self.title.set_text(f"{activation}, {int(width)} hidden units")
         return (f"{activation}, {int(width)} hidden units: training accuracy "

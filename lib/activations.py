@@ -17,8 +17,9 @@ hardshrink). The frameworks offer others still (PyTorch's ``RReLU``, Keras' ``sq
 How numbers behave
 ------------------
 * ``x`` is array_like. Float inputs keep their dtype (float16 and float32 stay); int and bool inputs are
-  computed in float64, float16 inputs in float32 (rounded to float16 once, at the end). The result is always a new ``ndarray`` with the shape of ``x`` (a 0-d array for a
-  scalar); the caller's array is never modified.
+  computed in float64, float16 inputs in float32 (rounded to float16 once, at the end). The result is
+  always a new ``ndarray`` with the shape of ``x`` (a 0-d array for a scalar); the caller's array is
+  never modified.
 * No RuntimeWarning for any finite input, up to the largest float of the dtype, unless the true result
   itself overflows (``linear(x, c=2)`` at the largest float). NaN gives NaN, in values and derivatives;
   ``+-inf`` give the mathematical limits (``sigmoid(-inf) = 0``, ``elu(-inf) = -alpha``,
@@ -33,15 +34,13 @@ How numbers behave
 How the code is written
 -----------------------
 Each value and derivative is one short whole-array numpy expression that reads like its formula, next to
-the formula. Stability comes from the way a formula is written, not from special cases: ``exp`` only
-ever sees ``-|x|`` (``e = exp(-|x|)`` lies in (0, 1] and cannot overflow), ``expm1`` only
-``min(x, 0)``, and where an infinity would meet a zero (``-inf * 0`` in ``x * sigmoid(x)``) the zero
-wins (``_x_times``). A piecewise formula picks its pieces with comparisons, whose True and False
-count as 1 and 0: ``(x > 0) + (x <= 0) * a`` is 1 for x > 0 and a otherwise, like
-``np.where(x > 0, 1, a)``, without the branch per element that makes ``np.where`` several times slower
-on inputs of random sign. Speed on huge arrays is not this module's job, but apart from exact GELU in
-float32 (scipy's double-precision ``ndtr``) nothing here is more than 10x slower than the fastest
-equivalent in numpy, scipy or PyTorch at a million elements (see ``bench/``).
+the formula. Stability comes from the way a formula is written, not from special cases: ``exp`` and
+``expm1`` only ever see arguments <= 0, so they cannot overflow (``e = exp(-|x|)`` lies in (0, 1];
+ELU's ``expm1(min(x, 0))``; softmax's logits shifted by their maximum), and where an infinity would
+meet a zero (``-inf * 0`` in ``x * sigmoid(x)``) the zero wins (``_x_times``). A formula of two
+pieces picks them with ``np.where`` (``np.where(x > 0, 1, a)`` is 1 for x > 0 and a otherwise); an
+indicator such as a clipped piece's slope is a comparison, whose True and False count as 1 and 0.
+Nothing here is written for speed.
 """
 
 import numpy as np
@@ -285,7 +284,7 @@ class Tanh(Activation):
 
     def _df(self, x):
         e = np.exp(-np.abs(x))
-        return (2 * e / (1 + e * e)) ** 2  # sech(x) = 2 / (e^x + e^-x), written with e = e^{-|x|}
+        return (2 * e / (1 + e**2)) ** 2  # sech(x) = 2 / (e^x + e^-x), written with e = e^{-|x|}
 
 
 class ReLU(Activation):
@@ -374,7 +373,7 @@ class LeakyReLU(Activation):
         return np.maximum(x, 0) + _x_times(np.minimum(x, 0), negative_slope)
 
     def _df(self, x, negative_slope):
-        return (x > 0) + (x <= 0) * negative_slope
+        return np.where(x > 0, 1.0, negative_slope)
 
 
 class PReLU(Activation):
@@ -423,7 +422,7 @@ class PReLU(Activation):
         return np.maximum(x, 0) + _x_times(np.minimum(x, 0), a)
 
     def _df(self, x, a):
-        return (x > 0) + (x <= 0) * a
+        return np.where(x > 0, 1.0, a)
 
     def derivative_a(self, x, a=0.25):
         """df/da = min(x, 0): x where x < 0, else 0 (NaN for NaN), in the broadcast shape of x and a."""
@@ -510,7 +509,7 @@ class ELU(Activation):
         return np.maximum(x, 0) + alpha * np.expm1(np.minimum(x, 0))
 
     def _df(self, x, alpha):
-        return (x > 0) + (x <= 0) * (alpha * np.exp(np.minimum(x, 0)))
+        return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0)))
 
 
 class SELU(ELU):
@@ -854,7 +853,7 @@ class Mish(Activation):
     def _df(self, x):
         softplus_x = np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
         s = _sigmoid(-x)  # e^{-softplus(x)} = 1 / (1 + e^x)
-        sech_squared = (2 * s / (1 + s * s)) ** 2
+        sech_squared = (2 * s / (1 + s**2)) ** 2
         return np.tanh(softplus_x) + _x_times(x, _sigmoid(x) * sech_squared)
 
 
@@ -895,7 +894,7 @@ class CELU(Activation):
         return np.maximum(x, 0) + alpha * np.expm1(_scaled(np.minimum(x, 0), 1 / alpha))
 
     def _df(self, x, alpha):
-        return (x > 0) + (x <= 0) * np.exp(_scaled(np.minimum(x, 0), 1 / alpha))
+        return np.where(x > 0, 1.0, np.exp(_scaled(np.minimum(x, 0), 1 / alpha)))
 
 
 class Softsign(Activation):

@@ -30,7 +30,7 @@ def least_squares_loss(w, X, y):
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     residual = w @ X.T - y
-    loss = np.mean(residual * residual, axis=-1)
+    loss = np.mean(residual**2, axis=-1)
     return float(loss) if loss.ndim == 0 else loss
 
 

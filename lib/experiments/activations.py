@@ -505,7 +505,7 @@ def mean_output(name: str, std: float = 1.0, **params) -> float:
     if not std > 0:
         raise ValueError(f"std must be positive, got {std!r}")
     z = np.linspace(-12.0, 12.0, 240_001)
-    density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+    density = np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
     values = ACTIVATIONS[name](std * z, **params) * density
     dz = z[1] - z[0]
     return float(dz * (values.sum() - 0.5 * (values[0] + values[-1])))
@@ -521,7 +521,7 @@ def output_std(name: str, **params) -> float:
     (1.0, 1.0)
     """
     z = np.linspace(-12.0, 12.0, 240_001)
-    density = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+    density = np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
     values = ACTIVATIONS[name](z, **params)
     dz = z[1] - z[0]
 
@@ -529,7 +529,7 @@ def output_std(name: str, **params) -> float:
         return dz * (v.sum() - 0.5 * (v[0] + v[-1]))
 
     mean = integral(values * density)
-    return float(np.sqrt(integral(values * values * density) - mean * mean))
+    return float(np.sqrt(integral(values**2 * density) - mean**2))
 
 
 def zero_centred_names(tol: float = 1e-3) -> set:

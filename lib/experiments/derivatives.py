@@ -185,7 +185,7 @@ def predicted_step(method: str, dtype=np.float64, x0: float = 1.0) -> tuple:
     value, second, third = abs(np.sin(x0)), abs(np.sin(x0)), abs(np.cos(x0))
     if method == "central":
         h = (3 * u * value / third) ** (1 / 3)
-        return float(h), float(h * h / 6 * third + eps * value / (2 * h))
+        return float(h), float(h**2 / 6 * third + eps * value / (2 * h))
     if method == "forward":
         h = np.sqrt(2 * eps * value / second)
         return float(h), float(h / 2 * second + eps * value / h)
@@ -231,7 +231,7 @@ def central_error_parts(x0: float, h: float, dtype=np.float64) -> dict:
     right, left = float(x + step), float(x - step)
     error = estimate_derivative(np.sin, x, h) - float(np.cos(x0))
     m, s = (right + left) / 2, (right - left) / 2
-    sinc_minus_1 = -s * s / 6 + s**4 / 120 - s**6 / 5040
+    sinc_minus_1 = -s**2 / 6 + s**4 / 120 - s**6 / 5040
     shift = -2 * np.sin((m + x0) / 2) * np.sin((m - x0) / 2)   # cos(m) - cos(x0), without cancelling
     truncation = float(np.cos(m) * sinc_minus_1 + shift)
     return {"error": error, "truncation": truncation, "roundoff": error - truncation}

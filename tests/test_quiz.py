@@ -13,6 +13,8 @@ import decimal
 import json
 import math
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -259,7 +261,6 @@ def test_unknown_ids_are_refused_with_a_message(bad):
 
 
 def test_questions_travel_in_lib_s_wheel(tmp_path):
-    import subprocess
     import sys
 
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
@@ -268,3 +269,62 @@ def test_questions_travel_in_lib_s_wheel(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for chapter in CHAPTERS:
         assert f"lib/exercises/questions/{chapter}.json" in names
+    assert {"lib/exercises/static/quiz.css", "lib/exercises/static/quiz.js"} <= names
+
+
+# ---- the page script words its feedback as Python does ------------------------------------------
+
+def _page_script(calls: list) -> list:
+    """Run the self-checks' page script (lib/exercises/static/quiz.js) under node, with a stub
+    ``window`` and ``document``, and return ``window.courseQuiz[name](*args)`` for each call."""
+    node = shutil.which("node")
+    assert node, "node is needed (scripts/env.sh installs the npm packages with it)"
+    program = (
+        "const fs = require('fs');\n"
+        "global.window = {};\n"
+        "global.document = {querySelectorAll: () => [], addEventListener: () => {}};\n"
+        f"eval(fs.readFileSync({json.dumps(str(qz.STATIC / 'quiz.js'))}, 'utf8'));\n"
+        "const calls = JSON.parse(fs.readFileSync(0, 'utf8'));\n"
+        "process.stdout.write(JSON.stringify(calls.map(([name, args]) => "
+        "window.courseQuiz[name](...args))));\n"
+    )
+    done = subprocess.run([node, "-e", program], input=json.dumps(calls), capture_output=True,
+                          text=True, check=True, timeout=60)
+    return json.loads(done.stdout)
+
+
+def _pairs():
+    """(given, want) pairs of every kind how_far words: factors, percentages near and far, the
+    wrong sign, 0 on either side, halves that round up or to even, and random ones."""
+    rng = np.random.default_rng(0)
+    want = rng.choice([-1, 1], 300) * 10.0 ** rng.uniform(-6, 6, 300)
+    factor = np.concatenate([10.0 ** rng.uniform(-4, 4, 200), 1 + rng.normal(0, 0.05, 100)])
+    pairs = [(float(w * f), float(w)) for w, f in zip(want, factor)]
+    pairs += [(0.24, 0.25), (3.0, 1.0), (-1.0, 2.0), (0.1, 0.25), (1.0001, 1.0), (0.0, 0.5),
+              (0.003, 0.0), (0.125, 0.0), (-0.375, 0.0), (2.5e-05, 0.0), (12345.0, 0.0),
+              (2.25, 1.0), (2.35, 1.0), (10.5, 1.0), (11.5, 1.0), (1.0, 10.5), (1.025, 1.0),
+              (1.5, 1.0), (1.995, 1.0), (0.995, 1.0), (1.0025, 1.0), (5.0, 0.5), (1e-300, 1e-310)]
+    return pairs
+
+
+def test_page_script_words_feedback_as_how_far():
+    from lib.exercises import how_far
+    pairs = _pairs()
+    got = _page_script([["howFar", [g, w]] for g, w in pairs])
+    want = [how_far(g, w) for g, w in pairs]
+    wrong = [(pair, js, py) for pair, js, py in zip(pairs, got, want) if js != py]
+    assert not wrong, wrong[:5]
+    assert "about 123 times too large" in _page_script([["howFar", [123.4, 1.0]]])
+
+
+def test_page_script_formats_numbers_as_format_number():
+    from lib.tables import format_number
+    rng = np.random.default_rng(1)
+    values = list(rng.choice([-1, 1], 400) * 10.0 ** rng.uniform(-12, 22, 400))
+    values += [0.125, 0.375, 2.5, 0.5, 1.5, 0.25, 99.95, 9.995, 1e-05, 123456789.0, 1e16, 0.0,
+               5e-324, 1.7976931348623157e308]
+    calls = [(float(v), d) for v in values for d in (1, 2, 3, 6, 15)]
+    got = _page_script([["formatNumber", [v, d]] for v, d in calls])
+    want = [format_number(v, d) for v, d in calls]
+    wrong = [(call, js, py) for call, js, py in zip(calls, got, want) if js != py]
+    assert not wrong, wrong[:5]

@@ -28,6 +28,8 @@ runs, that message also says where to run it.
 
 from __future__ import annotations
 
+import math
+
 import textwrap
 import warnings
 from dataclasses import dataclass
@@ -110,28 +112,43 @@ def is_placeholder(answer: Any) -> bool:
 def how_far(given: float, want: float) -> str:
     """Which way and roughly how far ``given`` is from ``want``, without saying ``want``.
 
+    A factor is rounded to one decimal below 10 and to a whole number from 10 (halves up), a
+    percentage to a whole number from 1 % and to one significant digit below. The self-checks' page
+    script (``lib/exercises/static/quiz.js``, ``howFar``) words it the same way, number for number.
+
     Examples
     --------
     >>> how_far(0.24, 0.25), how_far(3.0, 1.0), how_far(-1.0, 2.0), how_far(0.1, 0.25)
     ('too low, by about 4 %', 'about 3 times too large', 'of the wrong sign', 'about 2.5 times too small')
-    >>> how_far(1.0001, 1.0), how_far(0.0, 0.5), how_far(0.003, 0.0)
-    ('too high, by about 0.01 %', 'too low (you gave 0)', 'too high, by 0.003')
+    >>> how_far(1.0001, 1.0), how_far(0.0, 0.5), how_far(0.003, 0.0), how_far(123.4, 1.0)
+    ('too high, by about 0.01 %', 'too low (you gave 0)', 'too high, by 0.003', 'about 123 times too large')
     """
     direction = "too high" if given > want else "too low"
     if want == 0:
-        return f"{direction}, by {abs(given):.2g}"
+        return f"{direction}, by {format_number(abs(given), 2)}"
     if given == 0:
         return f"{direction} (you gave 0)"
     ratio = given / want
     if ratio < 0:
         return "of the wrong sign"
     if ratio >= 2:
-        return f"about {ratio:.2g} times too large"
+        return f"about {format_number(_about(ratio), 15)} times too large"
     if ratio <= 0.5:
-        return f"about {1 / ratio:.2g} times too small"
+        return f"about {format_number(_about(1 / ratio), 15)} times too small"
     percent = abs(ratio - 1) * 100
-    size = f"{percent:.0f}" if percent >= 1 else f"{percent:.1g}"
+    size = format_number(_round_half_up(percent), 15) if percent >= 1 else format_number(percent, 1)
     return f"{direction}, by about {size} %"
+
+
+def _about(x: float) -> float:
+    """A factor as :func:`how_far` says it: one decimal below 10, a whole number from 10."""
+    return _round_half_up(x) if x >= 10 else _round_half_up(x * 10) / 10
+
+
+def _round_half_up(x: float) -> int:
+    """The whole number nearest to x >= 0, halves up (JavaScript's ``Math.round``)."""
+    whole = math.floor(x)
+    return whole + 1 if x - whole >= 0.5 else whole
 
 
 def _call(answer: Callable, args: tuple, name: str) -> tuple[Any, Report | None]:

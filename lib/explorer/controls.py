@@ -28,9 +28,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..tables import format_number
+
 
 def fmt(value: Any) -> str:
-    """A value as a control shows it: ``on``/``off`` for booleans, ``%g`` for floats.
+    """A value as a control shows it: ``on``/``off`` for booleans, floats as ``format_number`` writes them.
 
     Examples
     --------
@@ -40,7 +42,7 @@ def fmt(value: Any) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "on" if value else "off"
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):g}"
+        return format_number(value)
     return str(value)
 
 

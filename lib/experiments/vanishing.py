@@ -926,6 +926,10 @@ class DeadRun:
         epoch).
     slopes : tuple of float
         For PReLU, each hidden layer's learned slope ``a`` at the end; empty otherwise.
+    moved : ndarray of shape (n_hidden + 1,)
+        Each dense layer's largest change of a weight or bias over the run, ``max |theta_end -
+        theta_start|`` (the output layer last): exactly 0 for a layer that got no gradient in any
+        epoch, as every layer below an entirely dead one.
     """
 
     losses: np.ndarray
@@ -935,6 +939,7 @@ class DeadRun:
     revived: np.ndarray
     diverged: bool
     slopes: tuple
+    moved: np.ndarray
 
     @property
     def final(self) -> float:
@@ -973,6 +978,8 @@ def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0
     A dead unit's incoming weights and bias get no gradient, so they cannot bring it back; but the
     layers below it keep learning and change its inputs, which can. In the first hidden layer the
     input is the data, which does not change: a unit dead there on the whole data set stays dead.
+    And an entirely dead layer passes no gradient at all: no weight at or below it moves
+    (``moved``), so none of their dead units can come back.
 
     Examples
     --------
@@ -985,6 +992,7 @@ def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0
               activation_params=params, init="he", bias_init=bias_init)
     X, y = toy_task()
     start = net.dead_units(X)
+    weights = [(layer.W.copy(), layer.b.copy()) for layer in net.dense]
     last = [start]
     curve = []
 
@@ -1020,4 +1028,6 @@ def dead_run(activation: str, lr: float, *, depth: int = 3, bias_init: float = 0
         revived=np.array([int(np.sum(b & ~a)) for b, a in zip(start, end)]),
         diverged=diverged,
         slopes=tuple(float(a.a) for a in net.acts[:-1] if a.learnable),
+        moved=np.array([max(np.max(np.abs(layer.W - W)), np.max(np.abs(layer.b - b)))
+                        for layer, (W, b) in zip(net.dense, weights)]),
     )

@@ -9,8 +9,11 @@ Prints one table per measurement with its target (2 cores):
 * notebooks: each notebook's run time under nbval (target 30 s each);
 * explorers: every explorer of every notebook, each control stepped through its range in a live
   kernel (Agg backend); median and 95th percentile of one update, that is the view's ``update`` plus
-  the render of the frame a reader sees (targets 30 ms and 60 ms); ``--no-blit`` draws every frame in
-  full instead, to show what blitting (``lib/explorer/render.py``) buys;
+  the render of the frame a reader sees (targets 30 ms and 80 ms: the kernel's share of the 100 ms
+  median and 200 ms 95th percentile a learner should feel, input to painted frame, which
+  ``bench/bench_live.py`` measures in the browser; outside the kernel a step takes 50 to 70 ms of
+  median more); ``--no-blit`` draws every frame in full instead, to show what blitting
+  (``lib/explorer/render.py``) buys;
 * page weight: what each page loads, compressed as a static host serves it, on a first visit and
   after another chapter (targets 1.5 MB and 600 KB per chapter; ``bench/bench_pages.py``).
 
@@ -122,11 +125,18 @@ def bench_explorers(steps: int = 15) -> None:
                 done = "{:.0f} / {:.0f}".format(*quantiles(complete))
             view = type(ex.view).__name__
             rows.append([nb.stem, view, len(times), f"{median:.1f}", f"{p95:.1f}", done,
-                         verdict(median <= 30 and p95 <= 60)])
+                         verdict(median <= KERNEL_MEDIAN and p95 <= KERNEL_P95)])
     os.chdir(ROOT)
-    table("explorer updates in a live kernel (ms; targets: median 30, p95 60); 'finished': median / "
+    table(f"explorer updates in a live kernel (ms; targets: median {KERNEL_MEDIAN}, p95 {KERNEL_P95}, "
+          "the kernel's share of the browser's 100 and 200); 'finished': median / "
           "p95 until a view that draws its work as it goes has finished it",
           ["notebook", "view", "updates", "median", "p95", "finished", ""], rows)
+
+
+#: The kernel's share of the live target (browser median 100 ms, 95th percentile 200 ms): what is left
+#: after the 50 to 70 ms of median (about 60 to 110 ms at the 95th percentile) that a step spends
+#: outside the kernel, measured per explorer as bench_live.py's browser time minus this one (README).
+KERNEL_MEDIAN, KERNEL_P95 = 30, 80
 
 
 def quantiles(times: list[float]) -> tuple[float, float]:

@@ -45,12 +45,25 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: name -> (chapter, the view the cell builds, {control label: value} set first, slider label)
+#: name -> (chapter, the view the cell builds, {control label: value} set first, the control
+#: operated, its kind): every live explorer of the course, in the order of the chapters. A slider is
+#: stepped with arrow keys, dragged and held; in a drop-down (the decision-boundary explorer has no
+#: slider) each step chooses the next option, as a click on it would (headless chromium does not
+#: step a closed list with arrow keys), timed from that choice.
 TARGETS = {
-    "activation": ("01_activations", "ActivationView", {"function": "elu"}, "ELU α"),
-    "gradient": ("03_vanishing_gradients", "GradientView", {}, "depth"),
-    "logit-scale": ("04_softmax", "PrecisionView", {}, "logit scale s"),
-    "batch-stats": ("05_normalization", "BatchStatsView", {}, "batch size"),
+    "decision-boundary": ("01_activations", "DecisionBoundaryView", {}, "hidden units", "select"),
+    "activation": ("01_activations", "ActivationView", {"function": "elu"}, "ELU α", "slider"),
+    "family": ("01_activations", "FamilyView", {}, "value", "slider"),
+    "tangent": ("02_derivatives", "TangentView", {}, "x", "slider"),
+    "finite-difference": ("02_derivatives", "FiniteDifferenceView", {}, "step h", "slider"),
+    "gradient": ("03_vanishing_gradients", "GradientView", {}, "depth", "slider"),
+    "training": ("03_vanishing_gradients", "TrainingView", {}, "learning rate", "slider"),
+    "logit": ("04_softmax", "LogitView", {}, "z₁", "slider"),
+    "logit-scale": ("04_softmax", "PrecisionView", {}, "logit scale s", "slider"),
+    "scaling": ("05_normalization", "ScalingView", {}, "outlier value", "slider"),
+    "batch-stats": ("05_normalization", "BatchStatsView", {}, "batch size", "slider"),
+    "axes": ("05_normalization", "AxesView", {}, "sample 0 multiplied by", "slider"),
+    "image-axes": ("05_normalization", "ImageAxesView", {}, "channel of the dot", "slider"),
 }
 
 #: In the page: wait for the next new frame of one explorer and time it from the last input event.
@@ -116,15 +129,17 @@ def quantiles(times: list[float]) -> tuple[float, float, float]:
 
 
 def notebook(names: list[str]) -> nbformat.NotebookNode:
-    """For each target, its chapter's set-up cell and the cell that builds its explorer."""
+    """Each measured explorer's chapter, its code cells in order up to the last measured explorer's
+    cell (what a learner runs before reaching it), without the chapter's other explorers."""
     cells = []
-    for name in names:
-        chapter, view, _, _ = TARGETS[name]
+    for chapter in dict.fromkeys(TARGETS[name][0] for name in names):
+        views = [TARGETS[name][1] for name in names if TARGETS[name][0] == chapter]
         source = [c.source for c in nbformat.read(ROOT / "chapters" / f"{chapter}.ipynb", as_version=4).cells
                   if c.cell_type == "code"]
-        setup = next(s for s in source if s.startswith("# Set-up"))
-        build = next(s for s in source if f"views.{view}" in s and "explore(" in s)
-        cells += [nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(build)]
+        built = [i for i, s in enumerate(source) if "explore(" in s and any(f"views.{v}," in s for v in views)]
+        for s in source[:max(built) + 1]:
+            if "explore(" not in s or any(f"views.{v}," in s for v in views):
+                cells.append(nbformat.v4.new_code_cell(s))
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
@@ -197,32 +212,39 @@ def run_all(page, count: int) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     page.wait_for_function(f"() => document.querySelectorAll('.course-explorer img').length >= {count}",
-                           timeout=90000)
+                           timeout=600000)
     page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')"
-                           " !== null", timeout=90000)
+                           " !== null", timeout=600000)
+
+
+def labelled(root, kind: str, label: str):
+    """The control of ``kind`` (``"slider"`` or ``"select"``) whose label reads exactly ``label``."""
+    box = ".widget-slider" if kind == "slider" else ".widget-dropdown"
+    return root.locator(box, has=root.page.locator(".widget-label").get_by_text(label, exact=True)).first
 
 
 def set_control(root, label: str, value: str) -> None:
-    select = root.locator(".widget-dropdown", has=root.page.locator(".widget-label", has_text=label)).locator("select")
-    select.select_option(label=value)
+    labelled(root, "select", label).locator("select").select_option(label=value)
 
 
 def prepare(page, names: list[str]) -> None:
     """With playwright: run the notebook, set each explorer's controls, and keep each measured
-    slider's handle and explorer block in the page (``window.__handles``, ``window.__roots``)."""
+    control (a slider's handle, or a drop-down's list) and explorer block in the page
+    (``window.__handles``, ``window.__roots``)."""
     run_all(page, len(names))
     page.evaluate(PAGE_JS)
     for index, name in enumerate(names):
-        _, _, setting, label = TARGETS[name]
+        _, _, setting, label, kind = TARGETS[name]
         root = page.locator(".course-explorer").nth(index)
         for control, value in setting.items():
             set_control(root, control, value)
             time.sleep(1.0)
-        slider = root.locator(".widget-slider", has=page.locator(".widget-label", has_text=label)).first
-        slider.scroll_into_view_if_needed()
+        control = labelled(root, kind, label)
+        control.scroll_into_view_if_needed()
+        handle = control.locator(".noUi-handle" if kind == "slider" else "select").first
         page.evaluate("([handle, root, i]) => { (window.__handles = window.__handles || [])[i] = handle;"
                       " (window.__roots = window.__roots || [])[i] = root; }",
-                      [slider.locator(".noUi-handle").first.element_handle(), root.element_handle(), index])
+                      [handle.element_handle(), root.element_handle(), index])
 
 
 class DevTools:
@@ -230,7 +252,7 @@ class DevTools:
     that arm and await the frame timer, nothing else (no domain is enabled, so the browser reports
     no events to the bench while a frame is on its way)."""
 
-    KEYS = {"ArrowRight": 39, "ArrowLeft": 37}
+    KEYS = {"ArrowRight": 39, "ArrowLeft": 37, "ArrowDown": 40, "ArrowUp": 38}
 
     def __init__(self, port: int):
         import websocket  # websocket-client, a dependency of jupyter_server
@@ -269,15 +291,18 @@ class DevTools:
         self.socket.close()
 
 
-def measure(page: DevTools, index: int, steps: int, drag_steps: int) -> dict:
-    """Operate explorer ``index``'s slider (keys, drag, burst; see the module docstring), timing its frames.
+def measure(page: DevTools, index: int, steps: int, drag_steps: int, kind: str = "slider") -> dict:
+    """Operate explorer ``index``'s control (a slider: keys, drag, burst; a drop-down: keys; see the
+    module docstring), timing its frames.
 
-    Each step makes three calls into the page: arm the frame timer and read the handle's value and
+    Each step makes three calls into the page: arm the frame timer and read the control's value and
     range, the input itself, and wait for the frame.
     """
     handle, root = f"window.__handles[{index}]", f"window.__roots[{index}]"
-    arm = (f"(() => {{ window.__pending = window.__nextFrame({root}, 1500); const h = {handle};"
-           " return ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => parseFloat(h.getAttribute(a))); })()")
+    read = ("['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => parseFloat(h.getAttribute(a)))"
+            if kind == "slider" else "[h.selectedIndex, 0, h.options.length - 1]")
+    arm = f"(() => {{ window.__pending = window.__nextFrame({root}, 1500); const h = {handle}; return {read}; }})()"
+    forward, back = ("ArrowRight", "ArrowLeft") if kind == "slider" else ("ArrowDown", "ArrowUp")
     key, drag, dispatched, heights, sizes = [], [], [], set(), set()
     missed = 0
 
@@ -291,17 +316,29 @@ def measure(page: DevTools, index: int, steps: int, drag_steps: int) -> dict:
         return bool(result)
 
     page.evaluate(f"{handle}.focus()")
-    page.press("ArrowRight")  # a first step, not timed
+    if kind == "slider":
+        page.press(forward)  # a first step, not timed
     time.sleep(1.0)
-    direction = "ArrowRight"
+    direction = forward
     for _ in range(steps):
         now, low, high = page.evaluate(arm)
         if now >= high:
-            direction = "ArrowLeft"
+            direction = back
         elif now <= low:
-            direction = "ArrowRight"
-        page.press(direction)
+            direction = forward
+        if kind == "slider":
+            page.press(direction)
+        else:   # a list's next option, chosen as a click on it would (timed from here)
+            step = 1 if direction == forward else -1
+            page.evaluate(f"(() => {{ const h = {handle}; window.__lastInput = performance.now();"
+                          " window.__lastDispatch = window.__lastInput;"
+                          f" h.selectedIndex += {step}; h.dispatchEvent(new Event('change',"
+                          " {bubbles: true})); })()")
         missed += not record(page.evaluate("window.__pending"), key)
+    if kind != "slider":   # a drop-down is not dragged or held
+        time.sleep(1.6)    # let the last timer run out
+        return {"key": key, "drag": [], "drag, from dispatch": [], "burst": None, "missed": missed,
+                "heights": sorted(heights), "sizes": sorted(sizes), "kind": kind}
     # a drag: the handle held and moved one step of the slider at a time
     x, y = page.evaluate(f"(() => {{ const b = {handle}.getBoundingClientRect();"
                          " return [b.x + b.width / 2, b.y + b.height / 2]; })()")
@@ -346,11 +383,12 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="*", choices=sorted(TARGETS), default=list(TARGETS))
     parser.add_argument("--keep", action="store_true", help="keep the temporary root (and lab.log)")
     args = parser.parse_args(argv)
+    names = [name for name in TARGETS if name in args.only]   # the page's order of explorers
     from playwright.sync_api import sync_playwright
 
     root = Path(tempfile.mkdtemp(prefix="bench-live-"))
     (root / "nb").mkdir()
-    nbformat.write(notebook(args.only), root / "nb" / "bench.ipynb")
+    nbformat.write(notebook(names), root / "nb" / "bench.ipynb")
     token, port, devtools_port = os.urandom(12).hex(), free_port(), free_port()
     lab = start_lab(root, port, token)
     chromium = None
@@ -363,7 +401,7 @@ def main(argv=None) -> int:
             page.set_viewport_size({"width": 1400, "height": 1000})
             page.goto(f"http://127.0.0.1:{port}/lab/tree/bench.ipynb?token={token}")
             try:
-                prepare(page, args.only)
+                prepare(page, names)
             except Exception:
                 page.screenshot(path=str(root / "failed.png"))
                 print("see", root / "failed.png", "and", root / "lab.log", file=sys.stderr)
@@ -372,8 +410,8 @@ def main(argv=None) -> int:
             # websocket frame, PNG included), which on 2 cores added about 10 ms to each step.
             browser.close()
         page = DevTools(devtools_port)
-        for index, name in enumerate(args.only):
-            results[name] = r = measure(page, index, args.steps, args.drag_steps)
+        for index, name in enumerate(names):
+            results[name] = r = measure(page, index, args.steps, args.drag_steps, TARGETS[name][4])
             print(f"{name}: {len(r['key'])} key steps, {len(r['drag'])} drag steps, "
                   f"{r['missed']} without a new frame", file=sys.stderr, flush=True)
         page.close()
@@ -406,11 +444,13 @@ def report(results: dict) -> None:
         for mode in MODES:
             if r[mode]:
                 q = quantiles(r[mode])
-                rows.append([name, mode, len(r[mode]), *(f"{x:.0f}" for x in q)] +
+                shown = "choice" if mode == "key" and r.get("kind") == "select" else mode
+                rows.append([name, shown, len(r[mode]), *(f"{x:.0f}" for x in q)] +
                             ([len(r["heights"]), len(r["sizes"])] if mode == "key" else ["", ""]))
         burst = r["burst"]
-        rows.append([name, "burst 30/s", burst["steps"], f"settle {burst['settle']:.0f}", f"{burst['frames']} frames",
-                     "", "", ""])
+        if burst:
+            rows.append([name, "burst 30/s", burst["steps"], f"settle {burst['settle']:.0f}",
+                         f"{burst['frames']} frames", "", "", ""])
     for mode in MODES:  # every explorer's steps together
         pooled = [t for r in results.values() for t in r[mode]]
         if len(results) > 1 and pooled:

@@ -411,7 +411,8 @@ def test_a_new_axis_label_or_ticks_redraw_the_frame():
 
 
 class FixedLegend:
-    """A line that sweeps across the axes, under a legend that never changes (a fixed artist)."""
+    """A line that sweeps across the axes, under a legend that never changes (listed as a fixed
+    artist all the same: a legend is drawn with the changing artists, so that it stays on top)."""
 
     frameon = True
 
@@ -437,10 +438,10 @@ def legend_box(e):
     return slice(int(height - box.y1) + 2, int(height - box.y0) - 2), slice(int(box.x0) + 2, int(box.x1) - 2)
 
 
-def test_fixed_legend_is_drawn_once_and_stays_over_the_data():
+def test_a_legend_stays_over_the_data():
     e = ex.Explorer(FixedLegend, {"level": ex.Slider(-1, 2, 0.1, value=-0.8)}, alt="legend")
     low = pixels(e.render())
-    assert e.view.legend not in e.renderer.animated and e.view.line in e.renderer.animated
+    assert e.view.legend in e.renderer.animated and e.view.line in e.renderer.animated
     rows, cols = legend_box(e)
     e.update(level=0.5)  # the thick line now runs through the middle of the axes, under the legend
     blitted = pixels(e.render())
@@ -449,7 +450,7 @@ def test_fixed_legend_is_drawn_once_and_stays_over_the_data():
     assert_same_picture(blitted, full_redraw(e))  # the legend over the line, as a full draw
 
 
-def test_a_frameless_fixed_legend_lets_the_data_show_through():
+def test_a_frameless_legend_lets_the_data_show_through():
     class Frameless(FixedLegend):
         frameon = False
 

@@ -18,9 +18,9 @@ one-line readout. :func:`explore` puts controls around a view. The mechanism is 
 
 Optional parts of a view:
 
-* ``fixed_artists``: artists ``update`` never changes (a legend, the part of a heatmap no control
-  touches); they are drawn once instead of on every update: into the kept frame, under the data, or
-  for a legend into a layer of its own, laid over the data;
+* ``fixed_artists``: artists ``update`` never changes (the part of a heatmap no control touches, a
+  title that stays); they are drawn once into the kept frame, under the data, instead of on every
+  update;
 * ``advance()``: for a long computation (a training run), ``update`` computes and draws only a first
   piece and each ``advance()`` call the next one, returning the readout, or None when the work is
   done. In a live kernel the form asks for one piece per turn of the kernel's event loop and shows

@@ -14,16 +14,13 @@ markers, bars, images, texts, titles, legends). :class:`Renderer` therefore *bli
    signature means a new frame: a full draw. The last :attr:`Renderer.keep` backgrounds are kept,
    so a frame seen before costs no full draw.
 
-A view's ``fixed_artists`` (artists its ``update`` never changes: a legend, the cells of a heatmap
-no control touches) are drawn once instead of on every frame. Most go into the background, under
-every artist that changes. A legend belongs on top, and drawing one costs milliseconds (its texts):
-it is drawn once into a transparent *layer* of its own, which each frame lays over the data with the
-"over" operator, :math:`c = \\alpha\\, c_\\text{layer} + (1 - \\alpha)\\, c_\\text{frame}`.
-
-So a blitted frame stacks the figure in four layers: the frame, the fixed artists, the changing
-ones, the fixed legends. Before its first draw the renderer gives the artists z-orders that say so
-(:func:`stack_as_blitted`; the grid, for one, then lies under bars and images), and a blitted frame
-has the pixels of a full draw of the same figure.
+A view's ``fixed_artists`` (artists its ``update`` never changes: the cells of a heatmap no control
+touches, a title that stays) are drawn once into the background instead of on every frame, under
+every artist that changes. So a blitted frame stacks the figure in three layers: the frame, the fixed
+artists, the changing ones. Before its first draw the renderer gives the artists z-orders that say
+so (:func:`stack_as_blitted`; the grid, for one, then lies under bars and images), and a blitted
+frame has the pixels of a full draw of the same figure. A legend is drawn with the changing artists
+even when it never changes, so that it stays on top of the data.
 
 The first full draw also freezes the figure's layout: constrained layout would otherwise move the
 axes as titles and tick labels change, and cost a few milliseconds each time.
@@ -50,11 +47,8 @@ Examples
 from __future__ import annotations
 
 import collections
-from typing import NamedTuple
 
-import numpy as np
 from matplotlib.axis import Axis
-from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.image import AxesImage
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.legend import Legend
@@ -96,9 +90,9 @@ def data_artists(fig, fixed=()) -> list:
 
 def stack_as_blitted(fig, fixed=()) -> None:
     """Give the artists of each axes z-orders in the layers blitting paints: the frame (spines, axis
-    objects with their grid and ticks), then the ``fixed`` artists, then the changing ones (legends
-    aside: they are laid over everything). Each layer keeps the order of its artists."""
-    fixed = {id(a) for a in fixed if not isinstance(a, Legend)}
+    objects with their grid and ticks), then the ``fixed`` artists, then the changing ones. Each
+    layer keeps the order of its artists."""
+    fixed = {id(a) for a in fixed}
     for ax in fig.axes:
         children = [a for a in ax.get_children() if not _is_frame(ax, a)]
         below = [a for a in children if id(a) in fixed]
@@ -113,45 +107,6 @@ def stack_as_blitted(fig, fixed=()) -> None:
                 artist.set_zorder(min(artist.get_zorder(), lowest - 1))
 
 
-class Layer(NamedTuple):
-    """An artist drawn alone, ready to lay over a frame: where it lies in the canvas, its colours
-    times their opacity (:math:`\\alpha c_\\text{layer}`) and how much shows through (:math:`1 - \\alpha`)."""
-
-    rows: slice
-    cols: slice
-    front: np.ndarray    # (h, w, 3)
-    through: np.ndarray  # (h, w, 1)
-
-
-def layer(fig, artist) -> Layer:
-    """``artist`` drawn alone on a transparent canvas the size of ``fig``'s, cut to its extent."""
-    width, height = fig.canvas.get_width_height()
-    renderer = RendererAgg(width, height, fig.dpi)
-    with plotting.style():  # as the figure draws (a CourseFigure draws in the course style)
-        artist.draw(renderer)
-        box = artist.get_window_extent(renderer).padded(2)
-    x0, x1 = max(int(np.floor(box.x0)), 0), min(int(np.ceil(box.x1)), width)
-    y0, y1 = max(int(np.floor(box.y0)), 0), min(int(np.ceil(box.y1)), height)
-    rows, cols = slice(height - y1, height - y0), slice(x0, x1)  # pixel rows run from the top
-    rgba = np.asarray(renderer.buffer_rgba())[rows, cols].astype(np.float32)
-    alpha = rgba[..., 3:] / 255
-    return Layer(rows, cols, alpha * rgba[..., :3], 1 - alpha)
-
-
-def lay_over(canvas, layer: Layer) -> None:
-    """Composite ``layer`` over the canvas's pixels: :math:`c = \\alpha c_\\text{layer} + (1 - \\alpha) c`."""
-    pixels = np.asarray(canvas.buffer_rgba())
-    below = pixels[layer.rows, layer.cols, :3]
-    pixels[layer.rows, layer.cols, :3] = np.rint(layer.front + layer.through * below)
-
-
-class Frame(NamedTuple):
-    """A kept background, and the layers of the fixed legends to lay over each frame."""
-
-    background: object
-    on_top: list
-
-
 class Renderer:
     """Renders ``fig`` (on a ``FigureCanvasAgg``) to PNG, blitting; see the module docstring.
 
@@ -159,13 +114,13 @@ class Renderer:
     ----------
     fig : matplotlib.figure.Figure
     fixed : sequence of Artist
-        Artists no update changes (a view's ``fixed_artists``): legends are drawn once into a
-        layer laid over each frame, the others into the background.
+        Artists no update changes (a view's ``fixed_artists``), drawn once into the background (a
+        legend among them is drawn with the changing artists, on top).
 
     Attributes
     ----------
     frames : OrderedDict
-        Kept frames by :func:`frame_signature`, least recently used first.
+        Kept backgrounds by :func:`frame_signature`, least recently used first.
     animated : list
         The artists repainted on every frame (:func:`data_artists`).
     full_draws : int
@@ -177,9 +132,8 @@ class Renderer:
 
     def __init__(self, fig, fixed=()):
         self.fig = fig
-        self.fixed = list(fixed)
-        self.legends = [a for a in self.fixed if isinstance(a, Legend)]
-        self.frames: collections.OrderedDict[tuple, Frame] = collections.OrderedDict()
+        self.fixed = [a for a in fixed if not isinstance(a, Legend)]   # a legend stays on top
+        self.frames: collections.OrderedDict[tuple, object] = collections.OrderedDict()
         self.animated: list = []
         self.full_draws = 0
 
@@ -192,24 +146,21 @@ class Renderer:
     def draw(self) -> None:
         """Bring the canvas's pixels up to date with the figure."""
         signature = frame_signature(self.fig)
-        frame = self.frames.get(signature)
-        if frame is None:
-            frame = self.keep_frame()
-        else:
+        if signature in self.frames:
             self.frames.move_to_end(signature)
-            self.fig.canvas.restore_region(frame.background)
+            self.fig.canvas.restore_region(self.frames[signature])
+        else:
+            self.keep_frame()
         for artist in self.animated:
             self.fig.draw_artist(artist)
-        for legend in frame.on_top:
-            lay_over(self.fig.canvas, legend)
 
-    def keep_frame(self) -> Frame:
-        """The kept frame of the figure as it stands, drawn in full first if it is new."""
+    def keep_frame(self):
+        """The kept background of the figure as it stands, drawn in full first if it is new."""
         signature = frame_signature(self.fig)
         if signature in self.frames:
             return self.frames[signature]
         self.animated = data_artists(self.fig, self.fixed)
-        for artist in self.animated + self.legends:  # the legends go into layers of their own
+        for artist in self.animated:
             artist.set_animated(True)
         # matplotlib before 3.11 paints an animated AxesImage in an ordinary draw all the same: hide
         # it there, or a blitted frame would paint it twice
@@ -221,14 +172,12 @@ class Renderer:
         finally:
             for image in images:
                 image.set_visible(True)
-        canvas = self.fig.canvas
-        on_top = [layer(self.fig, legend) for legend in self.legends if legend.get_visible()]
-        frame = Frame(canvas.copy_from_bbox(self.fig.bbox), on_top)
+        background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         # the signature after the draw: the first one lays the axes out, which may move their ticks
-        self.frames[frame_signature(self.fig)] = frame
+        self.frames[frame_signature(self.fig)] = background
         while len(self.frames) > self.keep:
             self.frames.popitem(last=False)
-        return frame
+        return background
 
     def _full_draw(self) -> None:
         if not self.full_draws:

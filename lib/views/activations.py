@@ -407,8 +407,7 @@ class DecisionBoundaryView:
         self.trained = {}   # (activation, width) -> train_classifier's result
         self.ax = subplots(fig)
         self.image, _, _ = plot_decision_regions(self.ax, lambda P: np.zeros(len(P)), self.X, self.y)
-        legend = self.ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
-        self.fixed_artists = [legend]  # drawn once, kept on top (lib.explorer)
+        self.ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
         self.title = self.ax.set_title(" ")
         self.update(**values)
 

@@ -153,7 +153,7 @@ class TangentView:
         self.ax.set_ylabel("f(x)")
         self.dax.set_ylabel("f'(x)")
         self.dax.set_ylim(-0.3, 1.9)
-        self.fixed_artists = [self.ax.legend(loc="upper left")]  # drawn once, kept on top
+        self.ax.legend(loc="upper left")
         self.update(**values)
 
     def update(self, *, name, x):
@@ -200,7 +200,7 @@ class FiniteDifferenceView:
         self.ax.set_ylim(-2.0, 2.0)  # slopes stay below 1.2 in size for x in [0, 3]
         self.ax.set_xlabel("offset t from x")
         self.ax.set_ylabel("f(x + t) − f(x)")
-        legends = [self.ax.legend(loc="lower right", fontsize=8)]
+        self.ax.legend(loc="lower right", fontsize=8)
         (self.forward_err,) = self.eax.loglog(self.HS, self.HS, color=PALETTE["orange"], label="forward")
         (self.central_err,) = self.eax.loglog(self.HS, self.HS, color=PALETTE["blue"], label="central")
         (self.forward_now,) = self.eax.loglog([1.0], [1.0], "o", color=PALETTE["orange"], markersize=7)
@@ -209,8 +209,7 @@ class FiniteDifferenceView:
         self.eax.set_ylim(1e-17, 10)
         self.eax.set_xlabel("step h")
         self.eax.set_ylabel("|estimate − exact|")
-        legends.append(self.eax.legend(loc="upper center", fontsize=8))
-        self.fixed_artists = legends  # drawn once, kept on top (lib.explorer)
+        self.eax.legend(loc="upper center", fontsize=8)
         self.update(**values)
 
     def update(self, *, h, x, dtype="float64", name="sin"):

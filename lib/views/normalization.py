@@ -65,8 +65,7 @@ class ScalingView:
             ax.spines["left"].set_visible(False)
         ax_z.axvspan(0, 1, color=PALETTE["orange"], alpha=0.15, label="the interval [0, 1]")
         with style():  # a figure legend: the explorer's figure is not a CourseFigure
-            legend = fig.legend(*ax_z.get_legend_handles_labels(), loc="outside upper center", ncol=3)
-        self.fixed_artists = [legend]  # drawn once (lib.explorer)
+            fig.legend(*ax_z.get_legend_handles_labels(), loc="outside upper center", ncol=3)
         self.update(**values)
 
     def update(self, *, outlier=True, position=200.0):
@@ -131,7 +130,7 @@ class BatchStatsView:
         self.ax.set_ylim(-2, 8)
         self.ax.set_xlabel("training step")
         self.ax.set_ylabel("mean of the feature")
-        self.fixed_artists = [self.ax.legend(loc="upper right", ncol=3)]  # drawn once, kept on top
+        self.ax.legend(loc="upper right", ncol=3)
         self.update(**values)
 
     def update(self, *, batch_size=32, momentum=0.1):

@@ -180,8 +180,8 @@ class GradientView:
         self.ax.set_ylim(*PROFILE_YLIM)
         self.ax.set_xlabel("n = layers back from the output (n = depth: first hidden layer)")
         self.ax.set_ylabel("size / output layer's")
-        legend = self.ax.legend(loc="lower left", ncol=4)
-        self.fixed_artists = [one, legend]  # drawn once, not on every update (lib.explorer)
+        self.ax.legend(loc="lower left", ncol=4)
+        self.fixed_artists = [one]  # drawn once, not on every update (lib.explorer)
         # one setting per x-axis length, so that warm=True draws every frame the view can show
         lengths = sorted({axis_length(d) for d in range(2, self.max_depth + 1)})
         self.warm_settings = [{"depth": min(n, self.max_depth)} for n in lengths]
@@ -264,7 +264,7 @@ class TrainingView:
         self.ax.set_xlabel("training step")
         self.ax.set_ylabel("training loss (MSE)")
         self.legend = self.ax.legend(loc="upper right")  # the curve is the y label's; its colour
-        self.fixed_artists = [mean, self.legend]         # the activation's, named in the title
+        self.fixed_artists = [mean]                      # the activation's, named in the title
         self.title = self.ax.set_title(" ")
         self.update(**values)
 

@@ -2,8 +2,9 @@
 
 * :func:`build_wheel` builds ``lib`` into a wheel (``pip wheel`` on a copy of the package, so the
   repository is left untouched).
-* :func:`build_bundle` zips every notebook, that wheel, a pinned ``requirements.txt`` for a learner's
-  own machine and a short README whose one command installs everything and starts JupyterLab.
+* :func:`build_bundle` zips the learner's edition of every notebook (``learner/``: plain Markdown,
+  solutions one call away), that wheel, a pinned ``requirements.txt`` for a learner's own machine
+  and a short README whose one command installs everything and starts JupyterLab.
 
 ``course_site`` calls both when the site is built and serves the results from ``downloads/``; the tests
 unpack the bundle into an empty folder, follow its README and run every notebook.
@@ -11,6 +12,7 @@ unpack the bundle into an empty folder, follow its README and run every notebook
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -18,6 +20,8 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from learner_edition import learner_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ("chapters/*.ipynb", "appendix/*.ipynb")
@@ -53,6 +57,10 @@ py -m venv .venv && .venv\\Scripts\\pip install -r requirements.txt && .venv\\Sc
 
 Every notebook runs on its own: it needs only `lib` and the packages above, no copy of the course's
 repository and no network.
+
+The exercises' worked solutions are not in the notebooks' flow: where one would stand, a cell reads
+`# solution("ex-...")`. Try the exercise first; then remove the `#` and run that cell to see the
+solution (running a whole notebook reveals none).
 """
 
 
@@ -93,6 +101,21 @@ def notebooks(root: Path = ROOT) -> list[Path]:
     return sorted(p for pattern in NOTEBOOKS for p in root.glob(pattern))
 
 
+def learner_notebooks(root: Path = ROOT) -> dict[str, str]:
+    """The learner's edition of every notebook, made from it now, as JSON text by its path."""
+    return {notebook.relative_to(root).as_posix():
+            json.dumps(learner_edition(json.loads(notebook.read_text(encoding="utf-8")))[0],
+                       indent=1, ensure_ascii=False) + "\n"
+            for notebook in notebooks(root)}
+
+
+def write_learner_notebooks(out: Path, root: Path = ROOT) -> None:
+    """Write :func:`learner_notebooks` under ``out`` (the site's downloads/notebooks/)."""
+    for name, text in learner_notebooks(root).items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+
+
 def build_bundle(wheel: Path, out: Path, root: Path = ROOT) -> Path:
     """Zip the notebooks, ``wheel``, the learner's pinned requirements and the README into ``out``."""
     requirements = "\n".join([
@@ -107,6 +130,6 @@ def build_bundle(wheel: Path, out: Path, root: Path = ROOT) -> Path:
         bundle.writestr(f"{BUNDLE_NAME}/README.md", readme)
         bundle.writestr(f"{BUNDLE_NAME}/requirements.txt", requirements)
         bundle.write(wheel, f"{BUNDLE_NAME}/{wheel.name}")
-        for notebook in notebooks(root):
-            bundle.write(notebook, f"{BUNDLE_NAME}/{notebook.relative_to(root).as_posix()}")
+        for name, text in learner_notebooks(root).items():   # the learner's editions
+            bundle.writestr(f"{BUNDLE_NAME}/{name}", text)
     return target

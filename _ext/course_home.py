@@ -28,6 +28,8 @@ MOVING = {"main", "master", "HEAD", "develop", "dev", "trunk", "gh-pages"}
 GITHUB = re.compile(r"https://github\.com/(?P<org>[\w.-]+)/(?P<repo>[\w.-]+?)(?:\.git)?/?")
 BINDER = "https://mybinder.org"
 COLAB = "https://colab.research.google.com"
+#: Where the learner's edition of every notebook lives in the repository (scripts/learner_edition.py).
+LEARNER = "learner"
 PACKAGE = "activations-course-lib"
 
 #: The lines of a set-up cell that make ``lib`` importable (everything up to the chapter's imports).
@@ -91,6 +93,7 @@ def theme_options(home: Home, options: dict) -> dict:
         options.update(repository_url=home.url, repository_branch=home.ref)
         options["launch_buttons"] = {"binderhub_url": BINDER, "colab_url": COLAB,
                                      "notebook_interface": "jupyterlab"}
+        options["path_to_docs"] = LEARNER   # Colab and Binder open the learner's edition
     else:
         options.update(repository_url="", repository_branch="", launch_buttons={},
                        use_repository_button=False, use_issues_button=False, use_edit_page_button=False)

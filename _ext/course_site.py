@@ -43,6 +43,8 @@ MANAGER = HERE / "widgets-manager.js"
 SHIM = HERE / "widgets-shim.js"
 VENDOR_NEEDS = [ESBUILD, MANAGER, SHIM, ROOT / "node_modules/@jupyter-widgets/controls/package.json"]
 DOWNLOADS = "downloads"
+#: Where, inside downloads/, each page's notebook (its learner's edition) is served.
+NOTEBOOKS = "notebooks"
 
 
 def _missing() -> list[str]:
@@ -141,6 +143,7 @@ def build_downloads(app) -> None:
     folder = Path(tempfile.mkdtemp(prefix="course-downloads-"))
     wheel = course_bundle.build_wheel(folder)
     bundle = course_bundle.build_bundle(wheel, folder)
+    course_bundle.write_learner_notebooks(folder / NOTEBOOKS)
     app.course_downloads = {"folder": folder, "wheel": wheel, "bundle": bundle}
 
 
@@ -152,6 +155,7 @@ def publish_downloads(app, exception) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for key in ("wheel", "bundle"):
         shutil.copyfile(downloads[key], target / downloads[key].name)
+    shutil.copytree(downloads["folder"] / NOTEBOOKS, target / NOTEBOOKS, dirs_exist_ok=True)
     shutil.rmtree(downloads["folder"], ignore_errors=True)
 
 
@@ -180,7 +184,7 @@ def run_locally_box(app, doctree) -> None:
                        "JupyterLab with every notebook. ")
     if is_notebook:
         para += nodes.Text("For this chapter alone, take ")
-        para += _link("its notebook", f"{up}_sources/{docname}.ipynb")
+        para += _link("its notebook", f"{up}{DOWNLOADS}/{NOTEBOOKS}/{docname}.ipynb")
         para += nodes.Text(" and ")
     else:
         para += nodes.Text("For a single notebook, take ")
@@ -188,12 +192,17 @@ def run_locally_box(app, doctree) -> None:
     para += nodes.Text(" (pip install it next to numpy, scipy, scikit-learn, matplotlib and ipywidgets).")
     home = app.course_home
     if home.configured and is_notebook:
-        path = source.relative_to(Path(app.srcdir)).as_posix()
+        path = f"{course_home.LEARNER}/{source.relative_to(Path(app.srcdir)).as_posix()}"
         para += nodes.Text(" Or open it in ")
         para += _link("Colab", home.colab_url(path))
         para += nodes.Text(" or on ")
         para += _link("Binder", home.binder_url(path))
         para += nodes.Text(".")
+    para += nodes.Text(" These notebooks keep each exercise's worked solution out of the way: where it "
+                       "would stand, a cell reads ")
+    para += nodes.literal("", '# solution("ex-...")')
+    para += nodes.Text("; remove the # and run it once you have tried (running the whole notebook "
+                       "reveals none).")
     title = "Run this chapter on your machine" if is_notebook else "Run the course on your machine"
     # The box's title is a paragraph styled as one, not a section title: the search index would
     # otherwise list "Run this chapter on your machine" among every page's titles.

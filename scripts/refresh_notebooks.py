@@ -6,11 +6,13 @@
 For each notebook: execute it top to bottom in its own folder (live explorers, as in Jupyter), keep
 the outputs (nbval compares them), drop the widget state (the site build re-executes every notebook
 and makes its own) and rewrite every number the prose quotes with the value this run computed
-(``_ext/prose_numbers.py``). A cell that raises stops with a message naming it.
+(``_ext/prose_numbers.py``). A cell that raises stops with a message naming it. Then the learner's
+editions are written again (``scripts/learner_edition.py``).
 """
 
 import argparse
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -48,6 +50,8 @@ def main() -> int:
     os.environ.pop("COURSE_STATIC", None)
     for path in [p.resolve() for p in args.notebooks] or course_bundle.notebooks():
         print(refresh(path), flush=True)
+    # the learner's editions follow the notebooks they are made from
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "learner_edition.py")], check=True)
     return 0
 
 

@@ -4,11 +4,14 @@
     python scripts/set_home.py --check    # only say whether they agree (exit 1 if not)
 
 The home is ``repository.url`` and ``repository.branch`` (a tag or a commit) in ``_config.yml``; see
-``_ext/course_home.py`` and the README's "Publishing the course". The launch buttons of the website
-follow the same setting by themselves when the site is built.
+``_ext/course_home.py`` and the README's "Publishing the course". The learner's editions in
+``learner/`` (``scripts/learner_edition.py``), which Colab and Binder open, are written again with the
+new set-up cells. The launch buttons of the website follow the same setting by themselves when the
+site is built.
 """
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,6 +41,8 @@ def main() -> int:
     changed = write_setup_cells(home, NOTEBOOKS)
     where = f"{home.url} at {home.ref}" if home.configured else "no public home (the course bundle)"
     print(f"set-up cells now point at {where}; {len(changed)} notebook(s) changed")
+    # the learner's editions (what Colab and Binder open) carry the same set-up cells
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "learner_edition.py")], check=True)
     return 0
 
 

@@ -68,6 +68,12 @@ def test_the_bundle_holds_notebooks_wheel_requirements_and_a_one_command_readme(
         requirements = archive.read(f"{cb.BUNDLE_NAME}/requirements.txt").decode().splitlines()
     notebooks = {f"{cb.BUNDLE_NAME}/{p.relative_to(ROOT).as_posix()}" for p in cb.notebooks()}
     assert len(notebooks) >= 6 and notebooks <= set(names)
+    with zipfile.ZipFile(bundle) as archive:   # each is the learner's edition, no solution in it
+        for p in cb.notebooks():
+            name = p.relative_to(ROOT).as_posix()
+            shipped = archive.read(f"{cb.BUNDLE_NAME}/{name}")
+            assert shipped == (ROOT / "learner" / name).read_bytes() and b"solution-start" not in shipped
+    assert 'remove the `#` and run that cell' in readme
     assert f"{cb.BUNDLE_NAME}/{wheel.name}" in names
     assert requirements[-1] == f"./{wheel.name}" and "jupyterlab" in " ".join(requirements)
     assert f"```bash\n{cb.INSTALL_AND_START}\n```" in readme

@@ -270,6 +270,8 @@ def test_questions_travel_in_lib_s_wheel(tmp_path):
     for chapter in CHAPTERS:
         assert f"lib/exercises/questions/{chapter}.json" in names
     assert {"lib/exercises/static/quiz.css", "lib/exercises/static/quiz.js"} <= names
+    for chapter in CHAPTERS:   # the solutions lib.exercises.solution shows
+        assert f"lib/exercises/solutions/{chapter}.json" in names
 
 
 # ---- the page script words its feedback as Python does ------------------------------------------

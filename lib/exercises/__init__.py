@@ -28,6 +28,9 @@ runs, that message also says where to run it.
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
+import json
 import math
 
 import textwrap
@@ -384,5 +387,63 @@ def _plain(value: Any) -> str:
     return np.array2string(arr, precision=6, separator=", ")
 
 
+class Solution:
+    """A worked solution, shown where it is asked for: Markdown in a notebook, plain text elsewhere.
+
+    ``parts`` is the solution as the learner's edition keeps it: a list of ``{"kind": "markdown" |
+    "code", "source": str}``; the code is shown, not run.
+    """
+
+    def __init__(self, label: str, parts: list):
+        self.label, self.parts = label, parts
+
+    def _repr_markdown_(self) -> str:
+        shown = [f"**Solution** (`{self.label}`)"]
+        for part in self.parts:
+            text = part["source"]
+            shown.append(f"```python\n{text}\n```" if part["kind"] == "code" else text)
+        return "\n\n".join(shown)
+
+    def __repr__(self) -> str:
+        return self._repr_markdown_()
+
+
+def solution(label: str) -> Solution:
+    """The worked solution of exercise ``label`` (such as ``"ex-softmax-by-hand"``), as the chapter
+    gives it: its explanation and its code, shown and not run.
+
+    The learner's edition of each notebook (``learner/``, the course bundle, Colab) keeps solutions
+    out of the flow: where one stood, a cell reads ``# solution("ex-...")``; remove the ``#`` and run
+    it to see the solution. The solutions travel with lib (``lib/exercises/solutions/``), made from
+    the chapters by ``scripts/learner_edition.py``.
+
+    Examples
+    --------
+    >>> shown = solution("ex-softmax-by-hand")._repr_markdown_()
+    >>> shown.startswith("**Solution** (`ex-softmax-by-hand`)") and "```python" in shown
+    True
+    >>> solution("ex-nothing")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: label: no exercise 'ex-nothing'; the exercises are ex-best-h, ...
+    """
+    solutions = _solutions()
+    if label not in solutions:
+        known = ", ".join(sorted(solutions)[:3])
+        raise ValueError(f"label: no exercise {label!r}; the exercises are {known}, ...")
+    return Solution(label, solutions[label])
+
+
+@functools.lru_cache(maxsize=1)
+def _solutions() -> dict:
+    """Every chapter's solutions by label, from the JSON files shipped in lib."""
+    folder = importlib.resources.files(__package__) / "solutions"
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            found.update(json.loads(entry.read_text(encoding="utf-8")))
+    return found
+
+
 __all__ = ["Report", "check_function", "check_value", "check_set", "compare_arrays", "how_far",
-           "not_attempted", "stub_report", "is_placeholder"]
+           "not_attempted", "stub_report", "is_placeholder", "solution", "Solution"]

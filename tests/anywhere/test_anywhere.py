@@ -8,8 +8,10 @@ Two environments, each given only what a learner would have:
 * **bundle**: the course bundle from the website, unpacked into an empty folder and installed exactly
   as its README says; every notebook is executed where the bundle put it.
 
-Two more stand where learners are with other versions (:data:`STACKS`), each notebook alone in an
-empty folder next to the wheel, as in the clean one:
+The bundle holds the learner's edition of every notebook (``learner/``, solutions out of the flow), and
+so do the two environments that stand where learners are with other versions (:data:`STACKS`), each
+notebook alone in an empty folder next to the wheel, as in the clean one (which runs the repository's
+notebooks, solutions and quoted numbers included):
 
 * **colab**: Colab's own stack (numpy 2.0, matplotlib 3.10.0, ipywidgets 7.7.1, ipykernel 6.17.1,
   IPython 7.34);
@@ -19,7 +21,8 @@ empty folder next to the wheel, as in the clean one:
 In every environment no site-build tool (jupyter-book, myst-nb, sphinx) may be importable, every
 cell must run without an error or anything on stderr, and every live explorer must answer a change
 of its first control (``run_notebook.EXPLORER_CHECK``). In the clean environment and the bundle,
-with the course's pins, every number the prose quotes must also still agree with its computation
+with the course's pins, every number the prose quotes (in the repository's notebooks; the learner's
+edition keeps the numbers and drops their expressions) must also still agree with its computation
 (``_ext/prose_numbers.py``); with other versions the last digit of a training run's loss may differ,
 so there only errors, stderr and the explorers count.
 
@@ -132,14 +135,15 @@ def clean_results(wheel, tmp_path_factory) -> dict[str, dict]:
     return _run_alone("clean", _python(CLEAN_ENV), wheel, tmp_path_factory)
 
 
-def _run_alone(kind: str, python: Path, wheel: Path, tmp_path_factory) -> dict[str, dict]:
-    """Install the wheel into ``python``'s environment and run each notebook alone in an empty folder."""
+def _run_alone(kind: str, python: Path, wheel: Path, tmp_path_factory, source: Path = ROOT) -> dict[str, dict]:
+    """Install the wheel into ``python``'s environment and run each notebook (from ``source``: the
+    repository, or its learner's edition in ``learner/``) alone in an empty folder."""
     _pip(python, "install", "--force-reinstall", "--no-deps", str(wheel))
     _assert_no_site_tools(python)
     copies = []
     for name in NOTEBOOKS:
         folder = tmp_path_factory.mktemp("alone")  # an empty folder for each notebook
-        copies.append(Path(shutil.copy2(ROOT / name, folder)))
+        copies.append(Path(shutil.copy2(source / name, folder)))
     results = _run_all(python, copies)
     results = {name: results[copy.as_posix()] for name, copy in zip(NOTEBOOKS, copies)}
     _record(kind, results)
@@ -158,7 +162,8 @@ def stack_results(request, wheel, tmp_path_factory) -> tuple[str, dict[str, dict
         subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
         _pip(_python(env), "install", *STACKS[kind])
         stamp.write_text(want)
-    return kind, _run_alone(kind, _python(env), wheel, tmp_path_factory)
+    # what a learner opens with these stacks (Colab) is the learner's edition
+    return kind, _run_alone(kind, _python(env), wheel, tmp_path_factory, ROOT / "learner")
 
 
 @pytest.fixture(scope="session")

@@ -95,7 +95,7 @@ def homed_site(tmp_path_factory) -> tuple[Path, Path]:
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
 def test_with_a_home_every_launch_link_points_at_it(homed_site, page):
     _, site = homed_site
-    notebook = Path(page).with_suffix(".ipynb").as_posix()
+    notebook = "learner/" + Path(page).with_suffix(".ipynb").as_posix()   # the learner's edition
     links = set(_links((site / page).read_text(encoding="utf-8")))
     colab = {u for u in links if "colab.research.google.com" in u}
     binder = {u for u in links if "mybinder.org" in u}

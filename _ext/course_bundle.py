@@ -13,6 +13,7 @@ unpack the bundle into an empty folder, follow its README and run every notebook
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from learner_edition import learner_edition
+from learner_edition import learner_edition, learner_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ("chapters/*.ipynb", "appendix/*.ipynb")
@@ -101,12 +102,26 @@ def notebooks(root: Path = ROOT) -> list[Path]:
     return sorted(p for pattern in NOTEBOOKS for p in root.glob(pattern))
 
 
+#: The learner's glossary, beside the notebooks (``appendix/``), in the bundle and in ``learner/``.
+GLOSSARY = "appendix/glossary.md"
+
+
 def learner_notebooks(root: Path = ROOT) -> dict[str, str]:
-    """The learner's edition of every notebook, made from it now, as JSON text by its path."""
-    return {notebook.relative_to(root).as_posix():
-            json.dumps(learner_edition(json.loads(notebook.read_text(encoding="utf-8")))[0],
-                       indent=1, ensure_ascii=False) + "\n"
-            for notebook in notebooks(root)}
+    """The learner's edition of every notebook, made from it now, as JSON text by its path, and the
+    glossary its terms link to (:data:`GLOSSARY`)."""
+    import course_home   # here: course_home imports this module
+
+    home = course_home.read_home(root / "_config.yml")
+    made = {}
+    for notebook in notebooks(root):
+        name = notebook.relative_to(root).as_posix()
+        # with a public home, the glossary there (Colab has no files beside the notebook it opens)
+        link = (home.file_url(f"{course_home.LEARNER}/{GLOSSARY}") if home.configured
+                else Path(os.path.relpath(GLOSSARY, Path(name).parent)).as_posix())
+        learner, _ = learner_edition(json.loads(notebook.read_text(encoding="utf-8")), link)
+        made[name] = json.dumps(learner, indent=1, ensure_ascii=False) + "\n"
+    made[GLOSSARY] = learner_glossary((root / GLOSSARY).read_text(encoding="utf-8"))
+    return made
 
 
 def write_learner_notebooks(out: Path, root: Path = ROOT) -> None:

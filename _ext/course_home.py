@@ -72,6 +72,10 @@ class Home:
         org, repo = self.org_repo
         return f"{BINDER}/v2/gh/{org}/{repo}/{self.ref}?urlpath=lab/tree/{path}"
 
+    def file_url(self, path: str) -> str:
+        """A file of the repository at the home's ref, as the forge shows it."""
+        return f"{self.url.rstrip('/')}/blob/{self.ref}/{path}"
+
     def install_line(self) -> str:
         org, repo = self.org_repo
         return f'%pip install --quiet "{PACKAGE} @ git+https://github.com/{org}/{repo}@{self.ref}"'

@@ -6,7 +6,8 @@ The repository's notebooks are written for the site build: MyST roles and direct
 worked solution right below its exercise. :func:`learner_edition` turns one notebook into the one a
 learner gets:
 
-* a term becomes its word in bold; an exercise becomes a quoted block titled *Exercise* with its
+* a term becomes its word in bold, a link to the learner's glossary (``appendix/glossary.md`` beside
+  the notebooks, :func:`learner_glossary`); an exercise becomes a quoted block titled *Exercise* with its
   label; an admonition becomes a quoted block under its bold title; a prose number keeps its value
   and loses its expression;
 * each solution (its Markdown and its code cells) leaves the notebook. In its place stands a
@@ -35,13 +36,54 @@ _TERM = re.compile(r"\{term\}`([^`<]+?)(?:\s*<[^`>]+>)?`")
 _PROSE_NUMBER = re.compile(r"<!--\{.*?\}-->")
 
 
-def plain_markdown(text: str) -> str:
-    """MyST inline markup as plain Markdown: terms in bold, prose numbers without their expression.
+def plain_markdown(text: str, glossary: str | None = None) -> str:
+    """MyST inline markup as plain Markdown: a term in bold (a link to ``glossary``, the learner's
+    glossary, when given), a prose number without its expression.
 
     >>> plain_markdown("A {term}`dying ReLU` unit; {term}`logits <logit>`; 0.25<!--{x:.2f}-->.")
     'A **dying ReLU** unit; **logits**; 0.25.'
+    >>> plain_markdown("the {term}`gain`", "../appendix/glossary.md")
+    'the [**gain**](../appendix/glossary.md)'
     """
-    return _PROSE_NUMBER.sub("", _TERM.sub(r"**\1**", text))
+    term = r"**\1**" if glossary is None else rf"[**\1**]({glossary})"
+    return _PROSE_NUMBER.sub("", _TERM.sub(term, text))
+
+
+def learner_glossary(text: str) -> str:
+    r"""The glossary page (MyST: a ``{glossary}`` directive) as plain Markdown: each entry a heading
+    (its other names in brackets) over its definition.
+
+    >>> print(learner_glossary("# Glossary\n\n```{glossary}\nlogit\nlogits\n  A score {term}`softmax`\n"
+    ...                        "  turns into a probability.\n```\n"))
+    # Glossary
+    <BLANKLINE>
+    ### logit (logits)
+    <BLANKLINE>
+    A score **softmax**
+    turns into a probability.
+    <BLANKLINE>
+    """
+    out, names, inside = [], [], False
+    for line in text.split("\n"):
+        if line.startswith("```{glossary}"):
+            inside = True
+            continue
+        if inside and line.startswith("```"):
+            inside = False
+            continue
+        if not inside:
+            out.append(line)
+        elif line and not line.startswith(" "):   # a term, or another name of it
+            names.append(line.strip())
+        elif line.strip():
+            if names:
+                others = f" ({', '.join(names[1:])})" if len(names) > 1 else ""
+                out += [f"### {names[0]}{others}", ""]
+                names = []
+            out.append(line.strip())
+        else:
+            out.append("")
+    return plain_markdown("\n".join(out))
 
 
 def _quoted(lines: list[str]) -> list[str]:
@@ -89,9 +131,10 @@ def _reveal(label: str) -> tuple[dict, dict]:
              "source": f'# solution("{label}")'})
 
 
-def learner_edition(nb: dict) -> tuple[dict, dict]:
+def learner_edition(nb: dict, glossary: str | None = None) -> tuple[dict, dict]:
     """The learner's edition of notebook ``nb`` (a dict as nbformat reads it, version 4) and its
-    solutions, ``{label: [{"kind": "markdown" | "code", "source": str}, ...]}``.
+    solutions, ``{label: [{"kind": "markdown" | "code", "source": str}, ...]}``. Terms link to
+    ``glossary`` (the learner's glossary, relative to the notebook), when given.
 
     >>> nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
     ...     {"cell_type": "markdown", "metadata": {}, "source":
@@ -118,7 +161,8 @@ def learner_edition(nb: dict) -> tuple[dict, dict]:
         if not text.strip():
             return
         if label is None:
-            cells.append({"cell_type": "markdown", "metadata": {}, "source": _blocks(plain_markdown(text))})
+            cells.append({"cell_type": "markdown", "metadata": {},
+                          "source": _blocks(plain_markdown(text, glossary))})
         else:
             solutions[label].append({"kind": "markdown", "source": _blocks(plain_markdown(text))})
 

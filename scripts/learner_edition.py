@@ -4,7 +4,8 @@
     python scripts/learner_edition.py --check   # only compare; exit 1 if anything differs
 
 The learner's edition of ``chapters/X.ipynb`` is ``learner/chapters/X.ipynb`` (``_ext/learner_edition.py``
-says what changes); its solutions go to ``lib/exercises/solutions/X.json``, which ``lib`` ships and
+says what changes), beside ``learner/appendix/glossary.md``, the glossary its terms link to; its
+solutions go to ``lib/exercises/solutions/X.json``, which ``lib`` ships and
 ``lib.exercises.solution`` shows. Both are made from the repository's notebooks, never edited by hand:
 run this after changing a notebook (the tests check that what is committed is what it makes now).
 """
@@ -41,7 +42,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     files = made()
     stale = [p for p, text in files.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
-    extra = [p for folder, pattern in ((LEARNER, "**/*.ipynb"), (SOLUTIONS, "*.json"))
+    extra = [p for folder, pattern in ((LEARNER, "**/*.ipynb"), (LEARNER, "**/*.md"), (SOLUTIONS, "*.json"))
              for p in folder.glob(pattern) if p not in files]
     if args.check:
         for p in stale + extra:

@@ -71,3 +71,20 @@ def test_solutions_travel_in_lib_and_unknown_labels_are_named():
     assert "```python" in solution("ex-count-dead")._repr_markdown_()
     with pytest.raises(ValueError, match="label"):
         solution("ex-no-such-exercise")
+
+
+def test_terms_link_to_the_learners_glossary_which_is_plain_markdown():
+    glossary = ROOT / "learner" / "appendix" / "glossary.md"
+    text = glossary.read_text(encoding="utf-8")
+    assert not MYST.search(text) and not MYST.search(MarkdownIt("commonmark").render(text))
+    entries = re.findall(r"^### (.+)$", text, re.M)
+    source = (ROOT / "appendix" / "glossary.md").read_text(encoding="utf-8")
+    assert len(entries) == len(re.findall(r"^\S.*\n  \S", source.split("```{glossary}")[1], re.M)) > 30
+    for path in SOURCES:
+        notebook = ROOT / "learner" / path.relative_to(ROOT)
+        links = set(re.findall(r"\[\*\*[^]]+\*\*\]\(([^)]+)\)",
+                               "\n".join(c["source"] for c in learner(path)["cells"])))
+        terms = "{term}" in path.read_text(encoding="utf-8")
+        assert links == ({"../appendix/glossary.md" if path.parent.name == "chapters" else "glossary.md"}
+                         if terms else set()), path
+        assert all((notebook.parent / link).resolve() == glossary.resolve() for link in links)

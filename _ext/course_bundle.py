@@ -103,7 +103,7 @@ def notebooks(root: Path = ROOT) -> list[Path]:
 
 
 #: The learner's glossary, beside the notebooks (``appendix/``), in the bundle and in ``learner/``.
-GLOSSARY = "appendix/glossary.md"
+GLOSSARY = "appendix/glossary.ipynb"
 
 
 def learner_notebooks(root: Path = ROOT) -> dict[str, str]:
@@ -120,7 +120,8 @@ def learner_notebooks(root: Path = ROOT) -> dict[str, str]:
                 else Path(os.path.relpath(GLOSSARY, Path(name).parent)).as_posix())
         learner, _ = learner_edition(json.loads(notebook.read_text(encoding="utf-8")), link)
         made[name] = json.dumps(learner, indent=1, ensure_ascii=False) + "\n"
-    made[GLOSSARY] = learner_glossary((root / GLOSSARY).read_text(encoding="utf-8"))
+    glossary = learner_glossary((root / "appendix" / "glossary.md").read_text(encoding="utf-8"))
+    made[GLOSSARY] = json.dumps(glossary, indent=1, ensure_ascii=False) + "\n"
     return made
 
 

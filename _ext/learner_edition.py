@@ -6,15 +6,17 @@ The repository's notebooks are written for the site build: MyST roles and direct
 worked solution right below its exercise. :func:`learner_edition` turns one notebook into the one a
 learner gets:
 
-* a term becomes its word in bold, a link to the learner's glossary (``appendix/glossary.md`` beside
-  the notebooks, :func:`learner_glossary`); an exercise becomes a quoted block titled *Exercise* with its
+* a term becomes its word in bold, a link to the learner's glossary (``appendix/glossary.ipynb``
+  beside the notebooks, :func:`learner_glossary`); an exercise becomes a quoted block titled *Exercise* with its
   label; an admonition becomes a quoted block under its bold title; a prose number keeps its value
   and loses its expression;
-* each solution (its Markdown and its code cells) leaves the notebook. In its place stands a
-  Markdown line and a code cell whose one line, ``# solution("ex-...")``, is a comment: running the
-  notebook top to bottom reveals nothing, and a learner who removes the ``#`` and runs the cell sees
-  the solution (:func:`lib.exercises.solution`, from ``lib/exercises/solutions/``);
-* outputs are cleared: the learner runs the notebook.
+* each solution (its Markdown, its code cells and what they printed) leaves the notebook. In its
+  place stands a Markdown line and a code cell that imports ``solution`` and whose call,
+  ``# solution("ex-...")``, is a comment: running the notebook top to bottom reveals nothing, and a
+  learner who removes the ``#`` and runs the cell sees the solution (:func:`lib.exercises.solution`,
+  from ``lib/exercises/solutions/``);
+* the site's own cells (tagged ``remove-cell``) go, and outputs are cleared: the learner runs the
+  notebook.
 
 ``scripts/learner_edition.py`` writes every learner notebook to ``learner/`` and every solution to
 ``lib/exercises/solutions/<notebook>.json``, and checks that what is committed is what this module
@@ -37,33 +39,33 @@ _PROSE_NUMBER = re.compile(r"<!--\{.*?\}-->")
 
 
 def plain_markdown(text: str, glossary: str | None = None) -> str:
-    """MyST inline markup as plain Markdown: a term in bold (a link to ``glossary``, the learner's
+    r"""MyST inline markup as plain Markdown: a term in bold (a link to ``glossary``, the learner's
     glossary, when given), a prose number without its expression.
 
     >>> plain_markdown("A {term}`dying ReLU` unit; {term}`logits <logit>`; 0.25<!--{x:.2f}-->.")
     'A **dying ReLU** unit; **logits**; 0.25.'
-    >>> plain_markdown("the {term}`gain`", "../appendix/glossary.md")
-    'the [**gain**](../appendix/glossary.md)'
+    >>> plain_markdown("the {term}`gain`", "../appendix/glossary.ipynb")
+    'the [**gain**](../appendix/glossary.ipynb)'
+    >>> plain_markdown("seen in\n1<!--{n}-->. run")   # not a numbered list
+    'seen in\n1\\. run'
     """
     term = r"**\1**" if glossary is None else rf"[**\1**]({glossary})"
+    # a quoted number that opens a line, before "." or ")", would start a numbered list: "1\."
+    text = re.sub(r"^(\s*[\d.]*\d)(<!--\{.*?\}-->)(?=[.)](\s|$))", r"\1\2\\", text, flags=re.M)
     return _PROSE_NUMBER.sub("", _TERM.sub(term, text))
 
 
-def learner_glossary(text: str) -> str:
-    r"""The glossary page (MyST: a ``{glossary}`` directive) as plain Markdown: each entry a heading
-    (its other names in brackets) over its definition.
+def learner_glossary(text: str) -> dict:
+    r"""The glossary page (MyST: a ``{glossary}`` directive) as a notebook of plain Markdown, which
+    Jupyter and Colab render when a term's link opens it: its introduction, then one cell per entry,
+    a heading (the entry's other names in brackets) over its definition.
 
-    >>> print(learner_glossary("# Glossary\n\n```{glossary}\nlogit\nlogits\n  A score {term}`softmax`\n"
-    ...                        "  turns into a probability.\n```\n"))
-    # Glossary
-    <BLANKLINE>
-    ### logit (logits)
-    <BLANKLINE>
-    A score **softmax**
-    turns into a probability.
-    <BLANKLINE>
+    >>> nb = learner_glossary("# Glossary\n\n```{glossary}\nlogit\nlogits\n  A score {term}`softmax`\n"
+    ...                       "  turns into a probability.\n```\n")
+    >>> [cell["source"] for cell in nb["cells"]]
+    ['# Glossary', '### logit (logits)\n\nA score **softmax**\nturns into a probability.']
     """
-    out, names, inside = [], [], False
+    parts, names, inside = [[]], [], False
     for line in text.split("\n"):
         if line.startswith("```{glossary}"):
             inside = True
@@ -72,18 +74,19 @@ def learner_glossary(text: str) -> str:
             inside = False
             continue
         if not inside:
-            out.append(line)
+            parts[-1].append(line)
         elif line and not line.startswith(" "):   # a term, or another name of it
             names.append(line.strip())
         elif line.strip():
             if names:
                 others = f" ({', '.join(names[1:])})" if len(names) > 1 else ""
-                out += [f"### {names[0]}{others}", ""]
+                parts.append([f"### {names[0]}{others}", ""])
                 names = []
-            out.append(line.strip())
-        else:
-            out.append("")
-    return plain_markdown("\n".join(out))
+            parts[-1].append(line.strip())
+    cells = [{"cell_type": "markdown", "id": f"glossary-{k}", "metadata": {},
+              "source": plain_markdown("\n".join(part).strip("\n"))}
+             for k, part in enumerate(parts) if "".join(part).strip()]
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
 def _quoted(lines: list[str]) -> list[str]:
@@ -114,6 +117,9 @@ def _blocks(text: str) -> str:
         i += 1  # the closing fence
         while body and not body[0].strip():
             body.pop(0)
+        # a formula that spans lines would take the quote's ">" into it: one line each
+        body = re.sub(r"\$[^$]+\$", lambda m: re.sub(r"\s*\n\s*", " ", m.group(0)),
+                      "\n".join(body)).split("\n")
         if exercise:
             title = "**Exercise**" + (f" (`{label}`)" if label else "")
         else:
@@ -122,13 +128,29 @@ def _blocks(text: str) -> str:
     return "\n".join(out)
 
 
+def _printed(cell: dict) -> dict:
+    """What a solution's code cell printed when the chapter ran (its text, and whether it drew a
+    figure), so that the solution can show it without running."""
+    text, figure = [], False
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if output.get("output_type") == "stream" and output.get("name") == "stdout":
+            text.append("".join(output["text"]))
+        elif "image/png" in data or "<figure" in "".join(data.get("text/plain", "")):
+            figure = True
+        elif "text/plain" in data and "text/html" not in data:
+            text.append("".join(data["text/plain"]) + "\n")
+    shown = {"output": "".join(text).rstrip("\n")} if text else {}
+    return {**shown, "figure": True} if figure else shown
+
+
 def _reveal(label: str) -> tuple[dict, dict]:
     """The Markdown line and the code cell that stand where solution ``label`` was."""
-    text = (f"*A worked solution of `{label}` is one cell away: remove the `#` in the next cell and run "
-            "it, once you have tried.*")
+    text = (f"*A worked solution of `{label}` is one cell away: remove the `#` before `solution` in the "
+            "next cell and run it, once you have tried.*")
     return ({"cell_type": "markdown", "metadata": {}, "source": text},
             {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-             "source": f'# solution("{label}")'})
+             "source": f'from lib.exercises import solution\n# solution("{label}")'})
 
 
 def learner_edition(nb: dict, glossary: str | None = None) -> tuple[dict, dict]:
@@ -145,7 +167,7 @@ def learner_edition(nb: dict, glossary: str | None = None) -> tuple[dict, dict]:
     ...     {"cell_type": "markdown", "metadata": {}, "source": "```{solution-end}\\n```\\n\\nOn."}]}
     >>> learner, solutions = learner_edition(nb)
     >>> [c["source"] for c in learner["cells"]][-2:]
-    ['# solution("ex-a")', 'On.']
+    ['from lib.exercises import solution\\n# solution("ex-a")', 'On.']
     >>> print(learner["cells"][0]["source"])
     > **Exercise** (`ex-a`)
     >
@@ -169,11 +191,13 @@ def learner_edition(nb: dict, glossary: str | None = None) -> tuple[dict, dict]:
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] == "code":
+            if "remove-cell" in cell.get("metadata", {}).get("tags", []):
+                continue   # the site's own (a check of the page's facts): nothing for a learner
             if label is None:
                 cells.append({**copy.deepcopy(cell), "source": source, "outputs": [],
                               "execution_count": None})
             else:
-                solutions[label].append({"kind": "code", "source": source})
+                solutions[label].append({"kind": "code", "source": source, **_printed(cell)})
             continue
         lines, part, i = source.split("\n"), [], 0
         while i < len(lines):

@@ -4,7 +4,7 @@
     python scripts/learner_edition.py --check   # only compare; exit 1 if anything differs
 
 The learner's edition of ``chapters/X.ipynb`` is ``learner/chapters/X.ipynb`` (``_ext/learner_edition.py``
-says what changes), beside ``learner/appendix/glossary.md``, the glossary its terms link to; its
+says what changes), beside ``learner/appendix/glossary.ipynb``, the glossary its terms link to; its
 solutions go to ``lib/exercises/solutions/X.json``, which ``lib`` ships and
 ``lib.exercises.solution`` shows. Both are made from the repository's notebooks, never edited by hand:
 run this after changing a notebook (the tests check that what is committed is what it makes now).
@@ -42,14 +42,15 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     files = made()
     stale = [p for p, text in files.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
-    extra = [p for folder, pattern in ((LEARNER, "**/*.ipynb"), (LEARNER, "**/*.md"), (SOLUTIONS, "*.json"))
-             for p in folder.glob(pattern) if p not in files]
+    extra = [p for folder, pattern in ((LEARNER, "**/*"), (SOLUTIONS, "*.json"))
+             for p in folder.glob(pattern) if p.is_file() and p not in files]
     if args.check:
         for p in stale + extra:
             print(f"out of date: {p.relative_to(ROOT)}")
         return 1 if stale or extra else 0
     for p in extra:
-        p.unlink()
+        if p.is_file():
+            p.unlink()
     for p in stale:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(files[p], encoding="utf-8")

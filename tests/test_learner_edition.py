@@ -52,14 +52,15 @@ def test_no_solution_is_in_the_flow_and_each_is_one_call_away(path):
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
     text = "\n".join("".join(c["source"]) for c in cells)
     for label in labels:
-        assert f'# solution("{label}")' in code   # a comment: Run All reveals nothing
+        assert f'from lib.exercises import solution\n# solution("{label}")' in code   # Run All reveals nothing
         shown = solution(label)
         for part in shown.parts:
             if part["kind"] == "code":   # the solution's code is out of the notebook
                 assert part["source"] not in text, label
     assert all(not c.get("outputs") for c in cells if c["cell_type"] == "code")
     # every cell that is not a solution is still there, stubs included
-    kept = [c for c in source["cells"] if c["cell_type"] == "code"]
+    kept = [c for c in source["cells"] if c["cell_type"] == "code"   # the site's own cells go
+            and "remove-cell" not in c.get("metadata", {}).get("tags", [])]
     solved = [p["source"] for label in labels for p in solution(label).parts if p["kind"] == "code"]
     assert len(code) == len(kept) - len(solved) + len(labels)
 
@@ -74,8 +75,9 @@ def test_solutions_travel_in_lib_and_unknown_labels_are_named():
 
 
 def test_terms_link_to_the_learners_glossary_which_is_plain_markdown():
-    glossary = ROOT / "learner" / "appendix" / "glossary.md"
-    text = glossary.read_text(encoding="utf-8")
+    glossary = ROOT / "learner" / "appendix" / "glossary.ipynb"
+    cells = json.loads(glossary.read_text(encoding="utf-8"))["cells"]
+    text = "\n\n".join(c["source"] for c in cells)
     assert not MYST.search(text) and not MYST.search(MarkdownIt("commonmark").render(text))
     entries = re.findall(r"^### (.+)$", text, re.M)
     source = (ROOT / "appendix" / "glossary.md").read_text(encoding="utf-8")
@@ -85,6 +87,26 @@ def test_terms_link_to_the_learners_glossary_which_is_plain_markdown():
         links = set(re.findall(r"\[\*\*[^]]+\*\*\]\(([^)]+)\)",
                                "\n".join(c["source"] for c in learner(path)["cells"])))
         terms = "{term}" in path.read_text(encoding="utf-8")
-        assert links == ({"../appendix/glossary.md" if path.parent.name == "chapters" else "glossary.md"}
-                         if terms else set()), path
+        want = "../appendix/glossary.ipynb" if path.parent.name == "chapters" else "glossary.ipynb"
+        assert links == ({want} if terms else set()), path
         assert all((notebook.parent / link).resolve() == glossary.resolve() for link in links)
+
+
+def test_each_reveal_cell_shows_its_solution_once_its_hash_is_removed():
+    """The reveal cell works in a fresh kernel: it imports solution itself."""
+    from lib.exercises import Solution
+
+    for path in SOURCES:
+        for cell in learner(path)["cells"]:
+            if cell["cell_type"] == "code" and '# solution("' in cell["source"]:
+                namespace = {}
+                exec(cell["source"], namespace)            # as Run All runs it: no reveal
+                assert "shown" not in namespace
+                exec(cell["source"].replace('# solution(', 'shown = solution(', 1), namespace)
+                assert isinstance(namespace["shown"], Solution)
+                assert namespace["shown"]._repr_markdown_().startswith("**Solution**")
+
+
+def test_a_solution_shows_what_its_code_printed():
+    shown = solution("ex-tanh-init")._repr_markdown_()
+    assert "It prints:" in shown and "first layer / output layer" in shown

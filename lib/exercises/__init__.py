@@ -391,7 +391,8 @@ class Solution:
     """A worked solution, shown where it is asked for: Markdown in a notebook, plain text elsewhere.
 
     ``parts`` is the solution as the learner's edition keeps it: a list of ``{"kind": "markdown" |
-    "code", "source": str}``; the code is shown, not run.
+    "code", "source": str}``, a code part with what it printed when the chapter ran (``"output"``)
+    and whether it drew a figure (``"figure"``); the code is shown, not run.
     """
 
     def __init__(self, label: str, parts: list):
@@ -400,8 +401,14 @@ class Solution:
     def _repr_markdown_(self) -> str:
         shown = [f"**Solution** (`{self.label}`)"]
         for part in self.parts:
-            text = part["source"]
-            shown.append(f"```python\n{text}\n```" if part["kind"] == "code" else text)
+            if part["kind"] != "code":
+                shown.append(part["source"])
+                continue
+            shown.append(f"```python\n{part['source']}\n```")
+            if "output" in part:
+                shown.append(f"It prints:\n\n```text\n{part['output']}\n```")
+            if part.get("figure"):
+                shown.append("*It draws a figure: copy the code into a cell and run it to see it.*")
         return "\n\n".join(shown)
 
     def __repr__(self) -> str:

@@ -116,8 +116,9 @@ class Slider:
 
     def steps(self) -> list:
         """Every value the live slider offers: ``min`` to ``max`` in steps of ``step`` (as
-        :meth:`nearest_step` gives them; a log slider's exponent moves in steps), with ``value`` among
-        them even where it lies between two steps.
+        :meth:`nearest_step` gives them; a log slider's exponent moves in steps), with ``value`` and
+        the website's ``static`` values among them even where they lie between two steps (a page
+        that asks about 0.3 can be answered live too).
 
         Examples
         --------
@@ -125,15 +126,15 @@ class Slider:
         [2, 3, 4, 5, 6]
         >>> Slider(0.0, 0.3, 0.1, value=0.25).steps()
         [0.0, 0.1, 0.2, 0.25, 0.3]
-        >>> Slider(-1, 1, 0.5, value=1.0, log=True).steps()
-        [0.1, 0.31622776601683794, 1.0, 3.1622776601683795, 10.0]
+        >>> Slider(-1, 0, 0.5, value=1.0, log=True, static=[0.3]).steps()
+        [0.1, 0.3, 0.31622776601683794, 1.0]
         """
         count = int(round((self.max - self.min) / self.step))
         if self.log:
             grid = [float(10.0 ** round(self.min + k * self.step, 12)) for k in range(count + 1)]
         else:
             grid = [self.nearest_step(self.min + k * self.step) for k in range(count + 1)]
-        return sorted(set(grid) | {self.value})
+        return sorted(set(grid) | {self.value} | set(self.static or ()))
 
     def live_widget(self, name: str):
         import ipywidgets as w

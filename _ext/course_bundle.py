@@ -106,34 +106,42 @@ def notebooks(root: Path = ROOT) -> list[Path]:
 GLOSSARY = "appendix/glossary.ipynb"
 
 
-def learner_notebooks(root: Path = ROOT) -> dict[str, str]:
-    """The learner's edition of every notebook, made from it now, as JSON text by its path, and the
-    glossary its terms link to (:data:`GLOSSARY`)."""
+def learner_editions(root: Path = ROOT) -> tuple[dict[str, str], dict[str, dict]]:
+    """The learner's edition of every notebook, made from it now, in one pass: the notebooks and the
+    glossary their terms link to (:data:`GLOSSARY`) as JSON text by path, and each notebook's
+    solutions by its stem (what ``lib/exercises/solutions/<stem>.json`` holds)."""
     import course_home   # here: course_home imports this module
 
     home = course_home.read_home(root / "_config.yml")
-    made = {}
+    made, solved = {}, {}
     for notebook in notebooks(root):
         name = notebook.relative_to(root).as_posix()
         # with a public home, the glossary there (Colab has no files beside the notebook it opens)
         link = (home.file_url(f"{course_home.LEARNER}/{GLOSSARY}") if home.configured
                 else Path(os.path.relpath(GLOSSARY, Path(name).parent)).as_posix())
-        learner, _ = learner_edition(json.loads(notebook.read_text(encoding="utf-8")), link)
+        learner, solutions = learner_edition(json.loads(notebook.read_text(encoding="utf-8")), link)
         made[name] = json.dumps(learner, indent=1, ensure_ascii=False) + "\n"
+        if solutions:
+            solved[notebook.stem] = solutions
     glossary = learner_glossary((root / "appendix" / "glossary.md").read_text(encoding="utf-8"))
     made[GLOSSARY] = json.dumps(glossary, indent=1, ensure_ascii=False) + "\n"
-    return made
+    return made, solved
 
 
-def write_learner_notebooks(out: Path, root: Path = ROOT) -> None:
-    """Write :func:`learner_notebooks` under ``out`` (the site's downloads/notebooks/)."""
-    for name, text in learner_notebooks(root).items():
+def write_learner_notebooks(out: Path, editions: dict[str, str]) -> None:
+    """Write the learner's notebooks of :func:`learner_editions` under ``out`` (the site's
+    downloads/notebooks/)."""
+    for name, text in editions.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text, encoding="utf-8")
 
 
-def build_bundle(wheel: Path, out: Path, root: Path = ROOT) -> Path:
-    """Zip the notebooks, ``wheel``, the learner's pinned requirements and the README into ``out``."""
+def build_bundle(wheel: Path, out: Path, root: Path = ROOT,
+                 editions: dict[str, str] | None = None) -> Path:
+    """Zip the learner's notebooks (``editions``, as :func:`learner_editions` makes them, made here if
+    not given), ``wheel``, the learner's pinned requirements and the README into ``out``."""
+    if editions is None:
+        editions, _ = learner_editions(root)
     requirements = "\n".join([
         "# The packages every notebook of the course was tested with, and the course's library.",
         *pinned(root / "requirements.txt"),
@@ -146,6 +154,6 @@ def build_bundle(wheel: Path, out: Path, root: Path = ROOT) -> Path:
         bundle.writestr(f"{BUNDLE_NAME}/README.md", readme)
         bundle.writestr(f"{BUNDLE_NAME}/requirements.txt", requirements)
         bundle.write(wheel, f"{BUNDLE_NAME}/{wheel.name}")
-        for name, text in learner_notebooks(root).items():   # the learner's editions
+        for name, text in editions.items():
             bundle.writestr(f"{BUNDLE_NAME}/{name}", text)
     return target

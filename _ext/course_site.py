@@ -142,8 +142,9 @@ def build_downloads(app) -> None:
         return
     folder = Path(tempfile.mkdtemp(prefix="course-downloads-"))
     wheel = course_bundle.build_wheel(folder)
-    bundle = course_bundle.build_bundle(wheel, folder)
-    course_bundle.write_learner_notebooks(folder / NOTEBOOKS)
+    editions, _ = course_bundle.learner_editions()   # made once: in the bundle and served alone
+    bundle = course_bundle.build_bundle(wheel, folder, editions=editions)
+    course_bundle.write_learner_notebooks(folder / NOTEBOOKS, editions)
     app.course_downloads = {"folder": folder, "wheel": wheel, "bundle": bundle}
 
 

@@ -18,8 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
 
-from course_bundle import learner_notebooks, notebooks  # noqa: E402
-from learner_edition import learner_edition  # noqa: E402
+from course_bundle import learner_editions  # noqa: E402
 
 LEARNER = ROOT / "learner"
 SOLUTIONS = ROOT / "lib" / "exercises" / "solutions"
@@ -27,12 +26,10 @@ SOLUTIONS = ROOT / "lib" / "exercises" / "solutions"
 
 def made() -> dict[Path, str]:
     """Every file this script writes, by path, with its text."""
-    files = {LEARNER / name: text for name, text in learner_notebooks(ROOT).items()}
-    for path in notebooks(ROOT):
-        _, solutions = learner_edition(json.loads(path.read_text(encoding="utf-8")))
-        if solutions:
-            files[SOLUTIONS / f"{path.stem}.json"] = json.dumps(solutions, indent=1,
-                                                                 ensure_ascii=False) + "\n"
+    editions, solved = learner_editions(ROOT)
+    files = {LEARNER / name: text for name, text in editions.items()}
+    for stem, solutions in solved.items():
+        files[SOLUTIONS / f"{stem}.json"] = json.dumps(solutions, indent=1, ensure_ascii=False) + "\n"
     return files
 
 

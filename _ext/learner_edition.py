@@ -7,9 +7,9 @@ worked solution right below its exercise. :func:`learner_edition` turns one note
 learner gets:
 
 * a term becomes its word in bold, a link to the learner's glossary (``appendix/glossary.ipynb``
-  beside the notebooks, :func:`learner_glossary`); an exercise becomes a quoted block titled *Exercise* with its
-  label; an admonition becomes a quoted block under its bold title; a prose number keeps its value
-  and loses its expression;
+  beside the notebooks, :func:`learner_glossary`); an exercise becomes a quoted block titled
+  *Exercise* with its label; an admonition becomes a quoted block under its bold title; a prose
+  number keeps its value and loses its expression;
 * each solution (its Markdown, its code cells and what they printed) leaves the notebook. In its
   place stands a Markdown line and a code cell that imports ``solution`` and whose call,
   ``# solution("ex-...")``, is a comment: running the notebook top to bottom reveals nothing, and a

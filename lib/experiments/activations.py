@@ -10,8 +10,9 @@
 * :func:`fit_wave` -- the wave fitted with linear, tanh or ReLU hidden layers, one run per seed
   (:func:`best_line_loss` is what any linear network can reach at best);
 * :func:`region_grid`, :func:`train_classifier` -- the decision regions a small network learns with a
-  given hidden activation and width; :func:`ring_run` is one seed's run on its own rings (cached), :func:`best_accuracy_line` the straight
-  boundary with the most points right, :func:`cross_entropy_line` the line of least cross-entropy
+  given hidden activation and width; :func:`ring_run` is one seed's run on its own rings (cached),
+  :func:`best_accuracy_line` the straight boundary with the most points right,
+  :func:`cross_entropy_line` the line of least cross-entropy
   (the best a linear network trained on the cross-entropy can reach) and :func:`line_cross_entropy`
   the cross-entropy of a given line at its best steepness;
 * :func:`prelu_slopes` -- the slopes a PReLU network learns on the wave, epoch by epoch;
